@@ -1,0 +1,94 @@
+//! The two message types of the pipeline: an [`Edit`] that a pass proposes on the working text, and
+//! the [`Change`] record that the engine writes for it once it knows where the edit lies in the raw
+//! input. The report, the JSONL log and the check mode are all rendered from `Change` records.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// What a change does to the document, which decides where the report lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Text repaired in place.
+    Edit,
+    /// Page furniture (running head, page number, signature mark) dropped from the body.
+    Furniture,
+    /// Text moved out of the body into the notes.
+    Note,
+    /// A spot flagged for review: proposed, not applied.
+    Review,
+}
+
+/// An edit proposed by a pass, in byte offsets of the text that the pass was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+    pub rule: String,
+    pub kind: ChangeKind,
+    /// How sure the pass is, from 0 to 1.
+    pub confidence: f64,
+    /// A short reason a person can check, such as `header: recurs on 12 of 14 pages`.
+    pub evidence: String,
+}
+
+impl Edit {
+    pub fn new(range: Range<usize>, replacement: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            range,
+            replacement: replacement.into(),
+            rule: rule.into(),
+            kind: ChangeKind::Edit,
+            confidence: 1.0,
+            evidence: String::new(),
+        }
+    }
+
+    pub fn kind(mut self, kind: ChangeKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn confidence(mut self, confidence: f64) -> Self {
+        self.confidence = confidence;
+        self
+    }
+
+    pub fn evidence(mut self, evidence: impl Into<String>) -> Self {
+        self.evidence = evidence.into();
+        self
+    }
+}
+
+/// Where a change lies in the raw input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawLocation {
+    /// 1-based page (for a page folder: the n-th page file).
+    pub page: usize,
+    /// 1-based line within the page.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte range in the raw input.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One recorded change: the single message model of the tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub rule: String,
+    pub pass: String,
+    pub kind: ChangeKind,
+    /// False for review flags and for edits refused because they overlapped another.
+    pub applied: bool,
+    pub raw: RawLocation,
+    pub before: String,
+    pub after: String,
+    pub confidence: f64,
+    pub evidence: String,
+    /// Byte offset of `before` in the text the pass was given; with `pass` this lets the log be
+    /// replayed backwards to restore the raw input.
+    pub at: usize,
+}

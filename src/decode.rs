@@ -1,0 +1,88 @@
+//! Turning raw bytes into the working text: strict UTF-8, or lossy decoding in which each invalid
+//! byte sequence becomes U+FFFD and is recorded as a change.
+
+use crate::change::{Change, ChangeKind, RawLocation};
+use crate::document::Document;
+use crate::error::DecodeError;
+use crate::text::Text;
+
+/// Rule id of a lossy replacement.
+pub const LOSSY_RULE: &str = "decode.invalid-utf8";
+
+/// Decodes `doc.raw`. Strict decoding fails at the first invalid byte; lossy decoding replaces each
+/// invalid sequence with U+FFFD and returns a change for each replacement.
+pub fn decode(doc: &Document, lossy: bool) -> Result<(Text, Vec<Change>), DecodeError> {
+    match std::str::from_utf8(&doc.raw) {
+        Ok(s) => Ok((Text::new(s.to_string()), Vec::new())),
+        Err(e) if !lossy => Err(DecodeError {
+            offset: e.valid_up_to(),
+        }),
+        Err(_) => Ok(decode_lossy(doc)),
+    }
+}
+
+fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
+    let mut text = String::with_capacity(doc.raw.len());
+    let mut replaced = Vec::new();
+    let mut changes = Vec::new();
+    for chunk in doc.raw.utf8_chunks() {
+        let raw_start = chunk.valid().as_ptr() as usize - doc.raw.as_ptr() as usize;
+        text.push_str(chunk.valid());
+        let invalid = chunk.invalid();
+        if invalid.is_empty() {
+            continue;
+        }
+        let raw = raw_start + chunk.valid().len()..raw_start + chunk.valid().len() + invalid.len();
+        let cur = text.len()..text.len() + '\u{FFFD}'.len_utf8();
+        text.push('\u{FFFD}');
+        let pos = doc.position(raw.start);
+        let bytes: Vec<String> = invalid.iter().map(|b| format!("{b:02X}")).collect();
+        changes.push(Change {
+            rule: LOSSY_RULE.to_string(),
+            pass: "decode".to_string(),
+            kind: ChangeKind::Edit,
+            applied: true,
+            raw: RawLocation {
+                page: pos.page,
+                line: pos.line,
+                column: pos.column,
+                start: raw.start,
+                end: raw.end,
+            },
+            // The invalid bytes cannot stand in a string: the evidence names them in hex.
+            before: String::new(),
+            after: "\u{FFFD}".to_string(),
+            confidence: 1.0,
+            evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")),
+            at: cur.start,
+        });
+        replaced.push((cur, raw));
+    }
+    (
+        Text::with_replacements(text, doc.raw.len(), &replaced),
+        changes,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_decoding_names_the_offset() {
+        let doc = Document::from_bytes("d", b"abc\xffdef".to_vec());
+        assert_eq!(decode(&doc, false).unwrap_err().offset, 3);
+    }
+
+    #[test]
+    fn lossy_decoding_records_each_replacement() {
+        let doc = Document::from_bytes("d", b"ab\xff\xfecd\xc3".to_vec());
+        let (text, changes) = decode(&doc, true).unwrap();
+        assert_eq!(text.as_str(), "ab\u{FFFD}\u{FFFD}cd\u{FFFD}");
+        assert_eq!(changes.len(), 3);
+        assert_eq!((changes[0].raw.start, changes[0].raw.end), (2, 3));
+        assert_eq!((changes[2].raw.start, changes[2].raw.end), (6, 7));
+        // "cd" still maps to its raw bytes.
+        assert_eq!(text.source_map().to_raw(8..10), 4..6);
+    }
+}

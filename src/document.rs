@@ -1,0 +1,192 @@
+//! The raw input of one document and the index that turns a raw byte offset into a page, line and
+//! column.
+//!
+//! A document is either one file (form feeds split its pages) or a folder of page files. For a page
+//! folder the raw input is defined as its page files joined by form feeds, exactly as if they had been
+//! one file; byte ranges in change records refer to that stream, and the page number names the file.
+
+use std::ops::Range;
+
+/// One document as read from disk, before any cleaning.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Output stem: the file stem, or the folder name for a page folder.
+    pub name: String,
+    /// The raw bytes, byte for byte (page files joined by `\f`).
+    pub raw: Vec<u8>,
+    /// For a page folder, the page file names in page order; empty for a single file.
+    pub page_files: Vec<String>,
+    pages: Vec<Page>,
+}
+
+/// A page of the raw input and the spans of its lines.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Byte span of the page in the raw input, without the separating form feed.
+    pub span: Range<usize>,
+    /// Byte spans of the page's lines, without their line ends.
+    pub lines: Vec<Range<usize>>,
+}
+
+/// A position in the raw input as a person looks it up: 1-based page, line within the page, column
+/// (in characters) within the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RawPosition {
+    pub page: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Document {
+    /// A single-file document: form feeds in the bytes are page breaks.
+    pub fn from_bytes(name: impl Into<String>, raw: Vec<u8>) -> Self {
+        let pages = index_pages(&raw);
+        Self {
+            name: name.into(),
+            raw,
+            page_files: Vec::new(),
+            pages,
+        }
+    }
+
+    /// A page-folder document: the pages are joined by form feeds.
+    pub fn from_pages(name: impl Into<String>, pages: Vec<(String, Vec<u8>)>) -> Self {
+        let mut raw = Vec::new();
+        let mut page_files = Vec::new();
+        for (i, (file, bytes)) in pages.into_iter().enumerate() {
+            if i > 0 {
+                raw.push(b'\x0c');
+            }
+            raw.extend_from_slice(&bytes);
+            page_files.push(file);
+        }
+        let pages = index_pages(&raw);
+        Self {
+            name: name.into(),
+            raw,
+            page_files,
+            pages,
+        }
+    }
+
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// The page, line and column of a raw byte offset (an offset at the end maps to the last line).
+    pub fn position(&self, offset: usize) -> RawPosition {
+        let page_index = self
+            .pages
+            .partition_point(|p| p.span.start <= offset)
+            .saturating_sub(1);
+        let Some(page) = self.pages.get(page_index) else {
+            return RawPosition {
+                page: 1,
+                line: 1,
+                column: 1,
+            };
+        };
+        let line_index = page
+            .lines
+            .partition_point(|l| l.start <= offset)
+            .saturating_sub(1);
+        let line_start = page.lines.get(line_index).map_or(page.span.start, |l| l.start);
+        let end = offset.min(self.raw.len());
+        let column = String::from_utf8_lossy(&self.raw[line_start.min(end)..end])
+            .chars()
+            .count()
+            + 1;
+        RawPosition {
+            page: page_index + 1,
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    /// The name of page `page` (1-based) for reports: its file name in a page folder.
+    pub fn page_label(&self, page: usize) -> Option<&str> {
+        self.page_files.get(page.wrapping_sub(1)).map(String::as_str)
+    }
+}
+
+/// Splits raw bytes into pages at form feeds and pages into lines at `\n`, `\r\n` and lone `\r`.
+fn index_pages(raw: &[u8]) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let mut page_start = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        if b == b'\x0c' {
+            pages.push(index_lines(raw, page_start..i));
+            page_start = i + 1;
+        }
+    }
+    pages.push(index_lines(raw, page_start..raw.len()));
+    pages
+}
+
+fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
+    let mut lines = Vec::new();
+    let mut start = span.start;
+    let mut i = span.start;
+    while i < span.end {
+        match raw[i] {
+            b'\n' => {
+                lines.push(start..i);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(start..i);
+                if raw.get(i + 1) == Some(&b'\n') && i + 1 < span.end {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < span.end || lines.is_empty() {
+        lines.push(start..span.end);
+    }
+    Page { span, lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_pages_lines_and_characters() {
+        let doc = Document::from_bytes("d", "ab\r\ncé x\n\x0cpage two\rz".as_bytes().to_vec());
+        assert_eq!(doc.pages().len(), 2);
+        // 'x' is on page 1, line 2, column 4 (c, é, space, x).
+        let x = doc.raw.iter().position(|&b| b == b'x').unwrap();
+        assert_eq!(
+            doc.position(x),
+            RawPosition {
+                page: 1,
+                line: 2,
+                column: 4
+            }
+        );
+        let z = doc.raw.len() - 1;
+        assert_eq!(
+            doc.position(z),
+            RawPosition {
+                page: 2,
+                line: 2,
+                column: 1
+            }
+        );
+    }
+
+    #[test]
+    fn page_folders_are_joined_by_form_feeds() {
+        let doc = Document::from_pages(
+            "p",
+            vec![("1.txt".into(), b"one\n".to_vec()), ("2.txt".into(), b"two".to_vec())],
+        );
+        assert_eq!(doc.raw, b"one\n\x0ctwo");
+        assert_eq!(doc.position(6).page, 2);
+        assert_eq!(doc.page_label(2), Some("2.txt"));
+    }
+}

@@ -1,0 +1,52 @@
+//! Language of a document, from the share of each language's most common function words.
+
+/// Function words per language: frequent in any running text, rare in the others.
+const STOPWORDS: &[(&str, &[&str])] = &[
+    ("en", &["the", "and", "of", "to", "in", "is", "that", "with", "for", "was"]),
+    ("de", &["der", "die", "und", "das", "nicht", "den", "von", "zu", "ist", "sich"]),
+    ("fr", &["le", "la", "les", "et", "des", "est", "une", "que", "dans", "pour"]),
+];
+
+/// The languages that can be detected or set.
+pub fn known_languages() -> impl Iterator<Item = &'static str> {
+    STOPWORDS.iter().map(|(l, _)| *l)
+}
+
+/// The most likely language of `text`, or `None` when fewer than 5 function words were seen or no
+/// language leads clearly (by at least half again over the runner-up).
+pub fn detect(text: &str) -> Option<&'static str> {
+    let mut counts = vec![0usize; STOPWORDS.len()];
+    // The first 200 000 bytes are plenty and keep detection linear in the worst case.
+    let mut end = text.len().min(200_000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    for word in text[..end].split(|c: char| !c.is_alphabetic()) {
+        if word.is_empty() || word.len() > 6 {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        for (i, (_, words)) in STOPWORDS.iter().enumerate() {
+            if words.contains(&lower.as_str()) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, &str)> = counts.iter().zip(STOPWORDS).map(|(&n, (l, _))| (n, *l)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let (best, lang) = ranked[0];
+    let second = ranked[1].0;
+    (best >= 5 && best * 2 >= second * 3).then_some(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_english_and_german_and_abstains_on_little_text() {
+        assert_eq!(detect("The policy of Russia and the two Koreas is in the news, and that is all."), Some("en"));
+        assert_eq!(detect("Die Geschichte ist die Hauptperson, und das ist nicht von der Sprache zu trennen."), Some("de"));
+        assert_eq!(detect("12 34 Tabelle"), None);
+    }
+}

@@ -1,0 +1,32 @@
+//! ocrclean turns raw OCR text of scanned papers and books into clean, citable text, and records
+//! every change it makes.
+//!
+//! The library has no I/O: it cleans a [`Document`] (raw bytes, with page files joined by form
+//! feeds) into a body, footnotes and [`Change`] records, and renders those into output files. The
+//! binary walks folders, runs batches and sets exit codes.
+//!
+//! How a document is cleaned: [`decode`] turns the raw bytes into a [`Text`], whose source map ties
+//! every byte back to the raw input; each [`Pass`] of the [`pipeline`] reads the text and proposes
+//! [`Edit`]s; [`Text::apply`] applies them and writes a [`Change`] for each; [`render`] turns the
+//! result into the four output files.
+
+pub mod change;
+pub mod decode;
+pub mod document;
+pub mod error;
+pub mod lang;
+pub mod passes;
+pub mod pipeline;
+pub mod render;
+pub mod rules;
+pub mod text;
+
+pub use change::{Change, ChangeKind, Edit, RawLocation};
+pub use decode::decode;
+pub use document::Document;
+pub use error::{DecodeError, RuleError};
+pub use passes::Pass;
+pub use pipeline::{Cleaned, Cleaner, Config};
+pub use render::render;
+pub use rules::{Rule, RuleSet};
+pub use text::Text;

@@ -1,0 +1,41 @@
+//! The passes of the pipeline. Each pass reads the working text and proposes [`Edit`]s with their
+//! evidence; it never writes text itself (the engine in [`crate::text`] does). Each lives in its own
+//! file, with its algorithm and its known false positives in its module doc and its tests beside it.
+
+use std::collections::BTreeSet;
+
+use crate::change::Edit;
+use crate::rules::RuleSet;
+
+pub mod normalise;
+pub mod pages;
+pub mod reflow;
+pub mod substitute;
+
+/// A rule that a pass implements in code, as `rules list` and the report show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinRule {
+    pub id: &'static str,
+    pub description: &'static str,
+}
+
+/// What every pass may read besides the text.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Language of the document (ISO 639-1), when known.
+    pub language: Option<&'a str>,
+    /// The data rules loaded from `rules/`.
+    pub rules: &'a RuleSet,
+    /// Rules switched off for this run.
+    pub disabled: &'a BTreeSet<String>,
+}
+
+/// One stage of the pipeline.
+pub trait Pass: Send + Sync {
+    /// Short name, recorded in every change (`normalise`, `reflow`, ...).
+    fn name(&self) -> &'static str;
+    /// The rules implemented in code by this pass.
+    fn builtin_rules(&self) -> &'static [BuiltinRule];
+    /// Proposes edits on `text`, in byte offsets of `text`.
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit>;
+}

@@ -1,0 +1,242 @@
+//! Normalise: encoding and Unicode debris that no later pass should have to think about.
+//!
+//! One sweep over the characters proposes: byte order marks dropped; CRLF and lone CR (and the
+//! Unicode line separators) turned into LF; typographic ligatures expanded; soft hyphens dropped (a
+//! soft hyphen at a line end joins the two halves of the word, since it marks a hyphenation point);
+//! zero-width characters dropped; control characters other than `\n`, `\t` and `\f` dropped;
+//! trailing spaces and tabs dropped; and every stretch that is not in Unicode NFC composed.
+//!
+//! Known false positives: ZWJ and ZWNJ carry meaning in Indic and Arabic scripts, so they are only
+//! dropped between two Latin characters.
+
+use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+use super::{BuiltinRule, Context, Pass};
+use crate::change::Edit;
+
+pub struct Normalise;
+
+const RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "normalise.bom",
+        description: "Byte order mark at the start of a file or page dropped.",
+    },
+    BuiltinRule {
+        id: "normalise.crlf",
+        description: "CRLF line end turned into LF.",
+    },
+    BuiltinRule {
+        id: "normalise.cr",
+        description: "Lone CR (old Mac line end) turned into LF.",
+    },
+    BuiltinRule {
+        id: "normalise.line-separator",
+        description: "NEL, U+2028 or U+2029 turned into LF.",
+    },
+    BuiltinRule {
+        id: "normalise.nfc",
+        description: "Decomposed or compatibility sequence composed to Unicode NFC.",
+    },
+    BuiltinRule {
+        id: "normalise.ligature",
+        description: "Typographic ligature (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ) expanded to its letters.",
+    },
+    BuiltinRule {
+        id: "normalise.soft-hyphen",
+        description: "Soft hyphen (U+00AD) dropped; at a line end the word's halves are joined.",
+    },
+    BuiltinRule {
+        id: "normalise.zero-width",
+        description: "Zero-width space, word joiner or stray BOM dropped (ZWJ/ZWNJ only between Latin letters).",
+    },
+    BuiltinRule {
+        id: "normalise.control",
+        description: "Control character other than newline, tab and form feed dropped.",
+    },
+    BuiltinRule {
+        id: "normalise.trailing-space",
+        description: "Spaces and tabs at the end of a line dropped.",
+    },
+];
+
+fn ligature(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{FB00}' => "ff",
+        '\u{FB01}' => "fi",
+        '\u{FB02}' => "fl",
+        '\u{FB03}' => "ffi",
+        '\u{FB04}' => "ffl",
+        '\u{FB05}' | '\u{FB06}' => "st",
+        _ => return None,
+    })
+}
+
+fn is_latin(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphabetic() && (c as u32) < 0x0250)
+}
+
+impl Pass for Normalise {
+    fn name(&self) -> &'static str {
+        "normalise"
+    }
+
+    fn builtin_rules(&self) -> &'static [BuiltinRule] {
+        RULES
+    }
+
+    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let end_of = |i: usize| chars.get(i + 1).map_or(text.len(), |&(p, _)| p);
+        let mut i = 0;
+        while i < chars.len() {
+            let (pos, c) = chars[i];
+            let next = chars.get(i + 1).map(|&(_, c)| c);
+            let prev = i.checked_sub(1).map(|j| chars[j].1);
+            let delete = |rule: &str, why: &str| Edit::new(pos..end_of(i), "", rule).evidence(why);
+            match c {
+                '\u{FEFF}' if prev.is_none() || prev == Some('\x0c') => {
+                    edits.push(delete("normalise.bom", "byte order mark at the start of a page"));
+                }
+                '\u{FEFF}' | '\u{200B}' | '\u{2060}' => {
+                    edits.push(delete("normalise.zero-width", &format!("U+{:04X}", c as u32)));
+                }
+                '\u{200C}' | '\u{200D}' if is_latin(prev) && is_latin(next) => {
+                    edits.push(delete("normalise.zero-width", &format!("U+{:04X} between Latin letters", c as u32)));
+                }
+                '\r' if next == Some('\n') => {
+                    edits.push(Edit::new(pos..pos + 2, "\n", "normalise.crlf").evidence("CRLF line end"));
+                    i += 1;
+                }
+                '\r' => edits.push(Edit::new(pos..pos + 1, "\n", "normalise.cr").evidence("lone CR line end")),
+                '\u{0085}' | '\u{2028}' | '\u{2029}' => edits.push(
+                    Edit::new(pos..end_of(i), "\n", "normalise.line-separator")
+                        .evidence(format!("U+{:04X} line separator", c as u32)),
+                ),
+                '\u{00AD}' if matches!(next, Some('\n' | '\r')) => {
+                    // The soft hyphen marks a hyphenation point: the line break after it is not a space.
+                    let mut end = end_of(i + 1);
+                    if next == Some('\r') && chars.get(i + 2).map(|&(_, c)| c) == Some('\n') {
+                        end = end_of(i + 2);
+                        i += 1;
+                    }
+                    edits.push(
+                        Edit::new(pos..end, "", "normalise.soft-hyphen")
+                            .evidence("soft hyphen at a line end: word halves joined"),
+                    );
+                    i += 1;
+                }
+                '\u{00AD}' => edits.push(delete("normalise.soft-hyphen", "soft hyphen")),
+                ' ' | '\t' => {
+                    let start = i;
+                    while i + 1 < chars.len() && matches!(chars[i + 1].1, ' ' | '\t') {
+                        i += 1;
+                    }
+                    let after = chars.get(i + 1).map(|&(_, c)| c);
+                    if matches!(after, None | Some('\n' | '\r' | '\x0c' | '\u{2028}' | '\u{2029}' | '\u{0085}')) {
+                        edits.push(
+                            Edit::new(chars[start].0..end_of(i), "", "normalise.trailing-space")
+                                .evidence("whitespace at a line end"),
+                        );
+                    }
+                }
+                c if c.is_control() && !matches!(c, '\n' | '\t' | '\x0c') => {
+                    edits.push(delete("normalise.control", &format!("control character U+{:04X}", c as u32)));
+                }
+                c => {
+                    if let Some(letters) = ligature(c) {
+                        edits.push(
+                            Edit::new(pos..end_of(i), letters, "normalise.ligature")
+                                .evidence(format!("ligature U+{:04X}", c as u32)),
+                        );
+                    }
+                }
+            }
+            i += 1;
+        }
+        if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+            edits.extend(nfc_edits(text));
+        }
+        edits
+    }
+}
+
+/// Edits that compose each cluster (a character and the marks that follow it) not in NFC.
+fn nfc_edits(text: &str) -> Vec<Edit> {
+    let continues_cluster = |c: char| {
+        canonical_combining_class(c) != 0
+            || is_combining_mark(c)
+            || ('\u{1160}'..='\u{11FF}').contains(&c)
+    };
+    let mut edits = Vec::new();
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        let mut end = start + c.len_utf8();
+        while let Some(&(p, n)) = iter.peek() {
+            if !continues_cluster(n) {
+                break;
+            }
+            end = p + n.len_utf8();
+            iter.next();
+        }
+        let cluster = &text[start..end];
+        let composed: String = cluster.nfc().collect();
+        if composed != cluster {
+            edits.push(
+                Edit::new(start..end, composed, "normalise.nfc")
+                    .evidence(format!("{} code points composed to NFC", cluster.chars().count())),
+            );
+        }
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn run(text: &str) -> String {
+        let rules = RuleSet::default();
+        let disabled = BTreeSet::new();
+        let ctx = Context {
+            language: None,
+            rules: &rules,
+            disabled: &disabled,
+        };
+        let mut edits = Normalise.run(text, &ctx);
+        edits.sort_by_key(|e| e.range.start);
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in edits {
+            assert!(e.range.start >= pos, "overlapping edits in {text:?}");
+            out.push_str(&text[pos..e.range.start]);
+            out.push_str(&e.replacement);
+            pos = e.range.end;
+        }
+        out + &text[pos..]
+    }
+
+    #[test]
+    fn line_ends_boms_and_trailing_space() {
+        assert_eq!(run("\u{FEFF}a  \r\nb\rc\t\x0c\u{FEFF}d"), "a\nb\nc\x0cd");
+    }
+
+    #[test]
+    fn ligatures_soft_hyphens_zero_width_and_controls() {
+        assert_eq!(run("ﬁne ﬄuent"), "fine ffluent");
+        assert_eq!(run("creden\u{AD}\ntials ex\u{AD}ample"), "credentials example");
+        assert_eq!(run("a\u{200B}b\u{0007}c"), "abc");
+        // ZWNJ between Persian letters is meaningful and stays.
+        assert_eq!(run("می\u{200C}خواهم"), "می\u{200C}خواهم");
+    }
+
+    #[test]
+    fn nfc_composes_and_leaves_composed_text_alone() {
+        assert_eq!(run("Pe\u{0300}re"), "Père");
+        assert_eq!(run("Père “quoted” – dash"), "Père “quoted” – dash");
+    }
+}

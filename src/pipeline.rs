@@ -1,0 +1,161 @@
+//! The pipeline: one ordered list of passes, and the [`Cleaner`] that runs it on a document.
+//!
+//! Data flows one way: decode → normalise → pages → (furniture → footnotes) → reflow → substitute.
+//! The order is the semantics: a footnote block can sit between the two halves of a hyphenated
+//! word, so furniture and notes must leave before lines are joined, and token rules must see joined
+//! paragraphs.
+
+use std::collections::BTreeSet;
+
+use crate::change::{Change, ChangeKind};
+use crate::decode::decode;
+use crate::document::Document;
+use crate::error::DecodeError;
+use crate::lang;
+use crate::passes::{self, Context, Pass};
+use crate::rules::RuleSet;
+
+/// Options of a run that change what the passes do.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Language to assume (ISO 639-1); `None` detects it per document.
+    pub language: Option<String>,
+    /// Rule ids (built-in or data) switched off.
+    pub disabled: BTreeSet<String>,
+    /// Changes less sure than this are listed for review instead of applied.
+    pub min_confidence: f64,
+    /// Decode invalid UTF-8 as U+FFFD (recorded) instead of refusing the document.
+    pub lossy: bool,
+}
+
+/// The default of `--min-confidence`.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.6;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            language: None,
+            disabled: BTreeSet::new(),
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
+            lossy: false,
+        }
+    }
+}
+
+/// What cleaning one document produced. Every output file is rendered from this.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub body: String,
+    /// Footnotes, in order, each without its `[^N]: ` prefix.
+    pub notes: Vec<String>,
+    pub changes: Vec<Change>,
+    pub language: Option<String>,
+}
+
+/// The passes in the order they run.
+pub fn passes() -> Vec<Box<dyn Pass>> {
+    vec![
+        // Encoding debris first: every later pass may assume LF line ends and NFC.
+        Box::new(passes::normalise::Normalise),
+        // Pages next: furniture and footnotes are found per page.
+        Box::new(passes::pages::Pages::default()),
+        // Lines into paragraphs once the page furniture is out of the way.
+        Box::new(passes::reflow::Reflow),
+        // Token rules last, on whole paragraphs, so their context can span former line breaks.
+        Box::new(passes::substitute::Substitute),
+    ]
+}
+
+/// Runs the pipeline; built once per batch (rules are compiled once) and shared across threads.
+pub struct Cleaner {
+    rules: RuleSet,
+    config: Config,
+    passes: Vec<Box<dyn Pass>>,
+}
+
+impl Cleaner {
+    pub fn new(rules: RuleSet, config: Config) -> Self {
+        Self {
+            rules,
+            config,
+            passes: passes(),
+        }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub fn passes(&self) -> &[Box<dyn Pass>] {
+        &self.passes
+    }
+
+    /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
+    pub fn clean(&self, doc: &Document) -> Result<Cleaned, DecodeError> {
+        let (mut text, mut changes) = decode(doc, self.config.lossy)?;
+        let language = self
+            .config
+            .language
+            .clone()
+            .or_else(|| lang::detect(text.as_str()).map(str::to_string));
+        let ctx = Context {
+            language: language.as_deref(),
+            rules: &self.rules,
+            disabled: &self.config.disabled,
+        };
+        for pass in &self.passes {
+            let mut edits = pass.run(text.as_str(), &ctx);
+            edits.retain(|e| !self.config.disabled.contains(&e.rule));
+            for edit in &mut edits {
+                if edit.confidence < self.config.min_confidence && edit.kind != ChangeKind::Review {
+                    edit.evidence = format!(
+                        "below the confidence threshold {}: {}",
+                        self.config.min_confidence, edit.evidence
+                    );
+                    edit.kind = ChangeKind::Review;
+                }
+            }
+            changes.extend(text.apply(doc, pass.name(), edits));
+        }
+        Ok(Cleaned {
+            body: text.into_string(),
+            notes: Vec::new(),
+            changes,
+            language,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_change_points_at_its_raw_text() {
+        let raw = "\u{FEFF}Title\r\n\r\nA line that is\r\nwrapped.  \r\n";
+        let doc = Document::from_bytes("t", raw.as_bytes().to_vec());
+        let cleaned = Cleaner::new(RuleSet::default(), Config::default()).clean(&doc).unwrap();
+        assert_eq!(cleaned.body, "Title\n\nA line that is wrapped.\n");
+        for change in cleaned.changes.iter().filter(|c| c.pass == "normalise") {
+            assert_eq!(&raw.as_bytes()[change.raw.start..change.raw.end], change.before.as_bytes());
+        }
+    }
+
+    #[test]
+    fn disabled_rules_and_low_confidence_changes_are_not_applied() {
+        let doc = Document::from_bytes("t", b"a\r\nb".to_vec());
+        let config = Config {
+            disabled: ["normalise.crlf".to_string()].into(),
+            ..Config::default()
+        };
+        let cleaned = Cleaner::new(RuleSet::default(), config).clean(&doc).unwrap();
+        assert!(cleaned.changes.iter().all(|c| c.rule != "normalise.crlf"));
+        let strict = Config {
+            min_confidence: 0.99,
+            ..Config::default()
+        };
+        let cleaned = Cleaner::new(RuleSet::default(), strict).clean(&doc).unwrap();
+        assert_eq!(cleaned.body, "a\nb\n");
+        assert!(cleaned.changes.iter().any(|c| c.rule == "reflow.join-lines" && !c.applied));
+    }
+}

@@ -1,0 +1,407 @@
+//! Rules as data: `rules/*.toml` files of regex substitutions that users edit without recompiling.
+//!
+//! Every rule is validated when it loads (regexes compile, ids are unique, examples are present and
+//! pass), so that a loaded rule cannot fail while it runs. A rule needs at least one example that it
+//! changes and one that it must leave alone: negative examples are what keep a rule precise.
+//!
+//! ```toml
+//! [[rule]]
+//! id = "space-before-punctuation"
+//! description = "OCR put a space before a comma, full stop, semicolon or colon."
+//! kind = "regex"
+//! pattern = ' +([,.;:])'
+//! replacement = '$1'
+//! left = '[\p{L}\d)]'     # optional: must match just before the match
+//! right = '\s|$'          # optional: must match just after it
+//! language = ["en", "de"] # optional: the rule runs only on documents in these languages
+//! confidence = 0.95       # optional, default 0.9
+//! enabled = true          # optional, default true
+//! examples = [
+//!   { input = "France , Italy", output = "France, Italy" },
+//!   { input = "a .5 calibre", output = "a .5 calibre" },
+//! ]
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::change::Edit;
+use crate::error::RuleError;
+
+/// How much text before a match the left context may see, in bytes.
+const LEFT_CONTEXT_WINDOW: usize = 128;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<toml::Spanned<RuleSpec>>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A regex substitution with optional left and right context.
+    Regex,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    description: String,
+    kind: RuleKind,
+    pattern: String,
+    replacement: String,
+    left: Option<String>,
+    right: Option<String>,
+    #[serde(default)]
+    language: Vec<String>,
+    confidence: Option<f64>,
+    #[serde(default = "default_enabled")]
+    enabled: bool,
+    #[serde(default)]
+    examples: Vec<Example>,
+}
+
+fn default_enabled() -> bool {
+    true
+}
+
+/// An example of a rule: `output` equal to `input` means the rule must leave it alone.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub input: String,
+    pub output: String,
+}
+
+/// A loaded, validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub kind: RuleKind,
+    pub languages: Vec<String>,
+    pub confidence: f64,
+    pub enabled: bool,
+    pub examples: Vec<Example>,
+    /// Where the rule is defined, for messages.
+    pub file: PathBuf,
+    pub line: usize,
+    pattern: Regex,
+    replacement: String,
+    left: Option<Regex>,
+    right: Option<Regex>,
+}
+
+/// The outcome of one example.
+#[derive(Debug, Clone)]
+pub struct ExampleOutcome {
+    pub rule: String,
+    pub index: usize,
+    pub example: Example,
+    pub actual: String,
+}
+
+impl ExampleOutcome {
+    pub fn passed(&self) -> bool {
+        self.actual == self.example.output
+    }
+}
+
+impl Rule {
+    /// Whether the rule runs on a document in `language` (`None`: unknown language).
+    pub fn applies_to(&self, language: Option<&str>) -> bool {
+        self.languages.is_empty()
+            || language.is_some_and(|l| self.languages.iter().any(|x| x == l))
+    }
+
+    /// The edits this rule proposes on `text`.
+    pub fn edits(&self, text: &str) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        for caps in self.pattern.captures_iter(text) {
+            let m = caps.get(0).expect("group 0 always matches");
+            if m.is_empty() || !self.context_holds(text, m.range()) {
+                continue;
+            }
+            let mut after = String::new();
+            caps.expand(&self.replacement, &mut after);
+            if after != m.as_str() {
+                edits.push(
+                    Edit::new(m.range(), after, &self.id)
+                        .confidence(self.confidence)
+                        .evidence(format!("rule `{}`: {}", self.id, self.description)),
+                );
+            }
+        }
+        edits
+    }
+
+    fn context_holds(&self, text: &str, range: Range<usize>) -> bool {
+        if let Some(left) = &self.left {
+            let mut from = range.start.saturating_sub(LEFT_CONTEXT_WINDOW);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            if !left.is_match(&text[from..range.start]) {
+                return false;
+            }
+        }
+        if let Some(right) = &self.right
+            && !right.is_match(&text[range.end..])
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Applies the rule alone to `input`, as its examples are checked.
+    pub fn apply_to(&self, input: &str) -> String {
+        let mut out = String::with_capacity(input.len());
+        let mut pos = 0;
+        for edit in self.edits(input) {
+            out.push_str(&input[pos..edit.range.start]);
+            out.push_str(&edit.replacement);
+            pos = edit.range.end;
+        }
+        out.push_str(&input[pos..]);
+        out
+    }
+
+    /// Runs every example of the rule.
+    pub fn run_examples(&self) -> Vec<ExampleOutcome> {
+        self.examples
+            .iter()
+            .enumerate()
+            .map(|(index, example)| ExampleOutcome {
+                rule: self.id.clone(),
+                index,
+                example: example.clone(),
+                actual: self.apply_to(&example.input),
+            })
+            .collect()
+    }
+}
+
+/// All rules of a rules folder, in file order then definition order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Loads every `*.toml` file of `dir` (sorted by name). A missing folder is an empty rule set.
+    pub fn load_dir(dir: &Path) -> Result<Self, Vec<RuleError>> {
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(vec![RuleError::Read {
+                    path: dir.to_path_buf(),
+                    source,
+                }]);
+            }
+        };
+        files.sort();
+        let mut set = RuleSet::default();
+        let mut errors = Vec::new();
+        for path in files {
+            match std::fs::read_to_string(&path) {
+                Ok(source) => match parse_rules(&path, &source) {
+                    Ok(rules) => set.rules.extend(rules),
+                    Err(mut e) => errors.append(&mut e),
+                },
+                Err(source) => errors.push(RuleError::Read { path, source }),
+            }
+        }
+        let mut seen: BTreeMap<&str, &Rule> = BTreeMap::new();
+        for rule in &set.rules {
+            if let Some(first) = seen.insert(&rule.id, rule) {
+                errors.push(RuleError::Invalid {
+                    path: rule.file.clone(),
+                    line: rule.line,
+                    rule: rule.id.clone(),
+                    message: format!(
+                        "duplicate id: already defined at {}:{}",
+                        first.file.display(),
+                        first.line
+                    ),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
+}
+
+/// Parses and validates one rule file; every problem is reported, not just the first.
+pub fn parse_rules(path: &Path, source: &str) -> Result<Vec<Rule>, Vec<RuleError>> {
+    let file: RuleFile = toml::from_str(source).map_err(|e| {
+        vec![RuleError::Parse {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| line_of(source, s.start)),
+            message: e.message().to_string(),
+        }]
+    })?;
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for spanned in file.rule {
+        let line = line_of(source, spanned.span().start);
+        let spec = spanned.into_inner();
+        let invalid = |message: String| RuleError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            rule: spec.id.clone(),
+            message,
+        };
+        match compile(path, line, &spec) {
+            Ok(rule) => {
+                let failures: Vec<String> = rule
+                    .run_examples()
+                    .into_iter()
+                    .filter(|o| !o.passed())
+                    .map(|o| {
+                        format!(
+                            "example {} fails: input {:?} gave {:?}, expected {:?}",
+                            o.index + 1,
+                            o.example.input,
+                            o.actual,
+                            o.example.output
+                        )
+                    })
+                    .collect();
+                if failures.is_empty() {
+                    rules.push(rule);
+                } else {
+                    errors.extend(failures.into_iter().map(invalid));
+                }
+            }
+            Err(message) => errors.push(invalid(message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+fn compile(path: &Path, line: usize, spec: &RuleSpec) -> Result<Rule, String> {
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return Err("id must be non-empty and use only a-z, 0-9, '-', '_', '.'".into());
+    }
+    let regex = |what: &str, p: &str| {
+        Regex::new(p).map_err(|e| format!("{what} is not a valid regex: {e}"))
+    };
+    let pattern = regex("pattern", &spec.pattern)?;
+    let left = match &spec.left {
+        Some(l) => Some(regex("left", &format!("(?:{l})$"))?),
+        None => None,
+    };
+    let right = match &spec.right {
+        Some(r) => Some(regex("right", &format!("^(?:{r})"))?),
+        None => None,
+    };
+    let confidence = spec.confidence.unwrap_or(0.9);
+    if !(0.0..=1.0).contains(&confidence) {
+        return Err(format!("confidence {confidence} is not between 0 and 1"));
+    }
+    if !spec.examples.iter().any(|e| e.input != e.output) {
+        return Err("needs at least one example that the rule changes (output differs from input)".into());
+    }
+    if !spec.examples.iter().any(|e| e.input == e.output) {
+        return Err("needs at least one example that the rule must leave alone (output equal to input)".into());
+    }
+    Ok(Rule {
+        id: spec.id.clone(),
+        description: spec.description.clone(),
+        kind: spec.kind,
+        languages: spec.language.clone(),
+        confidence,
+        enabled: spec.enabled,
+        examples: spec.examples.clone(),
+        file: path.to_path_buf(),
+        line,
+        pattern,
+        replacement: spec.replacement.clone(),
+        left,
+        right,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[rule]]
+id = "comma-space"
+description = "space before comma"
+kind = "regex"
+pattern = ' +,'
+replacement = ','
+left = '\w'
+examples = [
+  { input = "a , b", output = "a, b" },
+  { input = " , b", output = " , b" },
+]
+"#;
+
+    #[test]
+    fn a_valid_rule_loads_and_applies_with_context() {
+        let rules = parse_rules(Path::new("x.toml"), GOOD).unwrap();
+        assert_eq!(rules[0].apply_to("x , y ,z"), "x, y,z");
+        assert_eq!(rules[0].apply_to("( , )"), "( , )");
+    }
+
+    #[test]
+    fn a_failing_example_names_file_line_and_rule() {
+        let bad = GOOD.replace(r#"output = "a, b""#, r#"output = "a,b""#);
+        let errors = parse_rules(Path::new("x.toml"), &bad).unwrap_err();
+        let message = errors[0].to_string();
+        assert!(message.starts_with("x.toml:2: rule `comma-space`: example 1 fails"), "{message}");
+    }
+
+    #[test]
+    fn a_rule_without_negative_examples_does_not_load() {
+        let bad = GOOD.replace(r#"  { input = " , b", output = " , b" },"#, "");
+        let message = parse_rules(Path::new("x.toml"), &bad).unwrap_err()[0].to_string();
+        assert!(message.contains("must leave alone"), "{message}");
+    }
+
+    #[test]
+    fn broken_toml_and_regex_are_reported_with_lines() {
+        let message = parse_rules(Path::new("x.toml"), "[[rule]]\nid = 3\n").unwrap_err()[0].to_string();
+        assert!(message.starts_with("x.toml:2:"), "{message}");
+        let bad = GOOD.replace("' +,'", "' +(,'");
+        let message = parse_rules(Path::new("x.toml"), &bad).unwrap_err()[0].to_string();
+        assert!(message.contains("pattern is not a valid regex"), "{message}");
+        let unknown = GOOD.replace("kind = \"regex\"", "kind = \"regex\"\ncolour = 1");
+        let message = parse_rules(Path::new("x.toml"), &unknown).unwrap_err()[0].to_string();
+        assert!(message.contains("unknown field `colour`"), "{message}");
+    }
+}

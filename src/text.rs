@@ -1,0 +1,370 @@
+//! The working text and its map back to the raw bytes, and the engine that applies edits.
+//!
+//! Passes never write text: they propose [`Edit`]s against the current text, and [`Text::apply`]
+//! orders them, refuses overlaps (recording them for review), applies the rest in one sweep and
+//! updates the [`SourceMap`], so that every position of every later stage still points into the raw
+//! input. This is the design of ruff's fix engine.
+
+use std::ops::Range;
+
+use crate::change::{Change, ChangeKind, Edit, RawLocation};
+use crate::document::Document;
+
+/// A stretch of the current text and the raw bytes it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    /// Start of the stretch in the current text; it runs to the next segment's start.
+    cur: usize,
+    raw_start: usize,
+    raw_end: usize,
+    /// True when the stretch is an unchanged copy of the raw bytes (one byte maps to one byte).
+    copy: bool,
+}
+
+/// Maps byte offsets of the current text to byte offsets of the raw input.
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    segments: Vec<Segment>,
+    len: usize,
+    raw_len: usize,
+}
+
+impl SourceMap {
+    fn identity(len: usize) -> Self {
+        let segments = if len == 0 {
+            Vec::new()
+        } else {
+            vec![Segment {
+                cur: 0,
+                raw_start: 0,
+                raw_end: len,
+                copy: true,
+            }]
+        };
+        Self {
+            segments,
+            len,
+            raw_len: len,
+        }
+    }
+
+    fn segment_end(&self, i: usize) -> usize {
+        self.segments.get(i + 1).map_or(self.len, |s| s.cur)
+    }
+
+    /// Index of the segment holding byte `pos` (which must be < len).
+    fn find(&self, pos: usize) -> usize {
+        self.segments.partition_point(|s| s.cur <= pos) - 1
+    }
+
+    /// The raw byte range that the current range `range` came from. An empty range maps to the raw
+    /// position where text was inserted.
+    pub fn to_raw(&self, range: Range<usize>) -> Range<usize> {
+        let start = if range.start >= self.len {
+            self.segments.last().map_or(self.raw_len, |s| s.raw_end)
+        } else {
+            let s = self.segments[self.find(range.start)];
+            if s.copy {
+                s.raw_start + (range.start - s.cur)
+            } else {
+                s.raw_start
+            }
+        };
+        if range.end <= range.start {
+            return start..start;
+        }
+        let s = self.segments[self.find(range.end - 1)];
+        let end = if s.copy {
+            s.raw_start + (range.end - s.cur)
+        } else {
+            s.raw_end
+        };
+        start..end.max(start)
+    }
+
+    /// Appends the part of this map that covers `range` of the current text, shifted to `new_cur`.
+    fn copy_range(&self, range: Range<usize>, new_cur: usize, out: &mut Vec<Segment>) {
+        if range.is_empty() {
+            return;
+        }
+        let mut i = self.find(range.start);
+        while i < self.segments.len() && self.segments[i].cur < range.end {
+            let s = self.segments[i];
+            let from = s.cur.max(range.start);
+            let to = self.segment_end(i).min(range.end);
+            let (raw_start, raw_end) = if s.copy {
+                (s.raw_start + (from - s.cur), s.raw_start + (to - s.cur))
+            } else {
+                (s.raw_start, s.raw_end)
+            };
+            push_segment(
+                out,
+                Segment {
+                    cur: new_cur + (from - range.start),
+                    raw_start,
+                    raw_end,
+                    copy: s.copy,
+                },
+            );
+            i += 1;
+        }
+    }
+}
+
+/// Appends a segment, merging it into the previous one when both are contiguous copies.
+fn push_segment(out: &mut Vec<Segment>, seg: Segment) {
+    if let Some(last) = out.last_mut() {
+        if last.copy && seg.copy && last.raw_end == seg.raw_start {
+            last.raw_end = seg.raw_end;
+            return;
+        }
+        if last.cur == seg.cur {
+            // The previous segment became empty: the new one replaces it.
+            *last = seg;
+            return;
+        }
+    }
+    out.push(seg);
+}
+
+/// The text being cleaned, with its map to the raw input.
+#[derive(Debug, Clone)]
+pub struct Text {
+    text: String,
+    map: SourceMap,
+}
+
+impl Text {
+    /// A text that is exactly the raw input.
+    pub fn new(text: String) -> Self {
+        let map = SourceMap::identity(text.len());
+        Self { text, map }
+    }
+
+    /// A text decoded from `raw`, in which the ranges of `replaced` (current range, raw range)
+    /// stand for raw bytes of another length (such as U+FFFD for invalid bytes).
+    pub(crate) fn with_replacements(
+        text: String,
+        raw_len: usize,
+        replaced: &[(Range<usize>, Range<usize>)],
+    ) -> Self {
+        let mut segments = Vec::new();
+        let mut cur = 0;
+        let mut raw = 0;
+        for (c, r) in replaced {
+            if c.start > cur {
+                push_segment(
+                    &mut segments,
+                    Segment {
+                        cur,
+                        raw_start: raw,
+                        raw_end: r.start,
+                        copy: true,
+                    },
+                );
+            }
+            push_segment(
+                &mut segments,
+                Segment {
+                    cur: c.start,
+                    raw_start: r.start,
+                    raw_end: r.end,
+                    copy: false,
+                },
+            );
+            cur = c.end;
+            raw = r.end;
+        }
+        if cur < text.len() {
+            push_segment(
+                &mut segments,
+                Segment {
+                    cur,
+                    raw_start: raw,
+                    raw_end: raw_len,
+                    copy: true,
+                },
+            );
+        }
+        let map = SourceMap {
+            segments,
+            len: text.len(),
+            raw_len,
+        };
+        Self { text, map }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    pub fn source_map(&self) -> &SourceMap {
+        &self.map
+    }
+
+    /// The record of `edit` located in `doc`, without applying anything.
+    pub fn record(&self, doc: &Document, pass: &str, edit: &Edit, applied: bool) -> Change {
+        let raw = self.map.to_raw(edit.range.clone());
+        let pos = doc.position(raw.start);
+        Change {
+            rule: edit.rule.clone(),
+            pass: pass.to_string(),
+            kind: edit.kind,
+            applied,
+            raw: RawLocation {
+                page: pos.page,
+                line: pos.line,
+                column: pos.column,
+                start: raw.start,
+                end: raw.end,
+            },
+            before: self.text[edit.range.clone()].to_string(),
+            after: edit.replacement.clone(),
+            confidence: edit.confidence,
+            evidence: edit.evidence.clone(),
+            at: edit.range.start,
+        }
+    }
+
+    /// Applies the edits of one pass and returns their records, in text order.
+    ///
+    /// Review flags are recorded but not applied. An edit that overlaps one already accepted (in
+    /// order of position, then of proposal) is refused and recorded as a review flag, so that no
+    /// proposal is ever silently lost. Edits that would change nothing are dropped.
+    pub fn apply(&mut self, doc: &Document, pass: &str, mut edits: Vec<Edit>) -> Vec<Change> {
+        edits.retain(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= self.text.len()
+                && self.text.is_char_boundary(e.range.start)
+                && self.text.is_char_boundary(e.range.end)
+                && (e.kind == ChangeKind::Review || self.text[e.range.clone()] != e.replacement)
+        });
+        // A stable sort keeps the proposal order among edits at the same place.
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+
+        let mut changes = Vec::with_capacity(edits.len());
+        let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
+        let mut last_end = 0;
+        for edit in &edits {
+            if edit.kind == ChangeKind::Review {
+                changes.push(self.record(doc, pass, edit, false));
+                continue;
+            }
+            if edit.range.start < last_end {
+                let mut refused = self.record(doc, pass, edit, false);
+                refused.kind = ChangeKind::Review;
+                refused.evidence = format!(
+                    "not applied: overlaps an earlier change of this pass; {}",
+                    edit.evidence
+                );
+                changes.push(refused);
+                continue;
+            }
+            changes.push(self.record(doc, pass, edit, true));
+            last_end = edit.range.end;
+            accepted.push(edit);
+        }
+        if accepted.is_empty() {
+            return changes;
+        }
+
+        let mut text = String::with_capacity(self.text.len());
+        let mut segments = Vec::with_capacity(self.map.segments.len() + accepted.len());
+        let mut pos = 0;
+        for edit in accepted {
+            self.map
+                .copy_range(pos..edit.range.start, text.len(), &mut segments);
+            text.push_str(&self.text[pos..edit.range.start]);
+            if !edit.replacement.is_empty() {
+                let raw = self.map.to_raw(edit.range.clone());
+                push_segment(
+                    &mut segments,
+                    Segment {
+                        cur: text.len(),
+                        raw_start: raw.start,
+                        raw_end: raw.end,
+                        copy: false,
+                    },
+                );
+                text.push_str(&edit.replacement);
+            }
+            pos = edit.range.end;
+        }
+        self.map.copy_range(pos..self.text.len(), text.len(), &mut segments);
+        text.push_str(&self.text[pos..]);
+        segments.retain(|s| s.cur < text.len());
+        self.map = SourceMap {
+            segments,
+            len: text.len(),
+            raw_len: self.map.raw_len,
+        };
+        self.text = text;
+        changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &str) -> Document {
+        Document::from_bytes("t", s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn edits_apply_and_keep_the_map_to_raw() {
+        let d = doc("ab\r\ncd\r\nef");
+        let mut t = Text::new(String::from_utf8(d.raw.clone()).unwrap());
+        let changes = t.apply(
+            &d,
+            "p",
+            vec![
+                Edit::new(6..8, "\n", "crlf"),
+                Edit::new(2..4, "\n", "crlf"),
+            ],
+        );
+        assert_eq!(t.as_str(), "ab\ncd\nef");
+        assert_eq!(changes.len(), 2);
+        assert_eq!((changes[0].raw.start, changes[0].raw.end), (2, 4));
+        assert_eq!((changes[1].raw.start, changes[1].raw.end), (6, 8));
+        // "ef" now starts at 6 and still maps to raw 8..10.
+        assert_eq!(t.source_map().to_raw(6..8), 8..10);
+        // A second pass edits text that the first one moved.
+        let changes = t.apply(&d, "q", vec![Edit::new(3..5, "CD", "upper")]);
+        assert_eq!((changes[0].raw.start, changes[0].raw.end), (4, 6));
+        assert_eq!(changes[0].raw.line, 2);
+        // And one that spans a replaced stretch maps to the whole raw stretch.
+        assert_eq!(t.source_map().to_raw(2..4), 2..6);
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused_and_recorded() {
+        let d = doc("abcdef");
+        let mut t = Text::new("abcdef".into());
+        let changes = t.apply(
+            &d,
+            "p",
+            vec![Edit::new(1..4, "X", "a"), Edit::new(2..5, "Y", "b")],
+        );
+        assert_eq!(t.as_str(), "aXef");
+        assert!(changes[0].applied);
+        assert!(!changes[1].applied);
+        assert_eq!(changes[1].kind, ChangeKind::Review);
+    }
+
+    #[test]
+    fn deletions_and_insertions_map_to_raw_positions() {
+        let d = doc("abc");
+        let mut t = Text::new("abc".into());
+        t.apply(&d, "p", vec![Edit::new(0..1, "", "del")]);
+        assert_eq!(t.as_str(), "bc");
+        assert_eq!(t.source_map().to_raw(0..1), 1..2);
+        let changes = t.apply(&d, "p", vec![Edit::new(2..2, "\n", "ins")]);
+        assert_eq!(t.as_str(), "bc\n");
+        assert_eq!((changes[0].raw.start, changes[0].raw.end), (3, 3));
+    }
+}
