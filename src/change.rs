@@ -34,7 +34,11 @@ pub struct Edit {
 }
 
 impl Edit {
-    pub fn new(range: Range<usize>, replacement: impl Into<String>, rule: impl Into<String>) -> Self {
+    pub fn new(
+        range: Range<usize>,
+        replacement: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Self {
         Self {
             range,
             replacement: replacement.into(),

@@ -90,7 +90,10 @@ impl Document {
             .lines
             .partition_point(|l| l.start <= offset)
             .saturating_sub(1);
-        let line_start = page.lines.get(line_index).map_or(page.span.start, |l| l.start);
+        let line_start = page
+            .lines
+            .get(line_index)
+            .map_or(page.span.start, |l| l.start);
         let end = offset.min(self.raw.len());
         let column = String::from_utf8_lossy(&self.raw[line_start.min(end)..end])
             .chars()
@@ -105,7 +108,9 @@ impl Document {
 
     /// The name of page `page` (1-based) for reports: its file name in a page folder.
     pub fn page_label(&self, page: usize) -> Option<&str> {
-        self.page_files.get(page.wrapping_sub(1)).map(String::as_str)
+        self.page_files
+            .get(page.wrapping_sub(1))
+            .map(String::as_str)
     }
 }
 
@@ -183,7 +188,10 @@ mod tests {
     fn page_folders_are_joined_by_form_feeds() {
         let doc = Document::from_pages(
             "p",
-            vec![("1.txt".into(), b"one\n".to_vec()), ("2.txt".into(), b"two".to_vec())],
+            vec![
+                ("1.txt".into(), b"one\n".to_vec()),
+                ("2.txt".into(), b"two".to_vec()),
+            ],
         );
         assert_eq!(doc.raw, b"one\n\x0ctwo");
         assert_eq!(doc.position(6).page, 2);

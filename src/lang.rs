@@ -2,9 +2,24 @@
 
 /// Function words per language: frequent in any running text, rare in the others.
 const STOPWORDS: &[(&str, &[&str])] = &[
-    ("en", &["the", "and", "of", "to", "in", "is", "that", "with", "for", "was"]),
-    ("de", &["der", "die", "und", "das", "nicht", "den", "von", "zu", "ist", "sich"]),
-    ("fr", &["le", "la", "les", "et", "des", "est", "une", "que", "dans", "pour"]),
+    (
+        "en",
+        &[
+            "the", "and", "of", "to", "in", "is", "that", "with", "for", "was",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "und", "das", "nicht", "den", "von", "zu", "ist", "sich",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "la", "les", "et", "des", "est", "une", "que", "dans", "pour",
+        ],
+    ),
 ];
 
 /// The languages that can be detected or set.
@@ -32,8 +47,12 @@ pub fn detect(text: &str) -> Option<&'static str> {
             }
         }
     }
-    let mut ranked: Vec<(usize, &str)> = counts.iter().zip(STOPWORDS).map(|(&n, (l, _))| (n, *l)).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut ranked: Vec<(usize, &str)> = counts
+        .iter()
+        .zip(STOPWORDS)
+        .map(|(&n, (l, _))| (n, *l))
+        .collect();
+    ranked.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
     let (best, lang) = ranked[0];
     let second = ranked[1].0;
     (best >= 5 && best * 2 >= second * 3).then_some(lang)
@@ -45,8 +64,16 @@ mod tests {
 
     #[test]
     fn detects_english_and_german_and_abstains_on_little_text() {
-        assert_eq!(detect("The policy of Russia and the two Koreas is in the news, and that is all."), Some("en"));
-        assert_eq!(detect("Die Geschichte ist die Hauptperson, und das ist nicht von der Sprache zu trennen."), Some("de"));
+        assert_eq!(
+            detect("The policy of Russia and the two Koreas is in the news, and that is all."),
+            Some("en")
+        );
+        assert_eq!(
+            detect(
+                "Die Geschichte ist die Hauptperson, und das ist nicht von der Sprache zu trennen."
+            ),
+            Some("de")
+        );
         assert_eq!(detect("12 34 Tabelle"), None);
     }
 }

@@ -134,10 +134,15 @@ mod tests {
     fn every_change_points_at_its_raw_text() {
         let raw = "\u{FEFF}Title\r\n\r\nA line that is\r\nwrapped.  \r\n";
         let doc = Document::from_bytes("t", raw.as_bytes().to_vec());
-        let cleaned = Cleaner::new(RuleSet::default(), Config::default()).clean(&doc).unwrap();
+        let cleaned = Cleaner::new(RuleSet::default(), Config::default())
+            .clean(&doc)
+            .unwrap();
         assert_eq!(cleaned.body, "Title\n\nA line that is wrapped.\n");
         for change in cleaned.changes.iter().filter(|c| c.pass == "normalise") {
-            assert_eq!(&raw.as_bytes()[change.raw.start..change.raw.end], change.before.as_bytes());
+            assert_eq!(
+                &raw.as_bytes()[change.raw.start..change.raw.end],
+                change.before.as_bytes()
+            );
         }
     }
 
@@ -148,14 +153,23 @@ mod tests {
             disabled: ["normalise.crlf".to_string()].into(),
             ..Config::default()
         };
-        let cleaned = Cleaner::new(RuleSet::default(), config).clean(&doc).unwrap();
+        let cleaned = Cleaner::new(RuleSet::default(), config)
+            .clean(&doc)
+            .unwrap();
         assert!(cleaned.changes.iter().all(|c| c.rule != "normalise.crlf"));
         let strict = Config {
             min_confidence: 0.99,
             ..Config::default()
         };
-        let cleaned = Cleaner::new(RuleSet::default(), strict).clean(&doc).unwrap();
+        let cleaned = Cleaner::new(RuleSet::default(), strict)
+            .clean(&doc)
+            .unwrap();
         assert_eq!(cleaned.body, "a\nb\n");
-        assert!(cleaned.changes.iter().any(|c| c.rule == "reflow.join-lines" && !c.applied));
+        assert!(
+            cleaned
+                .changes
+                .iter()
+                .any(|c| c.rule == "reflow.join-lines" && !c.applied)
+        );
     }
 }

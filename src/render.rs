@@ -16,7 +16,10 @@ pub fn render(doc: &Document, cleaned: &Cleaned) -> Vec<(String, String)> {
     vec![
         (format!("{}.txt", doc.name), cleaned.body.clone()),
         (format!("{}.notes.txt", doc.name), notes(&cleaned.notes)),
-        (format!("{}.changes.jsonl", doc.name), jsonl(&cleaned.changes)),
+        (
+            format!("{}.changes.jsonl", doc.name),
+            jsonl(&cleaned.changes),
+        ),
         (format!("{}.report.md", doc.name), report(doc, cleaned)),
     ]
 }
@@ -56,11 +59,7 @@ pub fn jsonl(changes: &[Change]) -> String {
 fn code(text: &str) -> String {
     let shown = format!("{text:?}");
     let shown = &shown[1..shown.len() - 1];
-    let longest = shown
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     if shown.is_empty() {
         "∅".to_string()
@@ -105,6 +104,13 @@ pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
         doc.pages().len(),
         cleaned.language.as_deref().unwrap_or("unknown")
     );
+    if !doc.page_files.is_empty() {
+        let _ = writeln!(
+            out,
+            "- page files, in page order: {}",
+            doc.page_files.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "- output: {} paragraph(s), {} note(s)",
@@ -142,7 +148,10 @@ pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
 
     out.push_str("## Changes by page\n\n");
     let mut by_page: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
-    for c in changes.iter().filter(|c| c.applied && c.kind != ChangeKind::Furniture) {
+    for c in changes
+        .iter()
+        .filter(|c| c.applied && c.kind != ChangeKind::Furniture)
+    {
         by_page.entry(c.raw.page).or_default().push(c);
     }
     if by_page.is_empty() {
@@ -196,7 +205,10 @@ mod tests {
 
     #[test]
     fn notes_are_numbered_paragraphs() {
-        assert_eq!(notes(&["One.".into(), "Two.".into()]), "[^1]: One.\n\n[^2]: Two.\n");
+        assert_eq!(
+            notes(&["One.".into(), "Two.".into()]),
+            "[^1]: One.\n\n[^2]: Two.\n"
+        );
         assert_eq!(notes(&[]), "");
     }
 

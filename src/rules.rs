@@ -117,8 +117,7 @@ impl ExampleOutcome {
 impl Rule {
     /// Whether the rule runs on a document in `language` (`None`: unknown language).
     pub fn applies_to(&self, language: Option<&str>) -> bool {
-        self.languages.is_empty()
-            || language.is_some_and(|l| self.languages.iter().any(|x| x == l))
+        self.languages.is_empty() || language.is_some_and(|l| self.languages.iter().any(|x| x == l))
     }
 
     /// The edits this rule proposes on `text`.
@@ -196,7 +195,9 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Loads every `*.toml` file of `dir` (sorted by name). A missing folder is an empty rule set.
-    pub fn load_dir(dir: &Path) -> Result<Self, Vec<RuleError>> {
+    /// Returns the rules that loaded and an error for every problem found, so that a caller can show
+    /// them all at once.
+    pub fn load_dir(dir: &Path) -> (Self, Vec<RuleError>) {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
             Ok(entries) => entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -204,10 +205,11 @@ impl RuleSet {
                 .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(source) => {
-                return Err(vec![RuleError::Read {
+                let error = RuleError::Read {
                     path: dir.to_path_buf(),
                     source,
-                }]);
+                };
+                return (RuleSet::default(), vec![error]);
             }
         };
         files.sort();
@@ -237,11 +239,7 @@ impl RuleSet {
                 });
             }
         }
-        if errors.is_empty() {
-            Ok(set)
-        } else {
-            Err(errors)
-        }
+        (set, errors)
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -331,10 +329,15 @@ fn compile(path: &Path, line: usize, spec: &RuleSpec) -> Result<Rule, String> {
         return Err(format!("confidence {confidence} is not between 0 and 1"));
     }
     if !spec.examples.iter().any(|e| e.input != e.output) {
-        return Err("needs at least one example that the rule changes (output differs from input)".into());
+        return Err(
+            "needs at least one example that the rule changes (output differs from input)".into(),
+        );
     }
     if !spec.examples.iter().any(|e| e.input == e.output) {
-        return Err("needs at least one example that the rule must leave alone (output equal to input)".into());
+        return Err(
+            "needs at least one example that the rule must leave alone (output equal to input)"
+                .into(),
+        );
     }
     Ok(Rule {
         id: spec.id.clone(),
@@ -383,7 +386,10 @@ examples = [
         let bad = GOOD.replace(r#"output = "a, b""#, r#"output = "a,b""#);
         let errors = parse_rules(Path::new("x.toml"), &bad).unwrap_err();
         let message = errors[0].to_string();
-        assert!(message.starts_with("x.toml:2: rule `comma-space`: example 1 fails"), "{message}");
+        assert!(
+            message.starts_with("x.toml:2: rule `comma-space`: example 1 fails"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -395,11 +401,15 @@ examples = [
 
     #[test]
     fn broken_toml_and_regex_are_reported_with_lines() {
-        let message = parse_rules(Path::new("x.toml"), "[[rule]]\nid = 3\n").unwrap_err()[0].to_string();
+        let message =
+            parse_rules(Path::new("x.toml"), "[[rule]]\nid = 3\n").unwrap_err()[0].to_string();
         assert!(message.starts_with("x.toml:2:"), "{message}");
         let bad = GOOD.replace("' +,'", "' +(,'");
         let message = parse_rules(Path::new("x.toml"), &bad).unwrap_err()[0].to_string();
-        assert!(message.contains("pattern is not a valid regex"), "{message}");
+        assert!(
+            message.contains("pattern is not a valid regex"),
+            "{message}"
+        );
         let unknown = GOOD.replace("kind = \"regex\"", "kind = \"regex\"\ncolour = 1");
         let message = parse_rules(Path::new("x.toml"), &unknown).unwrap_err()[0].to_string();
         assert!(message.contains("unknown field `colour`"), "{message}");

@@ -294,7 +294,8 @@ impl Text {
             }
             pos = edit.range.end;
         }
-        self.map.copy_range(pos..self.text.len(), text.len(), &mut segments);
+        self.map
+            .copy_range(pos..self.text.len(), text.len(), &mut segments);
         text.push_str(&self.text[pos..]);
         segments.retain(|s| s.cur < text.len());
         self.map = SourceMap {
@@ -322,10 +323,7 @@ mod tests {
         let changes = t.apply(
             &d,
             "p",
-            vec![
-                Edit::new(6..8, "\n", "crlf"),
-                Edit::new(2..4, "\n", "crlf"),
-            ],
+            vec![Edit::new(6..8, "\n", "crlf"), Edit::new(2..4, "\n", "crlf")],
         );
         assert_eq!(t.as_str(), "ab\ncd\nef");
         assert_eq!(changes.len(), 2);

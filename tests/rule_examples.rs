@@ -1,1 +1,47 @@
-fn main(){}
+//! Every example of every rule in `rules/` as its own named test
+//! (`rules/FILE.toml::RULE::example-N`), and every rule-file problem as a failing one.
+
+use std::path::Path;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use ocrclean::RuleSet;
+
+fn main() {
+    let args = Arguments::from_args();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let (rules, errors) = RuleSet::load_dir(&dir);
+    let mut trials = Vec::new();
+    for rule in rules.rules {
+        let file = rule
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for outcome in rule.run_examples() {
+            let name = format!("rules/{file}::{}::example-{}", rule.id, outcome.index + 1);
+            trials.push(Trial::test(name, move || {
+                if outcome.passed() {
+                    Ok(())
+                } else {
+                    Err(Failed::from(format!(
+                        "input {:?} gave {:?}, expected {:?}",
+                        outcome.example.input, outcome.actual, outcome.example.output
+                    )))
+                }
+            }));
+        }
+    }
+    for (i, error) in errors.into_iter().enumerate() {
+        let message = error.to_string();
+        trials.push(Trial::test(
+            format!("rule-file-error-{}", i + 1),
+            move || Err(Failed::from(message)),
+        ));
+    }
+    assert!(
+        !trials.is_empty(),
+        "no rule examples found in {}",
+        dir.display()
+    );
+    libtest_mimic::run(&args, trials).exit();
+}

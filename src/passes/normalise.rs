@@ -97,19 +97,32 @@ impl Pass for Normalise {
             let delete = |rule: &str, why: &str| Edit::new(pos..end_of(i), "", rule).evidence(why);
             match c {
                 '\u{FEFF}' if prev.is_none() || prev == Some('\x0c') => {
-                    edits.push(delete("normalise.bom", "byte order mark at the start of a page"));
+                    edits.push(delete(
+                        "normalise.bom",
+                        "byte order mark at the start of a page",
+                    ));
                 }
                 '\u{FEFF}' | '\u{200B}' | '\u{2060}' => {
-                    edits.push(delete("normalise.zero-width", &format!("U+{:04X}", c as u32)));
+                    edits.push(delete(
+                        "normalise.zero-width",
+                        &format!("U+{:04X}", c as u32),
+                    ));
                 }
                 '\u{200C}' | '\u{200D}' if is_latin(prev) && is_latin(next) => {
-                    edits.push(delete("normalise.zero-width", &format!("U+{:04X} between Latin letters", c as u32)));
+                    edits.push(delete(
+                        "normalise.zero-width",
+                        &format!("U+{:04X} between Latin letters", c as u32),
+                    ));
                 }
                 '\r' if next == Some('\n') => {
-                    edits.push(Edit::new(pos..pos + 2, "\n", "normalise.crlf").evidence("CRLF line end"));
+                    edits.push(
+                        Edit::new(pos..pos + 2, "\n", "normalise.crlf").evidence("CRLF line end"),
+                    );
                     i += 1;
                 }
-                '\r' => edits.push(Edit::new(pos..pos + 1, "\n", "normalise.cr").evidence("lone CR line end")),
+                '\r' => edits.push(
+                    Edit::new(pos..pos + 1, "\n", "normalise.cr").evidence("lone CR line end"),
+                ),
                 '\u{0085}' | '\u{2028}' | '\u{2029}' => edits.push(
                     Edit::new(pos..end_of(i), "\n", "normalise.line-separator")
                         .evidence(format!("U+{:04X} line separator", c as u32)),
@@ -134,7 +147,10 @@ impl Pass for Normalise {
                         i += 1;
                     }
                     let after = chars.get(i + 1).map(|&(_, c)| c);
-                    if matches!(after, None | Some('\n' | '\r' | '\x0c' | '\u{2028}' | '\u{2029}' | '\u{0085}')) {
+                    if matches!(
+                        after,
+                        None | Some('\n' | '\r' | '\x0c' | '\u{2028}' | '\u{2029}' | '\u{0085}')
+                    ) {
                         edits.push(
                             Edit::new(chars[start].0..end_of(i), "", "normalise.trailing-space")
                                 .evidence("whitespace at a line end"),
@@ -142,7 +158,10 @@ impl Pass for Normalise {
                     }
                 }
                 c if c.is_control() && !matches!(c, '\n' | '\t' | '\x0c') => {
-                    edits.push(delete("normalise.control", &format!("control character U+{:04X}", c as u32)));
+                    edits.push(delete(
+                        "normalise.control",
+                        &format!("control character U+{:04X}", c as u32),
+                    ));
                 }
                 c => {
                     if let Some(letters) = ligature(c) {
@@ -184,8 +203,10 @@ fn nfc_edits(text: &str) -> Vec<Edit> {
         let composed: String = cluster.nfc().collect();
         if composed != cluster {
             edits.push(
-                Edit::new(start..end, composed, "normalise.nfc")
-                    .evidence(format!("{} code points composed to NFC", cluster.chars().count())),
+                Edit::new(start..end, composed, "normalise.nfc").evidence(format!(
+                    "{} code points composed to NFC",
+                    cluster.chars().count()
+                )),
             );
         }
     }
@@ -228,7 +249,10 @@ mod tests {
     #[test]
     fn ligatures_soft_hyphens_zero_width_and_controls() {
         assert_eq!(run("ﬁne ﬄuent"), "fine ffluent");
-        assert_eq!(run("creden\u{AD}\ntials ex\u{AD}ample"), "credentials example");
+        assert_eq!(
+            run("creden\u{AD}\ntials ex\u{AD}ample"),
+            "credentials example"
+        );
         assert_eq!(run("a\u{200B}b\u{0007}c"), "abc");
         // ZWNJ between Persian letters is meaningful and stays.
         assert_eq!(run("می\u{200C}خواهم"), "می\u{200C}خواهم");

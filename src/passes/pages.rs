@@ -79,7 +79,11 @@ mod tests {
         fn detect(&self, text: &str) -> Vec<(usize, String)> {
             let mut starts = vec![0];
             starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-            starts.into_iter().step_by(3).map(|i| (i, "every third line".into())).collect()
+            starts
+                .into_iter()
+                .step_by(3)
+                .map(|i| (i, "every third line".into()))
+                .collect()
         }
     }
 
@@ -94,7 +98,10 @@ mod tests {
         };
         let pass = Pages::with_detectors(vec![Box::new(EveryThirdLine)]);
         let edits = pass.run("a\nb\nc\nd\ne\n", &ctx);
-        assert_eq!(edits.iter().map(|e| e.range.start).collect::<Vec<_>>(), vec![6]);
+        assert_eq!(
+            edits.iter().map(|e| e.range.start).collect::<Vec<_>>(),
+            vec![6]
+        );
         assert!(pass.run("a\nb\x0cc\nd\ne\n", &ctx).is_empty());
     }
 }

@@ -7,7 +7,9 @@
 //! dehyphenation). A gap with a blank line or a page break is a paragraph break (`\n\n`) unless it
 //! cuts a sentence: the line before ends mid-sentence (a lowercase letter, a comma or semicolon, or
 //! a hyphen) and the next line starts in lowercase, or the line before is a full-length line (so
-//! not a heading) that ends mid-sentence. The document is trimmed and ends with one `\n`.
+//! not a heading) that ends mid-sentence. A line end after a short line that ends a sentence,
+//! before a line that starts in uppercase, is a paragraph break too (books mark paragraphs that way
+//! rather than with blank lines). The document is trimmed and ends with one `\n`.
 //!
 //! Known false positives: verse, lists and tables are joined like prose; a heading that ends in
 //! lowercase and is as long as a text line is joined to the next paragraph.
@@ -54,7 +56,10 @@ struct Line {
 fn content_lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\n'))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\n')))
+    {
         if c == '\n' || c == '\x0c' {
             let line = &text[start..i];
             let trimmed = line.trim_matches([' ', '\t']);
@@ -80,6 +85,18 @@ fn ends_mid_sentence(line: &str) -> bool {
         Some(c) => c.is_lowercase(),
         None => false,
     }
+}
+
+/// True when the line ends with sentence-final punctuation, possibly inside quotes or brackets.
+fn ends_sentence(line: &str) -> bool {
+    let trimmed = line.trim_end_matches(['"', '\'', '”', '’', '»', '«', ')', ']']);
+    trimmed.ends_with(['.', '!', '?', ':'])
+}
+
+fn starts_uppercase(line: &str) -> bool {
+    line.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(char::is_uppercase)
 }
 
 fn starts_lowercase(line: &str) -> bool {
@@ -112,12 +129,18 @@ impl Pass for Reflow {
         let mut edits = Vec::new();
         let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
             if !text.is_empty() {
-                edits.push(Edit::new(0..text.len(), "", "reflow.trim").evidence("document holds only whitespace"));
+                edits.push(
+                    Edit::new(0..text.len(), "", "reflow.trim")
+                        .evidence("document holds only whitespace"),
+                );
             }
             return edits;
         };
         if first.start > 0 {
-            edits.push(Edit::new(0..first.start, "", "reflow.trim").evidence("whitespace at the start of the document"));
+            edits.push(
+                Edit::new(0..first.start, "", "reflow.trim")
+                    .evidence("whitespace at the start of the document"),
+            );
         }
         let width = typical_width(text, &lines);
         for pair in lines.windows(2) {
@@ -129,18 +152,37 @@ impl Pass for Reflow {
             let page_break = gap.contains('\x0c');
             let hyphenated = prev.ends_with(['-', '¬']) && ends_mid_sentence(prev);
             let join = if hyphenated { "" } else { " " };
+            let full_line = prev.chars().count() * 10 >= width * 8;
+            if newlines == 1
+                && !page_break
+                && ends_sentence(prev)
+                && !full_line
+                && starts_uppercase(next)
+            {
+                // Hard-wrapped prose fills its lines; a short line that ends a sentence ends its
+                // paragraph (the convention of books and of OCR that drops blank lines).
+                edits.push(
+                    Edit::new(a.end..b.start, "\n\n", "reflow.paragraph-break")
+                        .confidence(0.85)
+                        .evidence("short line that ends a sentence, next starts in uppercase"),
+                );
+                continue;
+            }
             if newlines == 1 && !page_break {
                 let evidence = if hyphenated {
                     "line end inside a paragraph; word-final hyphen kept"
                 } else {
                     "line end inside a paragraph"
                 };
-                edits.push(Edit::new(a.end..b.start, join, "reflow.join-lines").confidence(0.95).evidence(evidence));
+                edits.push(
+                    Edit::new(a.end..b.start, join, "reflow.join-lines")
+                        .confidence(0.95)
+                        .evidence(evidence),
+                );
                 continue;
             }
             let mid = ends_mid_sentence(prev);
             let lower = starts_lowercase(next);
-            let full_line = prev.chars().count() * 10 >= width * 8;
             let (rule, what) = if page_break {
                 ("reflow.join-across-page", "page break")
             } else {
@@ -153,11 +195,19 @@ impl Pass for Reflow {
                         .evidence(format!("{what} cuts a sentence: line ends mid-sentence, next starts in lowercase")),
                 );
             } else if mid && full_line {
-                edits.push(Edit::new(a.end..b.start, join, rule).confidence(0.8).evidence(format!(
-                    "{what} cuts a sentence: a full-width line ends mid-sentence"
-                )));
+                edits.push(
+                    Edit::new(a.end..b.start, join, rule)
+                        .confidence(0.8)
+                        .evidence(format!(
+                            "{what} cuts a sentence: a full-width line ends mid-sentence"
+                        )),
+                );
             } else {
-                let rule = if page_break { "reflow.page-break" } else { "reflow.paragraph-break" };
+                let rule = if page_break {
+                    "reflow.page-break"
+                } else {
+                    "reflow.paragraph-break"
+                };
                 edits.push(
                     Edit::new(a.end..b.start, "\n\n", rule)
                         .confidence(0.9)
@@ -166,7 +216,10 @@ impl Pass for Reflow {
             }
         }
         if &text[last.end..] != "\n" {
-            edits.push(Edit::new(last.end..text.len(), "\n", "reflow.trim").evidence("the text ends with one newline"));
+            edits.push(
+                Edit::new(last.end..text.len(), "\n", "reflow.trim")
+                    .evidence("the text ends with one newline"),
+            );
         }
         edits
     }
@@ -199,14 +252,20 @@ mod tests {
 
     #[test]
     fn wrapped_lines_become_one_paragraph_per_line() {
-        assert_eq!(run("\n\nTitle\n\nOne line\n and two.\n\n\n\nNext one.\n\n"), "Title\n\nOne line and two.\n\nNext one.\n");
+        assert_eq!(
+            run("\n\nTitle\n\nOne line\n and two.\n\n\n\nNext one.\n\n"),
+            "Title\n\nOne line and two.\n\nNext one.\n"
+        );
     }
 
     #[test]
     fn a_blank_line_inside_a_sentence_is_removed() {
         // From the seed: the abstract's last sentence is cut by a scanner's blank line.
         let text = "then makes some conclusions about the possible future trends\n\nin Moscow’s Korea policy.\n";
-        assert_eq!(run(text), "then makes some conclusions about the possible future trends in Moscow’s Korea policy.\n");
+        assert_eq!(
+            run(text),
+            "then makes some conclusions about the possible future trends in Moscow’s Korea policy.\n"
+        );
     }
 
     #[test]
@@ -220,8 +279,21 @@ mod tests {
 
     #[test]
     fn hyphens_are_kept_and_pages_joined_mid_sentence() {
-        assert_eq!(run("non-\ninterference and a\x0ctrade"), "non-interference and a trade\n");
+        assert_eq!(
+            run("non-\ninterference and a\x0ctrade"),
+            "non-interference and a trade\n"
+        );
         assert_eq!(run("The end.\x0cA new page."), "The end.\n\nA new page.\n");
+    }
+
+    #[test]
+    fn a_short_line_that_ends_a_sentence_ends_its_paragraph() {
+        // From the Grenzboten pages, whose OCR has no blank lines between paragraphs.
+        let text = "nen; diese germanischen Elemente müssen also doch nicht, so unbedeutend\nund ohnmächtig sein!\nAber in Lüttich, im Hennegau, in den wallonischen Provinzen, wo nie\nein deutscher Laut.\n";
+        assert_eq!(
+            run(text),
+            "nen; diese germanischen Elemente müssen also doch nicht, so unbedeutend und ohnmächtig sein!\n\nAber in Lüttich, im Hennegau, in den wallonischen Provinzen, wo nie ein deutscher Laut.\n"
+        );
     }
 
     #[test]

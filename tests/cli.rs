@@ -1,0 +1,394 @@
+//! The command line, driven as a user drives it: every command and every exit code.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ocrclean() -> Command {
+    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// A temporary folder holding `files` (path → contents).
+fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn help_is_there_for_every_command() {
+    for args in [
+        vec!["--help"],
+        vec!["clean", "--help"],
+        vec!["check", "--help"],
+        vec!["rules", "--help"],
+        vec!["rules", "list", "--help"],
+        vec!["rules", "test", "--help"],
+    ] {
+        ocrclean()
+            .args(&args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage:"));
+    }
+}
+
+#[test]
+fn clean_writes_four_files_per_document_matching_the_committed_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let committed = root().join("cleaned");
+    let mut written: Vec<PathBuf> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written.len(),
+        8,
+        "two documents, four files each: {written:?}"
+    );
+    for file in written {
+        let name = file.file_name().unwrap();
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            fs::read_to_string(committed.join(name)).unwrap(),
+            "{} differs from cleaned/; run `cargo run --release -- clean`",
+            name.to_string_lossy()
+        );
+    }
+}
+
+#[test]
+fn check_passes_on_the_committed_outputs() {
+    ocrclean().arg("check").assert().code(0);
+}
+
+#[test]
+fn check_reports_drift_with_a_diff_and_exit_1() {
+    let against = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("cleaned"), against.path());
+    let body = against.path().join("lukin-russias-korea-policy.txt");
+    let text = fs::read_to_string(&body)
+        .unwrap()
+        .replacen("Abstract", "Abstrakt", 1);
+    fs::write(&body, text).unwrap();
+    ocrclean()
+        .args(["check", "--against"])
+        .arg(against.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-Abstrakt\n+Abstract"))
+        .stdout(predicate::str::contains("(committed)"))
+        .stdout(predicate::str::contains("drift: 1 file(s) differ"));
+}
+
+#[test]
+fn check_reports_missing_and_stale_outputs() {
+    let against = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("cleaned"), against.path());
+    fs::remove_file(against.path().join("lukin-russias-korea-policy.report.md")).unwrap();
+    fs::write(against.path().join("gone.txt"), "old\n").unwrap();
+    ocrclean()
+        .args(["check", "--against"])
+        .arg(against.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "lukin-russias-korea-policy.report.md: missing",
+        ))
+        .stdout(predicate::str::contains("gone.txt: stale"));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_skipped_with_its_path_and_offset() {
+    let input = folder(&[
+        ("bad.txt", b"good line\nbad \xff byte\n"),
+        ("good.txt", b"Fine text.\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.txt:2: not valid UTF-8 at byte 14",
+        ));
+    assert_eq!(
+        fs::read_to_string(out.path().join("good.txt")).unwrap(),
+        "Fine text.\n"
+    );
+    assert!(!out.path().join("bad.txt").exists());
+}
+
+#[test]
+fn lossy_decoding_records_each_replacement() {
+    let input = folder(&[("bad.txt", b"bad \xff byte\n")]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .args(["--lossy", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.path().join("bad.txt")).unwrap(),
+        "bad \u{FFFD} byte\n"
+    );
+    let log = fs::read_to_string(out.path().join("bad.changes.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(first["rule"], "decode.invalid-utf8");
+    assert_eq!(first["raw"]["start"], 4);
+    assert_eq!(first["raw"]["end"], 5);
+}
+
+#[test]
+fn an_empty_file_gives_empty_outputs() {
+    let input = folder(&[("empty.txt", b"")]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    for suffix in [".txt", ".notes.txt", ".changes.jsonl"] {
+        assert_eq!(
+            fs::read_to_string(out.path().join(format!("empty{suffix}"))).unwrap(),
+            ""
+        );
+    }
+    let report = fs::read_to_string(out.path().join("empty.report.md")).unwrap();
+    assert!(report.contains("No changes."), "{report}");
+}
+
+#[test]
+fn page_folders_are_read_in_natural_order() {
+    let input = folder(&[
+        ("book/10.txt", b"Ten.\n"),
+        ("book/2.txt", b"Two.\n"),
+        ("book/1.txt", b"One.\n"),
+        ("book/notes.md", b"not a page\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.path().join("book.txt")).unwrap(),
+        "One.\n\nTwo.\n\nTen.\n"
+    );
+    let report = fs::read_to_string(out.path().join("book.report.md")).unwrap();
+    assert!(
+        report.contains("page files, in page order: 1.txt, 2.txt, 10.txt"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_folder_without_pages_is_an_error_and_the_batch_goes_on() {
+    let input = folder(&[("empty-book/readme.md", b"x"), ("a.txt", b"A.\n")]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "empty-book: page folder holds no page files",
+        ));
+    assert!(out.path().join("a.txt").exists());
+}
+
+#[test]
+fn out_equal_to_an_input_folder_is_refused() {
+    let input = folder(&[("a.txt", b"A.\n")]);
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(input.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("raw inputs are never written"));
+    let names: Vec<_> = fs::read_dir(input.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "nothing was written beside the input");
+}
+
+#[test]
+fn an_output_that_would_overwrite_an_input_file_is_refused() {
+    let input = folder(&[("a.txt", b"A.\n")]);
+    ocrclean()
+        .arg("clean")
+        .arg(input.path().join("a.txt"))
+        .arg("--out")
+        .arg(input.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("would overwrite the input"));
+    assert_eq!(
+        fs::read_to_string(input.path().join("a.txt")).unwrap(),
+        "A.\n"
+    );
+}
+
+#[test]
+fn a_missing_input_is_an_error() {
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "no-such-input.txt", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no-such-input.txt: no such file or folder",
+        ));
+}
+
+#[test]
+fn rules_list_names_built_in_and_data_rules() {
+    ocrclean()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("normalise.crlf"))
+        .stdout(predicate::str::contains(
+            "space-before-punctuation\t[substitute, rules/spacing.toml:",
+        ));
+}
+
+#[test]
+fn rules_test_runs_every_example() {
+    ocrclean()
+        .args(["rules", "test"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok collapse-spaces example 1"))
+        .stdout(predicate::str::contains(" passed, 0 failed"));
+}
+
+const FAILING_RULE: &str = r#"
+[[rule]]
+id = "always-wrong"
+description = "an example that fails"
+kind = "regex"
+pattern = 'a'
+replacement = 'b'
+examples = [
+  { input = "a", output = "c" },
+  { input = "x", output = "x" },
+]
+"#;
+
+#[test]
+fn a_failing_example_names_file_line_and_rule_and_stops_cleaning() {
+    let rules = folder(&[("bad.toml", FAILING_RULE.as_bytes())]);
+    ocrclean()
+        .args(["rules", "test", "--rules"])
+        .arg(rules.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "bad.toml:2: rule `always-wrong`: example 1 fails",
+        ));
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--rules"])
+        .arg(rules.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rule `always-wrong`"));
+    ocrclean()
+        .args(["check", "--rules"])
+        .arg(rules.path())
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_rule_can_be_switched_off_and_unknown_rules_are_refused() {
+    let input = folder(&[("a.txt", b"one  two\n")]);
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .args(["--disable", "collapse-spaces", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.path().join("a.txt")).unwrap(),
+        "one  two\n"
+    );
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .args(["--disable", "no-such-rule", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-rule: no such rule"));
+}
+
+#[test]
+fn outputs_are_identical_for_one_job_and_many() {
+    let one = tempfile::tempdir().unwrap();
+    let many = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--jobs", "1", "--out"])
+        .arg(one.path())
+        .assert()
+        .success();
+    ocrclean()
+        .args(["clean", "--jobs", "4", "--out"])
+        .arg(many.path())
+        .assert()
+        .success();
+    for entry in fs::read_dir(one.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let other = many.path().join(path.file_name().unwrap());
+        assert_eq!(fs::read(&path).unwrap(), fs::read(&other).unwrap());
+    }
+}

@@ -1,0 +1,133 @@
+//! Properties that must hold on every real document in `raw/`: every change points at the raw
+//! text it changed, the body has the promised shape, and cleaning is idempotent.
+
+use std::fs;
+use std::path::Path;
+
+use ocrclean::{ChangeKind, Cleaner, Config, Document, RuleSet};
+
+fn raw_documents() -> Vec<Document> {
+    let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("raw");
+    let mut docs = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(&raw)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let mut pages: Vec<_> = fs::read_dir(&path)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            pages.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
+            let pages = pages
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        fs::read(&p).unwrap(),
+                    )
+                })
+                .collect();
+            docs.push(Document::from_pages(
+                path.file_name().unwrap().to_string_lossy(),
+                pages,
+            ));
+        } else if path.extension().is_some_and(|x| x == "txt") {
+            docs.push(Document::from_bytes(name, fs::read(&path).unwrap()));
+        }
+    }
+    assert!(docs.len() >= 2, "raw/ holds the seed and a page folder");
+    docs
+}
+
+fn cleaner() -> Cleaner {
+    let (rules, errors) = RuleSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
+    assert!(errors.is_empty(), "{errors:?}");
+    Cleaner::new(rules, Config::default())
+}
+
+#[test]
+fn every_change_names_a_rule_and_points_at_the_raw_text_it_changed() {
+    let cleaner = cleaner();
+    for doc in raw_documents() {
+        let cleaned = cleaner.clean(&doc).unwrap();
+        let mut touched: Vec<(usize, usize)> = Vec::new();
+        for change in &cleaned.changes {
+            assert!(!change.rule.is_empty());
+            let (start, end) = (change.raw.start, change.raw.end);
+            assert!(start <= end && end <= doc.raw.len(), "{change:?}");
+            let position = doc.position(start);
+            assert_eq!(
+                (position.page, position.line, position.column),
+                (change.raw.page, change.raw.line, change.raw.column)
+            );
+            // Where no earlier change touched the raw bytes, `before` is exactly those bytes.
+            let untouched = touched
+                .iter()
+                .all(|&(s, e)| e <= start || end <= s || s == e);
+            if untouched && start < end {
+                assert_eq!(
+                    String::from_utf8_lossy(&doc.raw[start..end]),
+                    change.before,
+                    "{}: {change:?}",
+                    doc.name
+                );
+            }
+            if change.applied {
+                touched.push((start, end));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_body_is_one_paragraph_per_line_in_nfc_ending_with_one_newline() {
+    use unicode_normalization::is_nfc;
+    let cleaner = cleaner();
+    for doc in raw_documents() {
+        let body = cleaner.clean(&doc).unwrap().body;
+        assert!(is_nfc(&body), "{}", doc.name);
+        assert!(
+            body.ends_with('\n') && !body.ends_with("\n\n"),
+            "{}",
+            doc.name
+        );
+        assert!(
+            !body.contains("\n\n\n") && !body.contains('\r') && !body.contains('\x0c'),
+            "{}",
+            doc.name
+        );
+        for (i, line) in body.lines().enumerate() {
+            // Paragraph lines alternate with single blank lines.
+            assert_eq!(
+                line.is_empty(),
+                i % 2 == 1,
+                "{} line {}: {line:?}",
+                doc.name,
+                i + 1
+            );
+            assert_eq!(line, line.trim(), "{} line {}", doc.name, i + 1);
+        }
+    }
+}
+
+#[test]
+fn cleaning_the_cleaned_body_changes_nothing() {
+    let cleaner = cleaner();
+    for doc in raw_documents() {
+        let body = cleaner.clean(&doc).unwrap().body;
+        let again = cleaner
+            .clean(&Document::from_bytes("again", body.clone().into_bytes()))
+            .unwrap();
+        let applied: Vec<_> = again
+            .changes
+            .iter()
+            .filter(|c| c.applied && c.kind != ChangeKind::Review)
+            .collect();
+        assert!(applied.is_empty(), "{}: {applied:#?}", doc.name);
+        assert_eq!(again.body, body);
+    }
+}
