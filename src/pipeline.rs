@@ -14,6 +14,7 @@ use crate::error::DecodeError;
 use crate::lang;
 use crate::passes::{self, Context, Pass};
 use crate::rules::RuleSet;
+use crate::text::SourceMap;
 
 /// Options of a run that change what the passes do.
 #[derive(Debug, Clone)]
@@ -46,6 +47,8 @@ impl Default for Config {
 #[derive(Debug, Clone)]
 pub struct Cleaned {
     pub body: String,
+    /// Where each byte of the body came from in the raw input.
+    pub source_map: SourceMap,
     /// Footnotes, in order, each without its `[^N]: ` prefix.
     pub notes: Vec<String>,
     pub changes: Vec<Change>,
@@ -98,12 +101,13 @@ impl Cleaner {
             .language
             .clone()
             .or_else(|| lang::detect(text.as_str()).map(str::to_string));
-        let ctx = Context {
-            language: language.as_deref(),
-            rules: &self.rules,
-            disabled: &self.config.disabled,
-        };
         for pass in &self.passes {
+            let ctx = Context::new(
+                language.as_deref(),
+                &self.rules,
+                &self.config.disabled,
+                text.as_str(),
+            );
             let mut edits = pass.run(text.as_str(), &ctx);
             edits.retain(|e| !self.config.disabled.contains(&e.rule));
             for edit in &mut edits {
@@ -118,6 +122,7 @@ impl Cleaner {
             changes.extend(text.apply(doc, pass.name(), edits));
         }
         Ok(Cleaned {
+            source_map: text.source_map().clone(),
             body: text.into_string(),
             notes: Vec::new(),
             changes,

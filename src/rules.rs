@@ -31,6 +31,7 @@ use serde::Deserialize;
 
 use crate::change::Edit;
 use crate::error::RuleError;
+use crate::lexicon::Lexicon;
 
 /// How much text before a match the left context may see, in bytes.
 const LEFT_CONTEXT_WINDOW: usize = 128;
@@ -187,10 +188,12 @@ impl Rule {
     }
 }
 
-/// All rules of a rules folder, in file order then definition order.
+/// All rules of a rules folder, in file order then definition order, and its lexicons.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Word lists by language, from `lexicon/LANG.tsv` in the rules folder.
+    pub lexicons: BTreeMap<String, Lexicon>,
 }
 
 impl RuleSet {
@@ -239,11 +242,47 @@ impl RuleSet {
                 });
             }
         }
+        load_lexicons(&dir.join("lexicon"), &mut set, &mut errors);
         (set, errors)
+    }
+
+    /// The lexicon of `language`, if the rules folder has one.
+    pub fn lexicon(&self, language: Option<&str>) -> Option<&Lexicon> {
+        language.and_then(|l| self.lexicons.get(l))
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Loads `LANG.tsv` files of the lexicon folder; a missing folder means no lexicons.
+fn load_lexicons(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    files.sort();
+    for path in files {
+        let language = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let lexicon = std::fs::read_to_string(&path)
+            .map_err(|source| RuleError::Read {
+                path: path.clone(),
+                source,
+            })
+            .and_then(|source| Lexicon::parse(&language, &path, &source));
+        match lexicon {
+            Ok(lexicon) => {
+                set.lexicons.insert(language, lexicon);
+            }
+            Err(e) => errors.push(e),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::change::Edit;
+use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
 pub mod normalise;
@@ -28,6 +29,26 @@ pub struct Context<'a> {
     pub rules: &'a RuleSet,
     /// Rules switched off for this run.
     pub disabled: &'a BTreeSet<String>,
+    /// The word list of the document's language, when there is one.
+    pub lexicon: Option<&'a Lexicon>,
+    /// The document's body as this pass receives it, for document-wide statistics. A pass may be
+    /// run on a footnote's text as well as on the body; this is always the body.
+    pub document: &'a str,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        language: Option<&'a str>,
+        rules: &'a RuleSet,
+        disabled: &'a BTreeSet<String>,
+    ) -> Self {
+        Self {
+            language,
+            rules,
+            disabled,
+            lexicon: rules.lexicon(language),
+        }
+    }
 }
 
 /// One stage of the pipeline.

@@ -223,11 +223,7 @@ mod tests {
     fn run(text: &str) -> String {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
-        let ctx = Context {
-            language: None,
-            rules: &rules,
-            disabled: &disabled,
-        };
+        let ctx = Context::new(None, &rules, &disabled, "");
         let mut edits = Normalise.run(text, &ctx);
         edits.sort_by_key(|e| e.range.start);
         let mut out = String::new();

@@ -91,11 +91,7 @@ mod tests {
     fn detectors_propose_page_breaks_unless_the_text_has_form_feeds() {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
-        let ctx = Context {
-            language: None,
-            rules: &rules,
-            disabled: &disabled,
-        };
+        let ctx = Context::new(None, &rules, &disabled, "");
         let pass = Pages::with_detectors(vec![Box::new(EveryThirdLine)]);
         let edits = pass.run("a\nb\nc\nd\ne\n", &ctx);
         assert_eq!(

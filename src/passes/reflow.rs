@@ -235,11 +235,7 @@ mod tests {
     fn run(text: &str) -> String {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
-        let ctx = Context {
-            language: None,
-            rules: &rules,
-            disabled: &disabled,
-        };
+        let ctx = Context::new(None, &rules, &disabled, "");
         let mut out = String::new();
         let mut pos = 0;
         for e in Reflow.run(text, &ctx) {
