@@ -41,12 +41,14 @@ impl<'a> Context<'a> {
         language: Option<&'a str>,
         rules: &'a RuleSet,
         disabled: &'a BTreeSet<String>,
+        document: &'a str,
     ) -> Self {
         Self {
             language,
             rules,
             disabled,
             lexicon: rules.lexicon(language),
+            document,
         }
     }
 }
