@@ -31,6 +31,9 @@ pub struct Edit {
     pub confidence: f64,
     /// A short reason a person can check, such as `header: recurs on 12 of 14 pages`.
     pub evidence: String,
+    /// For a footnote's text: the note it moves to (its text leaves the body and becomes, or is
+    /// appended to, note N).
+    pub move_to_note: Option<usize>,
 }
 
 impl Edit {
@@ -46,7 +49,15 @@ impl Edit {
             kind: ChangeKind::Edit,
             confidence: 1.0,
             evidence: String::new(),
+            move_to_note: None,
         }
+    }
+
+    /// Moves the range's text out of the body into note `n`.
+    pub fn move_to_note(mut self, n: usize) -> Self {
+        self.kind = ChangeKind::Note;
+        self.move_to_note = Some(n);
+        self
     }
 
     pub fn kind(mut self, kind: ChangeKind) -> Self {
@@ -92,7 +103,13 @@ pub struct Change {
     pub after: String,
     pub confidence: f64,
     pub evidence: String,
-    /// Byte offset of `before` in the text the pass was given; with `pass` this lets the log be
-    /// replayed backwards to restore the raw input.
+    /// Byte offset of `before` in the text the pass was given; with `pass` and `in_note` this lets
+    /// the log be replayed backwards to restore the raw input.
     pub at: usize,
+    /// The note whose text the change was made in; absent for the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_note: Option<usize>,
+    /// For text moved out of the body: the note it went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_note: Option<usize>,
 }

@@ -55,6 +55,8 @@ fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
             confidence: 1.0,
             evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")),
             at: cur.start,
+            in_note: None,
+            to_note: None,
         });
         replaced.push((cur, raw));
     }

@@ -15,6 +15,7 @@ pub mod decode;
 pub mod document;
 pub mod error;
 pub mod lang;
+pub mod layout;
 pub mod lexicon;
 pub mod passes;
 pub mod pipeline;

@@ -5,16 +5,16 @@
 //! word, so furniture and notes must leave before lines are joined, and token rules must see joined
 //! paragraphs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::change::{Change, ChangeKind};
+use crate::change::{Change, ChangeKind, Edit};
 use crate::decode::decode;
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::lang;
 use crate::passes::{self, Context, Pass};
 use crate::rules::RuleSet;
-use crate::text::SourceMap;
+use crate::text::{SourceMap, Text};
 
 /// Options of a run that change what the passes do.
 #[derive(Debug, Clone)]
@@ -61,7 +61,11 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         // Encoding debris first: every later pass may assume LF line ends and NFC.
         Box::new(passes::normalise::Normalise),
         // Pages next: furniture and footnotes are found per page.
-        Box::new(passes::pages::Pages::default()),
+        Box::new(passes::pages::Pages::standard()),
+        // Page furniture next, at the page edges that the pages pass settled.
+        Box::new(passes::furniture::Furniture),
+        // Footnotes once furniture is gone, so that a block ends at the foot of its page.
+        Box::new(passes::footnotes::Footnotes),
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
         // Token rules last, on whole paragraphs, so their context can span former line breaks.
@@ -93,6 +97,31 @@ impl Cleaner {
         &self.passes
     }
 
+    /// The edits `pass` proposes on `text`, without disabled rules, and with those below the
+    /// confidence threshold turned into review flags.
+    fn proposals(
+        &self,
+        pass: &dyn Pass,
+        text: &str,
+        body: &str,
+        language: Option<&str>,
+    ) -> Vec<Edit> {
+        let ctx = Context::new(language, &self.rules, &self.config.disabled, body);
+        let mut edits = pass.run(text, &ctx);
+        edits.retain(|e| !self.config.disabled.contains(&e.rule));
+        for edit in &mut edits {
+            if edit.confidence < self.config.min_confidence && edit.kind != ChangeKind::Review {
+                edit.evidence = format!(
+                    "below the confidence threshold {}: {}",
+                    self.config.min_confidence, edit.evidence
+                );
+                edit.kind = ChangeKind::Review;
+                edit.move_to_note = None;
+            }
+        }
+        edits
+    }
+
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
     pub fn clean(&self, doc: &Document) -> Result<Cleaned, DecodeError> {
         let (mut text, mut changes) = decode(doc, self.config.lossy)?;
@@ -101,30 +130,49 @@ impl Cleaner {
             .language
             .clone()
             .or_else(|| lang::detect(text.as_str()).map(str::to_string));
+        let mut notes: BTreeMap<usize, Text> = BTreeMap::new();
         for pass in &self.passes {
-            let ctx = Context::new(
-                language.as_deref(),
-                &self.rules,
-                &self.config.disabled,
+            let edits = self.proposals(
+                pass.as_ref(),
                 text.as_str(),
+                text.as_str(),
+                language.as_deref(),
             );
-            let mut edits = pass.run(text.as_str(), &ctx);
-            edits.retain(|e| !self.config.disabled.contains(&e.rule));
-            for edit in &mut edits {
-                if edit.confidence < self.config.min_confidence && edit.kind != ChangeKind::Review {
-                    edit.evidence = format!(
-                        "below the confidence threshold {}: {}",
-                        self.config.min_confidence, edit.evidence
-                    );
-                    edit.kind = ChangeKind::Review;
+            let (applied, moved) = text.apply_moving(doc, pass.name(), edits);
+            changes.extend(applied);
+            // Passes after the footnotes pass run on each note's text as well as on the body.
+            for (&number, note) in notes.iter_mut() {
+                let edits = self.proposals(
+                    pass.as_ref(),
+                    note.as_str(),
+                    text.as_str(),
+                    language.as_deref(),
+                );
+                let mut applied = note.apply(doc, pass.name(), edits);
+                applied.iter_mut().for_each(|c| c.in_note = Some(number));
+                changes.extend(applied);
+            }
+            for (number, note) in moved {
+                match notes.get_mut(&number) {
+                    // A note that continues on the next page: its parts join at a line end.
+                    Some(first) => first.append("\n", note),
+                    None => {
+                        notes.insert(number, note);
+                    }
                 }
             }
-            changes.extend(text.apply(doc, pass.name(), edits));
         }
         Ok(Cleaned {
             source_map: text.source_map().clone(),
             body: text.into_string(),
-            notes: Vec::new(),
+            // Notes are numbered 1..=n by the footnotes pass; a gap would be a bug, shown as empty.
+            notes: (1..=notes.keys().max().copied().unwrap_or(0))
+                .map(|n| {
+                    notes
+                        .get(&n)
+                        .map_or(String::new(), |t| t.as_str().trim_end().to_string())
+                })
+                .collect(),
             changes,
             language,
         })

@@ -227,7 +227,60 @@ impl Text {
             confidence: edit.confidence,
             evidence: edit.evidence.clone(),
             at: edit.range.start,
+            in_note: None,
+            to_note: edit.move_to_note,
         }
+    }
+
+    /// The stretch `range` as a text of its own that keeps its map to the raw input.
+    pub fn slice(&self, range: Range<usize>) -> Text {
+        let mut segments = Vec::new();
+        self.map.copy_range(range.clone(), 0, &mut segments);
+        let text = self.text[range].to_string();
+        segments.retain(|s| s.cur < text.len());
+        Text {
+            map: SourceMap {
+                segments,
+                len: text.len(),
+                raw_len: self.map.raw_len,
+            },
+            text,
+        }
+    }
+
+    /// Appends `other` (a text of the same raw input) after `joiner`, which is recorded as inserted
+    /// where `other` begins in the raw input.
+    pub fn append(&mut self, joiner: &str, other: Text) {
+        let at = other.map.to_raw(0..0).start;
+        let mut segments = std::mem::take(&mut self.map.segments);
+        if !joiner.is_empty() {
+            push_segment(
+                &mut segments,
+                Segment {
+                    cur: self.text.len(),
+                    raw_start: at,
+                    raw_end: at,
+                    copy: false,
+                },
+            );
+            self.text.push_str(joiner);
+        }
+        let offset = self.text.len();
+        for seg in other.map.segments {
+            push_segment(
+                &mut segments,
+                Segment {
+                    cur: seg.cur + offset,
+                    ..seg
+                },
+            );
+        }
+        self.text.push_str(&other.text);
+        self.map = SourceMap {
+            segments,
+            len: self.text.len(),
+            raw_len: self.map.raw_len,
+        };
     }
 
     /// Applies the edits of one pass and returns their records, in text order.
@@ -235,7 +288,18 @@ impl Text {
     /// Review flags are recorded but not applied. An edit that overlaps one already accepted (in
     /// order of position, then of proposal) is refused and recorded as a review flag, so that no
     /// proposal is ever silently lost. Edits that would change nothing are dropped.
-    pub fn apply(&mut self, doc: &Document, pass: &str, mut edits: Vec<Edit>) -> Vec<Change> {
+    pub fn apply(&mut self, doc: &Document, pass: &str, edits: Vec<Edit>) -> Vec<Change> {
+        self.apply_moving(doc, pass, edits).0
+    }
+
+    /// Like [`Text::apply`], and also returns the texts that edits moved to notes, in text order,
+    /// with their note numbers.
+    pub fn apply_moving(
+        &mut self,
+        doc: &Document,
+        pass: &str,
+        mut edits: Vec<Edit>,
+    ) -> (Vec<Change>, Vec<(usize, Text)>) {
         edits.retain(|e| {
             e.range.start <= e.range.end
                 && e.range.end <= self.text.len()
@@ -268,8 +332,12 @@ impl Text {
             last_end = edit.range.end;
             accepted.push(edit);
         }
+        let moved: Vec<(usize, Text)> = accepted
+            .iter()
+            .filter_map(|e| Some((e.move_to_note?, self.slice(e.range.clone()))))
+            .collect();
         if accepted.is_empty() {
-            return changes;
+            return (changes, moved);
         }
 
         let mut text = String::with_capacity(self.text.len());
@@ -304,7 +372,7 @@ impl Text {
             raw_len: self.map.raw_len,
         };
         self.text = text;
-        changes
+        (changes, moved)
     }
 }
 
@@ -352,6 +420,24 @@ mod tests {
         assert!(changes[0].applied);
         assert!(!changes[1].applied);
         assert_eq!(changes[1].kind, ChangeKind::Review);
+    }
+
+    #[test]
+    fn moved_text_keeps_its_map_to_raw() {
+        let d = doc("body [note one] more");
+        let mut t = Text::new("body [note one] more".into());
+        let (changes, moved) =
+            t.apply_moving(&d, "p", vec![Edit::new(5..15, "", "fn").move_to_note(1)]);
+        assert_eq!(t.as_str(), "body  more");
+        assert_eq!(changes[0].to_note, Some(1));
+        let (n, mut note) = moved.into_iter().next().unwrap();
+        assert_eq!((n, note.as_str()), (1, "[note one]"));
+        assert_eq!(note.source_map().to_raw(1..5), 6..10);
+        let tail = Text::new("body [note one] more".into()).slice(16..20);
+        note.append("\n", tail);
+        assert_eq!(note.as_str(), "[note one]\nmore");
+        assert_eq!(note.source_map().to_raw(11..15), 16..20);
+        assert_eq!(note.source_map().to_raw(10..11), 16..16);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::change::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
+pub mod footnotes;
+pub mod furniture;
 pub mod normalise;
 pub mod pages;
 pub mod reflow;

@@ -6,6 +6,17 @@
 //! a page's first line starting with one space) and proposes a form feed at each boundary it finds,
 //! with the evidence for the convention. Later passes (furniture, footnotes, reflow) read pages from
 //! the form feeds, so every page break they see has been decided here.
+//!
+//! The standard detectors:
+//! - [`LeadingSpaceStarts`]: some OCR exports start each page's first line with exactly one space.
+//!   Accepted only when such lines are rare (under 1 in 8 lines) and recur at a regular interval
+//!   (three quarters of the gaps within 20% of a multiple of the median gap, which is at least 15
+//!   lines), so that a text whose paragraphs are indented by one space is left alone.
+//! - [`RunningHeadStarts`]: a running head left in the text (`36 Title of the Article`) starts a
+//!   page. A line counts when it carries a page number at its start or end, follows a blank line,
+//!   and its letters match the document's first line (the title) or another such line.
+//!
+//! Boundaries found by both within three lines of each other count once.
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::Edit;
@@ -16,7 +27,7 @@ pub trait BoundaryDetector: Send + Sync {
     fn detect(&self, text: &str) -> Vec<(usize, String)>;
 }
 
-/// The pages pass and its detectors, tried in order.
+/// The pages pass and its detectors, whose boundaries are merged.
 #[derive(Default)]
 pub struct Pages {
     detectors: Vec<Box<dyn BoundaryDetector>>,
@@ -25,6 +36,130 @@ pub struct Pages {
 impl Pages {
     pub fn with_detectors(detectors: Vec<Box<dyn BoundaryDetector>>) -> Self {
         Self { detectors }
+    }
+
+    /// The pass with the standard detectors.
+    pub fn standard() -> Self {
+        Self::with_detectors(vec![
+            Box::new(LeadingSpaceStarts),
+            Box::new(RunningHeadStarts),
+        ])
+    }
+}
+
+/// Start offsets of the lines of `text`, with the lines.
+fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        out.push((start, line));
+        start += line.len() + 1;
+    }
+    out
+}
+
+/// Page starts marked by a first line that begins with exactly one space.
+pub struct LeadingSpaceStarts;
+
+impl BoundaryDetector for LeadingSpaceStarts {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        let lines = lines_with_starts(text);
+        let content = lines.iter().filter(|(_, l)| !l.trim().is_empty()).count();
+        let starts: Vec<usize> = (1..lines.len())
+            .filter(|&i| {
+                let l = lines[i].1;
+                l.starts_with(' ') && l[1..].starts_with(|c: char| !c.is_whitespace())
+            })
+            .collect();
+        if starts.len() < 3 || starts.len() * 8 > content {
+            return Vec::new();
+        }
+        let mut gaps: Vec<usize> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.sort_unstable();
+        let median = gaps[gaps.len() / 2];
+        if median < 15 {
+            return Vec::new();
+        }
+        let fits = |g: usize| {
+            (1..=3).any(|k| (g as f64 - (k * median) as f64).abs() <= 0.2 * median as f64)
+        };
+        let regular = gaps.iter().filter(|&&g| fits(g)).count();
+        if regular * 4 < gaps.len() * 3 {
+            return Vec::new();
+        }
+        let evidence = format!(
+            "page start: line begins with one space, as {} lines do about every {} lines ({} of {} gaps regular)",
+            starts.len(),
+            median,
+            regular,
+            gaps.len()
+        );
+        starts
+            .into_iter()
+            .map(|i| (lines[i].0, evidence.clone()))
+            .collect()
+    }
+}
+
+/// Page starts marked by a running head with a page number.
+pub struct RunningHeadStarts;
+
+/// A line that may be a running head: a page number at its start or end and a few words of text.
+/// Returns the letters of its text.
+fn running_head_key(line: &str) -> Option<String> {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if !(3..=14).contains(&words.len()) || line.chars().count() > 90 || line.ends_with('.') {
+        return None;
+    }
+    let numbered = |w: &str| w.len() <= 4 && w.chars().all(|c| c.is_ascii_digit());
+    if !numbered(words[0]) && !numbered(words[words.len() - 1]) {
+        return None;
+    }
+    let key = crate::layout::letters_key(line);
+    (key.chars().count() >= 8).then_some(key)
+}
+
+/// Similarity of two running-head keys (normalised edit distance).
+pub fn head_similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(a, b)
+}
+
+impl BoundaryDetector for RunningHeadStarts {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        let lines = lines_with_starts(text);
+        let Some(title) = lines.iter().map(|(_, l)| l.trim()).find(|l| !l.is_empty()) else {
+            return Vec::new();
+        };
+        let title_key = crate::layout::letters_key(title);
+        let candidates: Vec<(usize, String)> = (1..lines.len())
+            .filter(|&i| lines[i - 1].1.trim().is_empty())
+            .filter_map(|i| Some((i, running_head_key(lines[i].1)?)))
+            .collect();
+        let mut found = Vec::new();
+        for (i, key) in &candidates {
+            let title_match = head_similarity(key, &title_key);
+            let others = candidates
+                .iter()
+                .filter(|(j, k)| j != i && head_similarity(key, k) >= 0.8)
+                .count();
+            let evidence = if title_match >= 0.8 {
+                format!(
+                    "running head {:?} matches the title ({title_match:.2})",
+                    lines[*i].1.trim()
+                )
+            } else if others > 0 {
+                format!(
+                    "running head {:?} recurs on {} other page(s)",
+                    lines[*i].1.trim(),
+                    others
+                )
+            } else {
+                continue;
+            };
+            found.push((lines[*i].0, evidence));
+        }
+        found
     }
 }
 
@@ -47,20 +182,26 @@ impl Pass for Pages {
         if text.contains('\x0c') {
             return Vec::new();
         }
-        let mut edits = Vec::new();
-        for detector in &self.detectors {
-            for (at, evidence) in detector.detect(text) {
-                if at > 0 && text.is_char_boundary(at) {
-                    edits.push(
-                        Edit::new(at..at, "\x0c", "pages.boundary")
-                            .confidence(0.9)
-                            .evidence(evidence),
-                    );
-                }
+        let mut found: Vec<(usize, String)> = self
+            .detectors
+            .iter()
+            .flat_map(|d| d.detect(text))
+            .filter(|(at, _)| *at > 0 && text.is_char_boundary(*at))
+            .collect();
+        found.sort_by_key(|(at, _)| *at);
+        let mut edits: Vec<Edit> = Vec::new();
+        for (at, evidence) in found {
+            // Two conventions marking the same page start (a running head, then an indented line).
+            if let Some(last) = edits.last()
+                && text[last.range.start..at].matches('\n').count() <= 3
+            {
+                continue;
             }
-            if !edits.is_empty() {
-                break;
-            }
+            edits.push(
+                Edit::new(at..at, "\x0c", "pages.boundary")
+                    .confidence(0.9)
+                    .evidence(evidence),
+            );
         }
         edits
     }

@@ -1,0 +1,119 @@
+//! The page geometry of a text: pages (split at form feeds) and their lines, as byte spans of the
+//! text, so that the furniture and footnote passes can ask "what is at the top or foot of a page".
+
+/// A line of the text: `start..end` without its line end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl LineSpan {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    pub fn is_blank(&self, text: &str) -> bool {
+        self.text(text).trim().is_empty()
+    }
+
+    /// The end of the line including its `\n`, if it has one.
+    pub fn end_with_newline(&self, text: &str) -> usize {
+        if text[self.end..].starts_with('\n') {
+            self.end + 1
+        } else {
+            self.end
+        }
+    }
+}
+
+/// A page: its lines, and the indices of its first and last non-blank lines.
+#[derive(Debug, Clone)]
+pub struct PageSpan {
+    pub start: usize,
+    pub end: usize,
+    pub lines: Vec<LineSpan>,
+}
+
+impl PageSpan {
+    /// The non-blank lines of the page, in order.
+    pub fn content<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl DoubleEndedIterator<Item = &'a LineSpan> + 'a {
+        self.lines.iter().filter(move |l| !l.is_blank(text))
+    }
+}
+
+/// Splits `text` into pages at `\f` and pages into lines at `\n`.
+pub fn pages(text: &str) -> Vec<PageSpan> {
+    let mut pages = Vec::new();
+    let mut start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\x0c')))
+    {
+        if c == '\x0c' {
+            pages.push(PageSpan {
+                start,
+                end: i,
+                lines: lines(text, start, i),
+            });
+            start = i + 1;
+        }
+    }
+    pages
+}
+
+/// The lines of `text[start..end]`.
+pub fn lines(text: &str, start: usize, end: usize) -> Vec<LineSpan> {
+    let mut out = Vec::new();
+    let mut line_start = start;
+    for (i, _) in text[start..end].match_indices('\n') {
+        out.push(LineSpan {
+            start: line_start,
+            end: start + i,
+        });
+        line_start = start + i + 1;
+    }
+    if line_start < end {
+        out.push(LineSpan {
+            start: line_start,
+            end,
+        });
+    }
+    out
+}
+
+/// Letters only, in lowercase: the part of a line that OCR noise and page numbers do not change
+/// (`21°` and `21%` both vanish), used to compare running heads.
+pub fn letters_key(line: &str) -> String {
+    line.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_and_lines_are_spans_of_the_text() {
+        let text = "a\n\nb\x0cc\nd\n";
+        let pages = pages(text);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].lines.len(), 3);
+        assert_eq!(pages[0].content(text).count(), 2);
+        assert_eq!(pages[1].lines[1].text(text), "d");
+        assert_eq!(pages[1].lines[0].end_with_newline(text), 7);
+    }
+
+    #[test]
+    fn the_letters_key_ignores_digits_and_signs() {
+        assert_eq!(
+            letters_key("36 Policy in the 21% Century"),
+            letters_key("Policy in the 21° Century")
+        );
+    }
+}

@@ -1,0 +1,615 @@
+//! Footnotes: blocks of notes at the foot of a page leave the body for the notes, and the marks in
+//! the body that point at them become `[^N]`.
+//!
+//! **Finding the notes.** On each page (pages are split at form feeds, furniture is already gone)
+//! the pass looks for the topmost line, below at least one body line and in the lower two thirds
+//! of the page, that starts with a note mark and from which every line to the foot of the page can
+//! be notes. Marks are read as:
+//! - a number of one to three digits (or superscript digits) followed by `-`, `_`, `.`, `)` or a
+//!   dash, or by a space after a blank line (`3-Here`, `2_Tgor`): it must continue the document's
+//!   note sequence (the next number, or 1 where numbering restarts);
+//! - a sign followed by a dash (`'-Vladimir`): an OCR-garbled number, accepted when the next note of
+//!   the block continues the sequence after it (its number is inferred);
+//! - `*`, `*)`, `†`, `‡`, `§`, or up to three signs before `)` (OCR of `*)`, such as `")` or `V)`):
+//!   accepted when the body of the same page holds such a mark.
+//!
+//! Within a block, a line that starts with the next number or sign starts the next note; any other
+//! line continues the current one. Notes are numbered 1, 2, ... in document order.
+//!
+//! **References.** For each note, the body of its page is searched for its mark glued to closing
+//! punctuation or to a word (`China.3`, `wollte *)`), never a number standing alone (`21°`,
+//! `$9 billion`, `pp. 9-10`). A note whose digit mark is not found may take a garbled sign glued to
+//! punctuation (`Union.#`): when it is the only note of the page left without a reference, or when
+//! the sign is a known look-alike of its number. A note without a reference, or a reference mark
+//! without a note, is listed for review; no position is guessed.
+//!
+//! Known limits: a note that continues on the next page is taken as the body of that page; a mark
+//! the OCR dropped entirely leaves its note in the body (its reference is then reported as orphan).
+
+use regex::Regex;
+
+use super::{BuiltinRule, Context, Pass};
+use crate::change::{ChangeKind, Edit};
+use crate::layout::{self, LineSpan};
+
+pub struct Footnotes;
+
+const RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "footnotes.note",
+        description: "Footnote text moved from the foot of its page to the notes.",
+    },
+    BuiltinRule {
+        id: "footnotes.mark",
+        description: "Note mark at the start of a footnote (and the line end before it) dropped: the notes file numbers the notes.",
+    },
+    BuiltinRule {
+        id: "footnotes.reference",
+        description: "Reference mark in the body written as `[^N]`.",
+    },
+    BuiltinRule {
+        id: "footnotes.orphan-note",
+        description: "A note whose reference mark was not found on its page (flag only).",
+    },
+    BuiltinRule {
+        id: "footnotes.orphan-mark",
+        description: "A note mark in the body with no note on its page (flag only).",
+    },
+];
+
+/// Signs that OCR makes of a superscript digit, and the digit each most often stands for.
+const MARK_LOOKALIKES: &[(char, u32)] =
+    &[('#', 4), ('®', 8), ('°', 0), ('¹', 1), ('²', 2), ('³', 3)];
+
+/// Signs that can stand for a garbled superscript mark glued to punctuation.
+const GARBLED_SIGNS: &[char] = &[
+    '#', '®', '©', '°', '¤', '§', '†', '‡', '*', '^', '~', '¹', '²', '³',
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mark {
+    Number(u32),
+    /// A sign standing for a number the OCR garbled.
+    Garbled(char),
+    /// `*`, `*)`, `†` and the like; `plain` is false for OCR-garbled `X)` forms.
+    Symbol {
+        plain: bool,
+    },
+}
+
+/// A line that starts with a note mark: the mark, and the byte offset where the note text starts.
+#[derive(Debug, Clone)]
+struct MarkLine {
+    mark: Mark,
+    text_start: usize,
+}
+
+fn superscript_value(s: &str) -> Option<u32> {
+    let mut n = 0;
+    for c in s.chars() {
+        let d = "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|x| x == c)? as u32;
+        n = n * 10 + d;
+    }
+    Some(n)
+}
+
+struct MarkPatterns {
+    number: Regex,
+    superscript: Regex,
+    garbled: Regex,
+    symbol: Regex,
+    paren: Regex,
+}
+
+impl MarkPatterns {
+    fn new() -> Self {
+        let re = |p: &str| Regex::new(p).expect("static pattern");
+        Self {
+            number: re(r"^(\d{1,3})([-_.)–—]|\s)\s*"),
+            superscript: re(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*"),
+            garbled: re(r"^([^\w\s])[-_–]\s*"),
+            symbol: re(r"^(\*{1,3}\)?|[†‡§]{1,2}\)?)\s*"),
+            paren: re(r"^(\S{1,3}\))\s+"),
+        }
+    }
+
+    /// The mark at the start of `line`, if any; `after_blank` allows a plain space after a number.
+    fn parse(&self, text: &str, line: LineSpan, after_blank: bool) -> Option<MarkLine> {
+        let raw = line.text(text);
+        let lead = raw.len() - raw.trim_start().len();
+        let l = &raw[lead..];
+        let (mark, len) = if let Some(c) = self.number.captures(l) {
+            let sep = &c[2];
+            let rest = &l[c[0].len()..];
+            let spaced = sep.chars().all(char::is_whitespace);
+            if (spaced && !after_blank)
+                || rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return None;
+            }
+            (Mark::Number(c[1].parse().ok()?), c[0].len())
+        } else if let Some(c) = self.superscript.captures(l) {
+            (Mark::Number(superscript_value(&c[1])?), c[0].len())
+        } else if let Some(c) = self.symbol.captures(l) {
+            (Mark::Symbol { plain: true }, c[0].len())
+        } else if let Some(c) = self.garbled.captures(l) {
+            (Mark::Garbled(c[1].chars().next()?), c[0].len())
+        } else if let Some(c) = self.paren.captures(l) {
+            if c[1].chars().filter(|c| c.is_alphanumeric()).count() > 2 {
+                return None;
+            }
+            (Mark::Symbol { plain: false }, c[0].len())
+        } else {
+            return None;
+        };
+        (l.len() > len).then(|| MarkLine {
+            mark,
+            text_start: line.start + lead + len,
+        })
+    }
+}
+
+/// A note found at the foot of a page.
+#[derive(Debug, Clone)]
+struct Note {
+    number: usize,
+    /// The printed number, when the mark was (or was inferred to be) a number.
+    printed: Option<u32>,
+    symbol: bool,
+    /// Start of the mark line and start/end of the note's text.
+    mark_start: usize,
+    text_start: usize,
+    text_end: usize,
+    confidence: f64,
+    evidence: String,
+}
+
+/// True when the body holds a sign-style note mark (`*)`, `*`, `†`, `‡`) after a word or sign.
+fn has_symbol_reference(body: &str) -> bool {
+    body.contains("*)") || body.contains('†') || body.contains('‡') || body.contains(" *")
+}
+
+impl Pass for Footnotes {
+    fn name(&self) -> &'static str {
+        "footnotes"
+    }
+
+    fn builtin_rules(&self) -> &'static [BuiltinRule] {
+        RULES
+    }
+
+    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+        let patterns = MarkPatterns::new();
+        let mut edits = Vec::new();
+        let mut next_number = 1usize; // the next note's output number
+        let mut next_printed = 1u32; // the next printed number the sequence expects
+        for page in layout::pages(text) {
+            let lines = &page.lines;
+            let content: Vec<usize> = (0..lines.len())
+                .filter(|&i| !lines[i].is_blank(text))
+                .collect();
+            let Some(block) = find_block(text, lines, &content, &patterns, next_printed) else {
+                continue;
+            };
+            let body_end = lines[content[block.first]].start;
+            let body = &text[page.start..body_end];
+            let notes = block.notes(lines, &content, &mut next_number, &mut next_printed);
+            for note in &notes {
+                edits.extend(note_edits(note));
+            }
+            edits.extend(references(page.start, body, &notes));
+        }
+        // Sign-style marks in the body of pages without notes are orphans.
+        let orphan = Regex::new(r"\*\)").expect("static pattern");
+        for page in layout::pages(text) {
+            let page_text = &text[page.start..page.end];
+            if edits.iter().any(|e: &Edit| {
+                e.range.start >= page.start && e.range.end <= page.end && e.rule == "footnotes.note"
+            }) {
+                continue;
+            }
+            for m in orphan.find_iter(page_text) {
+                let at = page.start + m.start();
+                edits.push(
+                    Edit::new(
+                        at..page.start + m.end(),
+                        m.as_str(),
+                        "footnotes.orphan-mark",
+                    )
+                    .kind(ChangeKind::Review)
+                    .confidence(0.5)
+                    .evidence("note mark with no note found at the foot of its page"),
+                );
+            }
+        }
+        edits
+    }
+}
+
+/// The lines of a page's footnote block, as indices into the page's non-blank lines.
+struct Block {
+    /// Index (into `content`) of the first line of the block.
+    first: usize,
+    marks: Vec<(usize, MarkLine)>,
+    confidence: f64,
+    evidence: String,
+}
+
+fn find_block(
+    text: &str,
+    lines: &[LineSpan],
+    content: &[usize],
+    patterns: &MarkPatterns,
+    expected: u32,
+) -> Option<Block> {
+    let k = content.len();
+    // The block may take at most two thirds of the page, and leaves at least one body line.
+    let lowest_start = (k / 3).max(1);
+    for first in lowest_start..k {
+        let line_index = content[first];
+        let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
+        let Some(start) = patterns.parse(text, lines[line_index], after_blank) else {
+            continue;
+        };
+        let body = &text[lines[content[0]].start..lines[line_index].start];
+        // Later lines of the block that start the next notes.
+        let later: Vec<(usize, MarkLine)> = (first + 1..k)
+            .filter_map(|c| {
+                let li = content[c];
+                let after_blank = li > 0 && lines[li - 1].is_blank(text);
+                Some((c, patterns.parse(text, lines[li], after_blank)?))
+            })
+            .collect();
+        let (confidence, evidence, mut marks) = match &start.mark {
+            Mark::Number(n) if *n == expected || (*n == 1 && expected > 1) => (
+                0.9,
+                format!("note mark {n} continues the note sequence"),
+                vec![(first, start)],
+            ),
+            Mark::Garbled(c) => {
+                let follows = later
+                    .iter()
+                    .find_map(|(_, m)| match m.mark {
+                        Mark::Number(n) => Some(n),
+                        _ => None,
+                    })
+                    .is_some_and(|n| n == expected + 1);
+                if !follows {
+                    continue;
+                }
+                (
+                    0.8,
+                    format!(
+                        "note mark {c:?} read as {expected}: the next note is {}",
+                        expected + 1
+                    ),
+                    vec![(first, start)],
+                )
+            }
+            Mark::Symbol { plain } if has_symbol_reference(body) => {
+                let confidence = if *plain { 0.85 } else { 0.75 };
+                (
+                    confidence,
+                    "note sign at the page foot; the page body holds a note sign".to_string(),
+                    vec![(first, start)],
+                )
+            }
+            _ => continue,
+        };
+        // Following notes: the next number in sequence, or another sign for sign-style notes.
+        let mut last_printed = match marks[0].1.mark {
+            Mark::Number(n) => Some(n),
+            Mark::Garbled(_) => Some(expected),
+            Mark::Symbol { .. } => None,
+        };
+        for (c, m) in later {
+            let continues = match (&m.mark, last_printed) {
+                (Mark::Number(n), Some(p)) => *n == p + 1,
+                (Mark::Symbol { plain: true }, None) => true,
+                _ => false,
+            };
+            if continues {
+                if let Mark::Number(n) = m.mark {
+                    last_printed = Some(n);
+                }
+                marks.push((c, m));
+            }
+        }
+        return Some(Block {
+            first,
+            marks,
+            confidence,
+            evidence,
+        });
+    }
+    None
+}
+
+impl Block {
+    /// The notes of the block, numbered on from `next_number`.
+    fn notes(
+        &self,
+        lines: &[LineSpan],
+        content: &[usize],
+        next_number: &mut usize,
+        next_printed: &mut u32,
+    ) -> Vec<Note> {
+        let mut notes = Vec::new();
+        for (j, (c, mark)) in self.marks.iter().enumerate() {
+            let last_line = self
+                .marks
+                .get(j + 1)
+                .map_or(content.len(), |(next, _)| *next)
+                - 1;
+            let text_end = lines[content[last_line]].end;
+            let printed = match mark.mark {
+                Mark::Number(n) => Some(n),
+                Mark::Garbled(_) => Some(*next_printed),
+                Mark::Symbol { .. } => None,
+            };
+            if let Some(p) = printed {
+                *next_printed = p + 1;
+            }
+            let evidence = if j == 0 {
+                self.evidence.clone()
+            } else {
+                format!(
+                    "next note of the block at the foot of the page ({})",
+                    self.evidence
+                )
+            };
+            notes.push(Note {
+                number: *next_number,
+                printed,
+                symbol: matches!(mark.mark, Mark::Symbol { .. }),
+                mark_start: lines[content[*c]].start,
+                text_start: mark.text_start.min(text_end),
+                text_end,
+                confidence: self.confidence,
+                evidence,
+            });
+            *next_number += 1;
+        }
+        notes
+    }
+}
+
+/// The edits that move one note: its mark (and the line end before it) dropped, its text moved.
+fn note_edits(note: &Note) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    // The line end between two notes goes with the mark of the second.
+    edits.push(
+        Edit::new(note.mark_start..note.text_start, "", "footnotes.mark")
+            .kind(ChangeKind::Note)
+            .confidence(note.confidence)
+            .evidence(format!("mark of note {}: {}", note.number, note.evidence)),
+    );
+    edits.push(
+        Edit::new(note.text_start..note.text_end, "", "footnotes.note")
+            .move_to_note(note.number)
+            .confidence(note.confidence)
+            .evidence(format!("note {}: {}", note.number, note.evidence)),
+    );
+    edits
+}
+
+/// Reference marks of the page's notes in the page body (`body` starts at `body_start`).
+fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let mut used: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut unlinked: Vec<&Note> = Vec::new();
+    let digit_ref = |printed: u32| {
+        let superscript: String = printed
+            .to_string()
+            .chars()
+            .map(|d| {
+                "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                    .chars()
+                    .nth(d.to_digit(10).unwrap_or(0) as usize)
+                    .unwrap_or(d)
+            })
+            .collect();
+        Regex::new(&format!(
+            r"(?:[.,;:!?”’'\x22)\]]|(\p{{Ll}}{{2,}}))(?:{printed}|{superscript})(?:[\s.,;:)]|$)"
+        ))
+        .expect("generated pattern")
+    };
+    let symbol_ref = Regex::new(r"(?:\S|\s)(\*{1,3}\)?|†|‡)").expect("static pattern");
+    let mut symbols = symbol_ref
+        .captures_iter(body)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.range())
+        .collect::<Vec<_>>()
+        .into_iter();
+    for note in notes {
+        let found: Option<(std::ops::Range<usize>, f64, String)> = if note.symbol {
+            symbols.next().map(|r| {
+                (
+                    r,
+                    0.85,
+                    "note sign in the body of the note's page, in note order".into(),
+                )
+            })
+        } else if let Some(printed) = note.printed {
+            let re = digit_ref(printed);
+            let hits: Vec<(std::ops::Range<usize>, bool)> = re
+                .captures_iter(body)
+                .map(|c| {
+                    let whole = c.get(0).expect("match");
+                    let glued_to_word = c.get(1).is_some();
+                    let start = c.get(1).map_or(whole.start() + 1, |w| w.end());
+                    let digits = printed.to_string().len();
+                    let len = body[start..]
+                        .chars()
+                        .take_while(|ch| ch.is_ascii_digit() || "⁰¹²³⁴⁵⁶⁷⁸⁹".contains(*ch))
+                        .map(char::len_utf8)
+                        .sum::<usize>()
+                        .max(digits.min(1));
+                    (start..start + len, glued_to_word)
+                })
+                .collect();
+            match hits.as_slice() {
+                [(r, glued_to_word)] => {
+                    let (confidence, how) = if *glued_to_word {
+                        (0.7, "glued to a word")
+                    } else {
+                        (0.9, "glued to punctuation")
+                    };
+                    Some((
+                        r.clone(),
+                        confidence,
+                        format!("mark {printed} {how} on the page of note {}", note.number),
+                    ))
+                }
+                [] => None,
+                _ => {
+                    for (r, _) in &hits {
+                        edits.push(
+                            Edit::new(
+                                body_start + r.start..body_start + r.end,
+                                format!("[^{}]", note.number),
+                                "footnotes.reference",
+                            )
+                            .kind(ChangeKind::Review)
+                            .confidence(0.5)
+                            .evidence(format!(
+                                "{} places on the page could be the mark of note {}",
+                                hits.len(),
+                                note.number
+                            )),
+                        );
+                    }
+                    used.extend(hits.into_iter().map(|(r, _)| r));
+                    unlinked.push(note);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        match found {
+            Some((r, confidence, evidence)) => {
+                used.push(r.clone());
+                edits.push(
+                    Edit::new(
+                        body_start + r.start..body_start + r.end,
+                        format!("[^{}]", note.number),
+                        "footnotes.reference",
+                    )
+                    .confidence(confidence)
+                    .evidence(evidence),
+                );
+            }
+            None => unlinked.push(note),
+        }
+    }
+    // Garbled signs glued to punctuation, for numbered notes still without a reference.
+    let garbled = Regex::new(r"[.,;:!?”’'\x22)]([^\w\s.,;:!?”’'\x22()\[\]-])(?:\s|$)")
+        .expect("static pattern");
+    let signs: Vec<(std::ops::Range<usize>, char)> = garbled
+        .captures_iter(body)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            let ch = m.as_str().chars().next()?;
+            (GARBLED_SIGNS.contains(&ch)
+                && !used.iter().any(|u| u.start < m.end() && m.start() < u.end))
+            .then(|| (m.range(), ch))
+        })
+        .collect();
+    let numbered: Vec<&Note> = unlinked
+        .iter()
+        .copied()
+        .filter(|n| n.printed.is_some())
+        .collect();
+    let mut linked = Vec::new();
+    for (r, ch) in &signs {
+        let lookalike = MARK_LOOKALIKES
+            .iter()
+            .find(|(c, _)| c == ch)
+            .map(|(_, d)| *d);
+        let target = if numbered.len() == 1 && signs.len() == 1 {
+            Some((
+                numbered[0],
+                "the only note of the page without a reference".to_string(),
+            ))
+        } else {
+            lookalike.and_then(|d| {
+                let fitting: Vec<&&Note> = numbered
+                    .iter()
+                    .filter(|n| n.printed.is_some_and(|p| p % 10 == d))
+                    .collect();
+                (fitting.len() == 1)
+                    .then(|| (*fitting[0], format!("{ch:?} is an OCR look-alike of {d}")))
+            })
+        };
+        if let Some((note, why)) = target {
+            linked.push(note.number);
+            edits.push(
+                Edit::new(
+                    body_start + r.start..body_start + r.end,
+                    format!("[^{}]", note.number),
+                    "footnotes.reference",
+                )
+                .confidence(0.75)
+                .evidence(format!("garbled mark {ch:?} glued to punctuation: {why}")),
+            );
+        }
+    }
+    for note in unlinked.iter().filter(|n| !linked.contains(&n.number)) {
+        edits.push(
+            Edit::new(
+                note.mark_start..note.mark_start,
+                "",
+                "footnotes.orphan-note",
+            )
+            .kind(ChangeKind::Review)
+            .confidence(0.0)
+            .evidence(format!(
+                "note {}: no reference mark found on its page",
+                note.number
+            )),
+        );
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str, after_blank: bool) -> Option<Mark> {
+        let span = LineSpan {
+            start: 0,
+            end: line.len(),
+        };
+        MarkPatterns::new()
+            .parse(line, span, after_blank)
+            .map(|m| m.mark)
+    }
+
+    #[test]
+    fn note_marks() {
+        assert_eq!(parse("3-Here the author", false), Some(Mark::Number(3)));
+        assert_eq!(parse("2_Ivanov, Novaya", false), Some(Mark::Number(2)));
+        assert_eq!(parse("'-Vladimir Putin", false), Some(Mark::Garbled('\'')));
+        assert_eq!(
+            parse("*) Um ein Beispiel", false),
+            Some(Mark::Symbol { plain: true })
+        );
+        assert_eq!(
+            parse("\") Wir würden", false),
+            Some(Mark::Symbol { plain: false })
+        );
+        assert_eq!(parse("¹ See above.", false), Some(Mark::Number(1)));
+    }
+
+    #[test]
+    fn body_lines_that_start_with_numbers_are_not_marks() {
+        assert_eq!(parse("2000, speaking at a ceremony", false), None);
+        assert_eq!(parse("1695 and 1718 caused", false), None);
+        assert_eq!(parse("3 million people", false), None);
+        assert_eq!(parse("3.5 percent", false), None);
+        assert_eq!(parse("Korea has traditionally", false), None);
+    }
+}

@@ -1,0 +1,319 @@
+//! Furniture: what the printed page carried around the text (running heads, page numbers and
+//! signature marks) is dropped from the body, each with a record.
+//!
+//! The pass looks only at the first and last non-blank lines of each page (pages are split at form
+//! feeds, which the pages pass has settled):
+//! - **Page numbers**: a line holding one short token that is a number, or that reads as one through
+//!   the digit look-alikes of OCR (`IZ` → 12, `s` → 5). The numbers found on the pages vote for an
+//!   offset between page index and page number; a number that fits is dropped with high confidence, a
+//!   plain number that does not fit with lower confidence, and a look-alike only when it fits (else
+//!   it is flagged).
+//! - **Running heads**: a top (or bottom) line of at least three words whose letters (digits and signs
+//!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
+//!   line of another page (recto and verso heads each recur on their own), or match the document's
+//!   title while carrying a page number. The title itself, on the first page, stays.
+//! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`.
+//!
+//! Known false positives: a page whose last line is a lone number in a table; a chapter title that
+//! repeats the book title with a number.
+
+use super::{BuiltinRule, Context, Pass};
+use crate::change::{ChangeKind, Edit};
+use crate::layout::{self, LineSpan, PageSpan};
+use crate::passes::pages::head_similarity;
+
+pub struct Furniture;
+
+const RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "furniture.page-number",
+        description: "Page number alone on the first or last line of a page dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.running-head",
+        description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.signature-mark",
+        description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
+    },
+];
+
+/// The digit an OCR look-alike stands for.
+fn digit_lookalike(c: char) -> Option<u32> {
+    Some(match c {
+        'O' | 'o' | 'D' | 'Q' => 0,
+        'I' | 'l' | 'i' | '|' | '!' | 'J' => 1,
+        'Z' | 'z' => 2,
+        'S' | 's' => 5,
+        'G' | 'b' => 6,
+        'T' => 7,
+        'B' => 8,
+        'g' | 'q' => 9,
+        c => return c.to_digit(10),
+    })
+}
+
+/// A page-number candidate: the number, and whether it had to be read through look-alikes.
+fn page_number(line: &str) -> Option<(u32, bool)> {
+    let token = line
+        .trim()
+        .trim_matches(['-', '–', '—', '[', ']', '(', ')', '.', ' ']);
+    if token.is_empty() || token.chars().count() > 4 || token.contains(char::is_whitespace) {
+        return None;
+    }
+    if token.chars().all(|c| c.is_ascii_digit()) {
+        return token.parse().ok().filter(|&n| n > 0).map(|n| (n, false));
+    }
+    // Look-alikes only for short tokens with at least one real digit or at most two characters,
+    // so that a word such as `Ols` or `Sie` is never read as a number.
+    let chars: Vec<char> = token.chars().collect();
+    if chars.len() > 2 && !chars.iter().any(char::is_ascii_digit) {
+        return None;
+    }
+    let mut n = 0u32;
+    for c in chars {
+        n = n * 10 + digit_lookalike(c)?;
+    }
+    (n > 0).then_some((n, true))
+}
+
+fn is_signature_mark(line: &str) -> bool {
+    let t: String = line.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let stars = t.chars().filter(|&c| c == '*').count();
+    let capitals = t.chars().filter(char::is_ascii_uppercase).count();
+    let len = t.chars().count();
+    (1..=6).contains(&len)
+        && digits <= 2
+        && digits + stars + capitals == len
+        && (stars > 0 || (capitals > 0 && digits > 0))
+        && capitals <= 3
+}
+
+/// The first or last non-blank lines of a page, if any.
+fn edge_lines(text: &str, page: &PageSpan) -> (Option<LineSpan>, Option<LineSpan>) {
+    let mut content = page.content(text);
+    let first = content.next().copied();
+    let last = content.next_back().copied();
+    (first, last)
+}
+
+fn drop_line(text: &str, line: LineSpan, rule: &str, confidence: f64, evidence: String) -> Edit {
+    let edit = Edit::new(line.start..line.end_with_newline(text), "", rule)
+        .kind(ChangeKind::Furniture)
+        .confidence(confidence)
+        .evidence(evidence);
+    if confidence < 0.6 {
+        edit.kind(ChangeKind::Review)
+    } else {
+        edit
+    }
+}
+
+impl Pass for Furniture {
+    fn name(&self) -> &'static str {
+        "furniture"
+    }
+
+    fn builtin_rules(&self) -> &'static [BuiltinRule] {
+        RULES
+    }
+
+    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+        let pages = layout::pages(text);
+        if pages.len() < 2 {
+            return Vec::new();
+        }
+        let edges: Vec<(Option<LineSpan>, Option<LineSpan>)> =
+            pages.iter().map(|p| edge_lines(text, p)).collect();
+        let mut edits = Vec::new();
+        let mut dropped = vec![(false, false); pages.len()];
+
+        // Page numbers: the numbers found vote for the offset between page index and number.
+        let mut votes: std::collections::BTreeMap<i64, usize> = Default::default();
+        let candidates: Vec<(usize, LineSpan, bool, u32, bool)> = edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (top, bottom))| {
+                [(top, true), (bottom, false)]
+                    .into_iter()
+                    .filter_map(move |(line, is_top)| {
+                        let line = (*line)?;
+                        let (n, garbled) = page_number(line.text(text))?;
+                        Some((i, line, is_top, n, garbled))
+                    })
+            })
+            .collect();
+        for &(i, _, _, n, _) in &candidates {
+            *votes.entry(i64::from(n) - i as i64).or_default() += 1;
+        }
+        let offset = votes
+            .iter()
+            .max_by_key(|(o, n)| (**n, std::cmp::Reverse(**o)))
+            .filter(|(_, n)| **n >= 2)
+            .map(|(o, _)| *o);
+        for (i, line, is_top, n, garbled) in candidates {
+            let expected = offset.map(|o| o + i as i64);
+            let fits = expected == Some(i64::from(n));
+            let shown = line.text(text).trim();
+            let sequence = match expected {
+                Some(e) => format!("the page sequence expects {e}"),
+                None => "no page sequence found".to_string(),
+            };
+            let (confidence, evidence) = match (garbled, fits) {
+                (false, true) => (0.95, format!("page number {n}: {sequence}")),
+                (false, false) => (0.75, format!("number {n} alone on a page edge; {sequence}")),
+                (true, true) => (
+                    0.8,
+                    format!("{shown:?} read as page number {n}: {sequence}"),
+                ),
+                (true, false) => (
+                    0.4,
+                    format!("{shown:?} might be page number {n}, but {sequence}"),
+                ),
+            };
+            edits.push(drop_line(
+                text,
+                line,
+                "furniture.page-number",
+                confidence,
+                evidence,
+            ));
+            if confidence >= 0.6 {
+                if is_top {
+                    dropped[i].0 = true;
+                } else {
+                    dropped[i].1 = true;
+                }
+            }
+        }
+
+        // Running heads and footers: the edge line next to a dropped page number, or the edge line.
+        let title_key = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map(layout::letters_key)
+            .unwrap_or_default();
+        let edge_after_number = |i: usize, top: bool| -> Option<LineSpan> {
+            let mut content = pages[i].content(text);
+            let skip = usize::from(if top { dropped[i].0 } else { dropped[i].1 });
+            if top {
+                content.nth(skip).copied()
+            } else {
+                content.rev().nth(skip).copied()
+            }
+        };
+        for top in [true, false] {
+            let lines: Vec<Option<(LineSpan, String)>> = (0..pages.len())
+                .map(|i| {
+                    let line = edge_after_number(i, top)?;
+                    // The document's own first line is its title, not a running head.
+                    if i == 0 && top && text[..line.start].trim().is_empty() {
+                        return None;
+                    }
+                    let words = line.text(text).split_whitespace().count();
+                    let key = layout::letters_key(line.text(text));
+                    (words >= 3 && key.chars().count() >= 8).then_some((line, key))
+                })
+                .collect();
+            for (i, entry) in lines.iter().enumerate() {
+                let Some((line, key)) = entry else { continue };
+                let recurs = lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, other)| {
+                        *j != i
+                            && other
+                                .as_ref()
+                                .is_some_and(|(_, k)| head_similarity(key, k) >= 0.8)
+                    })
+                    .count();
+                let shown = line.text(text).trim();
+                let numbered = shown
+                    .split_whitespace()
+                    .next()
+                    .into_iter()
+                    .chain(shown.split_whitespace().last())
+                    .any(|w| w.chars().all(|c| c.is_ascii_digit()));
+                let title = head_similarity(key, &title_key);
+                let (confidence, evidence) = if recurs >= 2 {
+                    (
+                        0.95,
+                        format!(
+                            "running head: recurs on {} of {} pages",
+                            recurs + 1,
+                            pages.len()
+                        ),
+                    )
+                } else if recurs == 1 {
+                    (
+                        0.85,
+                        format!("running head: recurs on 2 of {} pages", pages.len()),
+                    )
+                } else if numbered && title >= 0.8 {
+                    (
+                        0.85,
+                        format!("running head: the title ({title:.2}) with a page number"),
+                    )
+                } else {
+                    continue;
+                };
+                edits.push(drop_line(
+                    text,
+                    *line,
+                    "furniture.running-head",
+                    confidence,
+                    evidence,
+                ));
+            }
+        }
+
+        // Signature marks at the foot of a page.
+        for (i, (_, bottom)) in edges.iter().enumerate() {
+            if dropped[i].1 {
+                continue;
+            }
+            if let Some(line) = bottom.filter(|l| is_signature_mark(l.text(text))) {
+                let evidence = format!(
+                    "signature mark {:?} at the foot of the page",
+                    line.text(text).trim()
+                );
+                edits.push(drop_line(
+                    text,
+                    line,
+                    "furniture.signature-mark",
+                    0.85,
+                    evidence,
+                ));
+            }
+        }
+        edits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_and_lookalikes() {
+        assert_eq!(page_number(" 36 "), Some((36, false)));
+        assert_eq!(page_number("s"), Some((5, true)));
+        assert_eq!(page_number("IZ"), Some((12, true)));
+        assert_eq!(page_number("— 7 —"), Some((7, false)));
+        assert_eq!(page_number("Sie"), None);
+        assert_eq!(page_number("and"), None);
+        assert_eq!(page_number("1816 war"), None);
+    }
+
+    #[test]
+    fn signature_marks() {
+        for mark in ["1 *", "A 2", "B3*", "**"] {
+            assert!(is_signature_mark(mark), "{mark}");
+        }
+        for line in ["A", "12", "Anmerk. d. R.", "I am", "USA"] {
+            assert!(!is_signature_mark(line), "{line}");
+        }
+    }
+}
