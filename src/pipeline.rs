@@ -162,6 +162,13 @@ impl Cleaner {
                 }
             }
         }
+        // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
+        for (&number, note) in notes.iter_mut() {
+            let edits = note_line_breaks(note.as_str());
+            let mut applied = note.apply(doc, "notes", edits);
+            applied.iter_mut().for_each(|c| c.in_note = Some(number));
+            changes.extend(applied);
+        }
         Ok(Cleaned {
             source_map: text.source_map().clone(),
             body: text.into_string(),
@@ -177,6 +184,25 @@ impl Cleaner {
             language,
         })
     }
+}
+
+/// Edits that join the lines and paragraphs inside a note into one paragraph. (The line end that
+/// reflow leaves after the note is the paragraph end that the notes file writes.)
+fn note_line_breaks(note: &str) -> Vec<Edit> {
+    let trimmed = note.trim_end();
+    let mut edits = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = trimmed[pos..].find('\n') {
+        let start = pos + i;
+        let end = start + trimmed[start..].len() - trimmed[start..].trim_start().len();
+        edits.push(
+            Edit::new(start..end, " ", "notes.one-paragraph")
+                .confidence(0.9)
+                .evidence("a note is one paragraph of the notes file"),
+        );
+        pos = end;
+    }
+    edits
 }
 
 #[cfg(test)]

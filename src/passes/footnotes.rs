@@ -7,11 +7,13 @@
 //! be notes. Marks are read as:
 //! - a number of one to three digits (or superscript digits) followed by `-`, `_`, `.`, `)` or a
 //!   dash, or by a space after a blank line (`3-Here`, `2_Tgor`): it must continue the document's
-//!   note sequence (the next number, or 1 where numbering restarts);
+//!   note sequence (the next number, or 1 where numbering restarts). Lists look the same with `1.`,
+//!   `1)` or `1 `: a block with such marks is taken only when one of its marks is found in the body;
 //! - a sign followed by a dash (`'-Vladimir`): an OCR-garbled number, accepted when the next note of
 //!   the block continues the sequence after it (its number is inferred);
-//! - `*`, `*)`, `†`, `‡`, `§`, or up to three signs before `)` (OCR of `*)`, such as `")` or `V)`):
-//!   accepted when the body of the same page holds such a mark.
+//! - `*`, `*)`, `†`, `‡`, `§`, or a short token with `)` or `*` and no letters (OCR of `*)`, such as
+//!   `")`): accepted at the page foot; a token with one or two letters (`V)`, `it)`) only after a
+//!   blank line or when the body of the page holds a note sign.
 //!
 //! Within a block, a line that starts with the next number or sign starts the next note; any other
 //! line continues the current one. Notes are numbered 1, 2, ... in document order.
@@ -82,6 +84,8 @@ enum Mark {
 struct MarkLine {
     mark: Mark,
     text_start: usize,
+    /// `1.`, `1)` or `1 ` marks, which lists use too: such a block needs a reference in the body.
+    list_like: bool,
 }
 
 fn superscript_value(s: &str) -> Option<u32> {
@@ -98,7 +102,7 @@ struct MarkPatterns {
     superscript: Regex,
     garbled: Regex,
     symbol: Regex,
-    paren: Regex,
+    sign_token: Regex,
 }
 
 impl MarkPatterns {
@@ -109,7 +113,7 @@ impl MarkPatterns {
             superscript: re(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*"),
             garbled: re(r"^([^\w\s])[-_–]\s*"),
             symbol: re(r"^(\*{1,3}\)?|[†‡§]{1,2}\)?)\s*"),
-            paren: re(r"^(\S{1,3}\))\s+"),
+            sign_token: re(r"^(\S{1,8})\s+"),
         }
     }
 
@@ -118,6 +122,7 @@ impl MarkPatterns {
         let raw = line.text(text);
         let lead = raw.len() - raw.trim_start().len();
         let l = &raw[lead..];
+        let mut list_like = false;
         let (mark, len) = if let Some(c) = self.number.captures(l) {
             let sep = &c[2];
             let rest = &l[c[0].len()..];
@@ -128,6 +133,7 @@ impl MarkPatterns {
             {
                 return None;
             }
+            list_like = spaced || sep == "." || sep == ")";
             (Mark::Number(c[1].parse().ok()?), c[0].len())
         } else if let Some(c) = self.superscript.captures(l) {
             (Mark::Number(superscript_value(&c[1])?), c[0].len())
@@ -135,15 +141,24 @@ impl MarkPatterns {
             (Mark::Symbol { plain: true }, c[0].len())
         } else if let Some(c) = self.garbled.captures(l) {
             (Mark::Garbled(c[1].chars().next()?), c[0].len())
-        } else if let Some(c) = self.paren.captures(l) {
-            if c[1].chars().filter(|c| c.is_alphanumeric()).count() > 2 {
+        } else if let Some(c) = self.sign_token.captures(l) {
+            // OCR of `*)`: a short token with a `)` or `*` and at most two letters (`")`, `V)`).
+            let token = &c[1];
+            let alphanumerics = token.chars().filter(|c| c.is_alphanumeric()).count();
+            if !token.contains([')', '*']) || alphanumerics > 2 {
                 return None;
             }
-            (Mark::Symbol { plain: false }, c[0].len())
+            (
+                Mark::Symbol {
+                    plain: alphanumerics == 0,
+                },
+                c[0].len(),
+            )
         } else {
             return None;
         };
         (l.len() > len).then(|| MarkLine {
+            list_like,
             mark,
             text_start: line.start + lead + len,
         })
@@ -165,9 +180,14 @@ struct Note {
     evidence: String,
 }
 
-/// True when the body holds a sign-style note mark (`*)`, `*`, `†`, `‡`) after a word or sign.
+/// True when the body holds a sign-style note mark (`*)`, `*`, `†`, `‡`, or an OCR-garbled form
+/// such as `»J.` or `-7«).`) standing before punctuation or a space.
 fn has_symbol_reference(body: &str) -> bool {
-    body.contains("*)") || body.contains('†') || body.contains('‡') || body.contains(" *")
+    static SIGN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let sign = SIGN.get_or_init(|| {
+        Regex::new(r"(?:^|\s)\S{0,3}[)*«»†‡]\S{0,2}(?:\s|$)").expect("static pattern")
+    });
+    body.contains("*)") || sign.is_match(body)
 }
 
 impl Pass for Footnotes {
@@ -194,11 +214,21 @@ impl Pass for Footnotes {
             };
             let body_end = lines[content[block.first]].start;
             let body = &text[page.start..body_end];
-            let notes = block.notes(lines, &content, &mut next_number, &mut next_printed);
+            let (mut number, mut printed) = (next_number, next_printed);
+            let notes = block.notes(lines, &content, &mut number, &mut printed);
+            let links = references(page.start, body, &notes);
+            let linked = links
+                .iter()
+                .any(|e| e.rule == "footnotes.reference" && e.kind != ChangeKind::Review);
+            if block.marks[0].1.list_like && !linked {
+                // `1.` at the foot of a page with no `1` glued in the body is more likely a list.
+                continue;
+            }
+            (next_number, next_printed) = (number, printed);
             for note in &notes {
                 edits.extend(note_edits(note));
             }
-            edits.extend(references(page.start, body, &notes));
+            edits.extend(links);
         }
         // Sign-style marks in the body of pages without notes are orphans.
         let orphan = Regex::new(r"\*\)").expect("static pattern");
@@ -287,13 +317,18 @@ fn find_block(
                     vec![(first, start)],
                 )
             }
-            Mark::Symbol { plain } if has_symbol_reference(body) => {
-                let confidence = if *plain { 0.85 } else { 0.75 };
-                (
-                    confidence,
-                    "note sign at the page foot; the page body holds a note sign".to_string(),
-                    vec![(first, start)],
-                )
+            Mark::Symbol { plain } if *plain || after_blank || has_symbol_reference(body) => {
+                let (confidence, evidence) = match (has_symbol_reference(body), *plain) {
+                    (true, _) => (
+                        0.85,
+                        "note sign at the page foot; the page body holds a note sign",
+                    ),
+                    (false, true) => (0.8, "note sign at the page foot"),
+                    (false, false) => {
+                        (0.7, "garbled note sign after a blank line at the page foot")
+                    }
+                };
+                (confidence, evidence.to_string(), vec![(first, start)])
             }
             _ => continue,
         };
@@ -599,6 +634,10 @@ mod tests {
         );
         assert_eq!(
             parse("\") Wir würden", false),
+            Some(Mark::Symbol { plain: true })
+        );
+        assert_eq!(
+            parse("V) Die Schilderung", false),
             Some(Mark::Symbol { plain: false })
         );
         assert_eq!(parse("¹ See above.", false), Some(Mark::Number(1)));
@@ -611,5 +650,7 @@ mod tests {
         assert_eq!(parse("3 million people", false), None);
         assert_eq!(parse("3.5 percent", false), None);
         assert_eq!(parse("Korea has traditionally", false), None);
+        assert_eq!(parse("book) and more", false), None);
+        assert_eq!(parse("(Of course, there were", false), None);
     }
 }
