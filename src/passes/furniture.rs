@@ -12,7 +12,9 @@
 //!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
 //!   line of another page (recto and verso heads each recur on their own), or match the document's
 //!   title while carrying a page number. The title itself, on the first page, stays.
-//! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`.
+//! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`, or a bare number at the
+//!   foot of a page that the page sequence does not explain (the printer's sheet number).
+//!   Look-alike page numbers with one stray character (`81s`, `27v`) count when dropping it fits.
 //!
 //! Known false positives: a page whose last line is a lone number in a table; a chapter title that
 //! repeats the book title with a number.
@@ -56,9 +58,10 @@ fn digit_lookalike(c: char) -> Option<u32> {
 
 /// A page-number candidate: the number, and whether it had to be read through look-alikes.
 fn page_number(line: &str) -> Option<(u32, bool)> {
-    let token = line
-        .trim()
-        .trim_matches(['-', '–', '—', '[', ']', '(', ')', '.', ' ']);
+    let token = line.trim().trim_matches([
+        '-', '–', '—', '[', ']', '(', ')', '.', ' ', '"', '\'', '«', '»', '·', '„', '“', '”', ',',
+        ':', ';',
+    ]);
     if token.is_empty() || token.chars().count() > 4 || token.contains(char::is_whitespace) {
         return None;
     }
@@ -76,6 +79,31 @@ fn page_number(line: &str) -> Option<(u32, bool)> {
         n = n * 10 + digit_lookalike(c)?;
     }
     (n > 0).then_some((n, true))
+}
+
+/// Other readings of a garbled page number: without one stray character at either end (`81s`,
+/// `27v`), for the page sequence to confirm.
+fn page_number_variants(line: &str) -> Vec<u32> {
+    let token = line.trim();
+    if !token.contains(|c: char| c.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut chars = token.chars();
+    let without_first = {
+        chars.next();
+        chars.as_str()
+    };
+    let mut chars = token.chars();
+    let without_last = {
+        chars.next_back();
+        chars.as_str()
+    };
+    [without_first, without_last]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .filter_map(page_number)
+        .map(|(n, _)| n)
+        .collect()
 }
 
 fn is_signature_mark(line: &str) -> bool {
@@ -140,7 +168,13 @@ impl Pass for Furniture {
                     .into_iter()
                     .filter_map(move |(line, is_top)| {
                         let line = (*line)?;
-                        let (n, garbled) = page_number(line.text(text))?;
+                        if !is_top && is_signature_mark(line.text(text)) {
+                            return None;
+                        }
+                        let (n, garbled) = page_number(line.text(text)).or_else(|| {
+                            let n = *page_number_variants(line.text(text)).first()?;
+                            Some((n, true))
+                        })?;
                         Some((i, line, is_top, n, garbled))
                     })
             })
@@ -155,7 +189,16 @@ impl Pass for Furniture {
             .map(|(o, _)| *o);
         for (i, line, is_top, n, garbled) in candidates {
             let expected = offset.map(|o| o + i as i64);
-            let fits = expected == Some(i64::from(n));
+            let mut fits = expected == Some(i64::from(n));
+            let mut n = n;
+            if garbled
+                && !fits
+                && let Some(v) = page_number_variants(line.text(text))
+                    .into_iter()
+                    .find(|v| expected == Some(i64::from(*v)))
+            {
+                (n, fits) = (v, true);
+            }
             let shown = line.text(text).trim();
             let sequence = match expected {
                 Some(e) => format!("the page sequence expects {e}"),
@@ -163,6 +206,21 @@ impl Pass for Furniture {
             };
             let (confidence, evidence) = match (garbled, fits) {
                 (false, true) => (0.95, format!("page number {n}: {sequence}")),
+                (false, false) if !is_top && expected.is_some() => {
+                    // The printer's sheet numbers stand alone at the foot, out of the page sequence.
+                    let evidence = format!(
+                        "number {n} at the foot of the page is not its page number ({sequence}): a signature mark"
+                    );
+                    edits.push(drop_line(
+                        text,
+                        line,
+                        "furniture.signature-mark",
+                        0.8,
+                        evidence,
+                    ));
+                    dropped[i].1 = true;
+                    continue;
+                }
                 (false, false) => (0.75, format!("number {n} alone on a page edge; {sequence}")),
                 (true, true) => (
                     0.8,
@@ -300,6 +358,11 @@ mod tests {
     fn page_numbers_and_lookalikes() {
         assert_eq!(page_number(" 36 "), Some((36, false)));
         assert_eq!(page_number("s"), Some((5, true)));
+        assert_eq!(page_number("«64"), Some((64, false)));
+        assert_eq!(page_number_variants("81s"), vec![15, 81]);
+        assert_eq!(page_number_variants("27v"), vec![27]);
+        assert!(page_number_variants("ass-").is_empty());
+        assert_eq!(page_number("71 :"), Some((71, false)));
         assert_eq!(page_number("IZ"), Some((12, true)));
         assert_eq!(page_number("— 7 —"), Some((7, false)));
         assert_eq!(page_number("Sie"), None);
