@@ -24,8 +24,9 @@
 //!    furniture and dropped, since the clean body is to hold none.
 //! 3. Pages are joined by line ends, and lines into one running text (paragraph breaks do not
 //!    count, see above).
-//! 4. A line that ends in a letter and a hyphen is joined to the next line's first word, following
-//!    the truth's own convention: when that word starts in lowercase, the hyphen is a line-end
+//! 4. A line that ends in a letter and a hyphen is joined to the next line's first word when that
+//!    word starts with a letter or digit, following the truth's own convention: when it starts in
+//!    lowercase, the hyphen is a line-end
 //!    hyphen and dropped (`Frank-` + `reich` → `Frankreich`), unless the hyphenated form occurs
 //!    elsewhere in the truth inside a line and the joined form does not (`south-` + `east` →
 //!    `south-east`); when it starts in uppercase or a digit the hyphen is kept
@@ -53,7 +54,9 @@
 //! raw side is wrong and the output side right, *contradicts* it when the raw side is right and the
 //! output wrong, and is *neutral* otherwise (both right, as for a CRLF turned into LF, or both
 //! wrong, as for `creden-` + `tials` joined into `creden-tials` when the truth reads
-//! `credentials`).
+//! `credentials`). A change from whitespace to whitespace (CRLF to LF, a line end to a space, a
+//! page break to a blank line, trailing spaces dropped) cannot change a token and is neutral
+//! without looking.
 //!
 //! Limits: the output side is the final output, so when several rules touch the same words each is
 //! judged by the result of all of them; changes that moved text into the notes are counted neutral
@@ -68,7 +71,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, DiffTag, capture_diff_slices};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::change::ChangeKind;
+use crate::change::{Change, ChangeKind};
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::pipeline::{Cleaned, Cleaner};
@@ -361,12 +364,7 @@ pub fn evaluate_cleaned(sample: &Sample, cleaned: &Cleaned) -> DocumentEval {
     let out_tokens: Vec<&str> = out_spans.iter().map(|r| &output_text[r.clone()]).collect();
 
     let ((raw_ops, out_ops), peer) = rayon::join(
-        || {
-            rayon::join(
-                || align(&raw_tokens, &truth),
-                || align(&out_tokens, &truth),
-            )
-        },
+        || rayon::join(|| align(&raw_tokens, &truth), || align(&out_tokens, &truth)),
         || {
             sample.peer.as_ref().map(|pages| {
                 let text = normalise_truth(pages, strip_page_numbers);
@@ -387,6 +385,7 @@ pub fn evaluate_cleaned(sample: &Sample, cleaned: &Cleaned) -> DocumentEval {
         .collect();
     let rules = judge_changes(
         cleaned,
+        &sample.document.raw,
         &raw_spans,
         &Correctness::new(raw_tokens.len(), &raw_ops),
         &out_raw_spans,
@@ -476,7 +475,9 @@ pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
             if i == last && is_broken_word(token) {
                 continue;
             }
-            *inline_words.entry(word_core(token).to_string()).or_default() += 1;
+            *inline_words
+                .entry(word_core(token).to_string())
+                .or_default() += 1;
         }
     }
     let mut tokens: Vec<String> = Vec::new();
@@ -485,7 +486,10 @@ pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
         let mut words = line.split_whitespace();
         if let Some(first) = pending.take() {
             match words.next() {
-                Some(next) => tokens.push(join_broken(&first, next, &inline_words)),
+                Some(next) if next.starts_with(char::is_alphanumeric) => {
+                    tokens.push(join_broken(&first, next, &inline_words));
+                }
+                Some(next) => tokens.extend([first, next.to_string()]),
                 None => tokens.push(first),
             }
         }
@@ -516,10 +520,7 @@ fn word_core(token: &str) -> &str {
 /// Joins a word broken at a line end with the next line's first token (see the module doc).
 fn join_broken(first: &str, next: &str, inline_words: &HashMap<String, usize>) -> String {
     let stem = first.trim_end_matches(['-', '¬']);
-    let starts_lower = next
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .is_some_and(char::is_lowercase);
+    let starts_lower = next.chars().next().is_some_and(char::is_lowercase);
     if !starts_lower {
         return format!("{stem}-{next}");
     }
@@ -676,6 +677,7 @@ impl Correctness {
 /// The per-rule verdicts (see the module doc).
 fn judge_changes(
     cleaned: &Cleaned,
+    raw: &[u8],
     raw_spans: &[Range<usize>],
     raw_right: &Correctness,
     out_raw_spans: &[Range<usize>],
@@ -689,11 +691,14 @@ fn judge_changes(
     {
         let tally = rules.entry(change.rule.clone()).or_default();
         tally.changes += 1;
-        if change.kind == ChangeKind::Note {
+        let range = change.raw.start..change.raw.end;
+        // Moved text has no source map, and a whitespace change that keeps the token boundaries
+        // (CRLF to LF, a line end to a space, trailing spaces dropped) cannot change a token:
+        // neither is judged.
+        if change.kind == ChangeKind::Note || keeps_tokens(change, raw) {
             tally.neutral += 1;
             continue;
         }
-        let range = change.raw.start..change.raw.end;
         // Raw tokens that the change overlaps or touches.
         let r0 = raw_spans.partition_point(|t| t.end < range.start);
         let r1 = raw_spans.partition_point(|t| t.start <= range.end).max(r0);
@@ -716,6 +721,21 @@ fn judge_changes(
         }
     }
     rules
+}
+
+/// True when `change` only turns whitespace into whitespace and leaves every token as it was: both
+/// sides are whitespace, and either both are non-empty or the raw text next to the change is
+/// whitespace too (so deleting it joins no two words).
+fn keeps_tokens(change: &Change, raw: &[u8]) -> bool {
+    let blank = |s: &str| s.chars().all(char::is_whitespace);
+    if !blank(&change.before) || !blank(&change.after) {
+        return false;
+    }
+    let space = |b: Option<&u8>| b.is_none_or(u8::is_ascii_whitespace);
+    (!change.before.is_empty() && !change.after.is_empty())
+        || space(raw.get(change.raw.end))
+        || change.raw.start == 0
+        || space(raw.get(change.raw.start - 1))
 }
 
 /// One article of the triples layout.
@@ -846,14 +866,18 @@ mod tests {
         // Nothing against something.
         let s = score("", "ab cd");
         assert_eq!((s.char_errors, s.word_errors), (5, 2));
-        assert_eq!(score("same text", "same\ntext"), score("same text", "same text"));
+        assert_eq!(
+            score("same text", "same\ntext"),
+            score("same text", "same text")
+        );
         assert_eq!(score("same text", "same text").char_errors, 0);
     }
 
     #[test]
     fn truth_hyphens_follow_the_truths_convention() {
         let pages = vec![
-            "12\nThe creden-\ntials of the south-\neast and a south-east wind.\nNord-\nAmerika".to_string(),
+            "12\nThe creden-\ntials of the south-\neast and a south-east wind.\nNord-\nAmerika"
+                .to_string(),
             "[13]\nsecond page text\n7\n".to_string(),
         ];
         assert_eq!(
@@ -878,7 +902,10 @@ mod tests {
         assert_eq!(articles[0].raw, "A tbe\nend\n");
         assert_eq!(articles[0].truth, "A the\nend\n");
         assert_eq!(articles[0].peer, "A the\n\n");
-        assert_eq!((articles[1].raw.as_str(), articles[1].peer.as_str()), ("x\n", "z\n"));
+        assert_eq!(
+            (articles[1].raw.as_str(), articles[1].peer.as_str()),
+            ("x\n", "z\n")
+        );
     }
 
     #[test]

@@ -185,7 +185,8 @@ fn page_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 
 fn read_utf8(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    String::from_utf8(bytes).with_context(|| format!("{}: ground truth is not UTF-8", path.display()))
+    String::from_utf8(bytes)
+        .with_context(|| format!("{}: ground truth is not UTF-8", path.display()))
 }
 
 /// The raw page folder as one document, with the truth pages of the same names.
@@ -222,7 +223,8 @@ fn pages_sample(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Resul
     let mut truth_pages = Vec::with_capacity(pairs.len());
     for (r, t) in pairs {
         let (name, path) = &raw_files[r];
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         pages.push((name.clone(), bytes));
         truth_pages.push(read_utf8(&truth_files[t].1)?);
     }
