@@ -394,3 +394,13 @@ fn smoke_on_the_dev_corpora() {
         }
     }
 }
+
+#[test]
+fn cli_eval_has_help() {
+    ocrclean(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .args(["eval", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--layout <LAYOUT>"))
+        .stdout(predicate::str::contains("triples"));
+}
