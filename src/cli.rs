@@ -40,6 +40,9 @@ enum Command {
     Clean(CleanArgs),
     /// Clean in memory and compare with committed outputs: exit 1 with a diff when they drift.
     Check(CheckArgs),
+    /// Measure quality against ground truth: error rates of raw and cleaned text, and per rule how
+    /// many changes the truth confirms or contradicts.
+    Eval(crate::eval_cli::EvalArgs),
     /// List the rules or run their examples.
     Rules {
         #[command(subcommand)]
@@ -114,6 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
     match args.command {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check(a),
+        Command::Eval(a) => crate::eval_cli::run(a),
         Command::Rules {
             command: RulesCommand::List(a),
         } => rules_list(&a),

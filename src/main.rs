@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cli;
+mod eval_cli;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
