@@ -22,9 +22,12 @@
 //! 2. Pages layout only: a line that holds nothing but a page number or signature mark (at most four
 //!    digits, maybe in brackets) as the first or last non-blank line of a truth page is page
 //!    furniture and dropped, since the clean body is to hold none.
-//! 3. Pages are joined by line ends, and lines into one running text (paragraph breaks do not
+//! 3. Pages layout only: a footnote block at the foot of a truth page (from a line that starts with
+//!    `*)`, `**)`, `†`, `‡` or `1)` to the end of the page) moves, without its marks, to the end of
+//!    the text, in page order, since the cleaned output writes its notes after the body.
+//! 4. Pages are joined by line ends, and lines into one running text (paragraph breaks do not
 //!    count, see above).
-//! 4. A line that ends in a letter and a hyphen is joined to the next line's first word when that
+//! 5. A line that ends in a letter and a hyphen is joined to the next line's first word when that
 //!    word starts with a letter or digit, following the truth's own convention: when it starts in
 //!    lowercase, the hyphen is a line-end
 //!    hyphen and dropped (`Frank-` + `reich` → `Frankreich`), unless the hyphenated form occurs
@@ -441,6 +444,17 @@ fn token_spans(text: &str) -> Vec<Range<usize>> {
     spans
 }
 
+/// The length of the footnote mark (`*)`, `**)`, `†`, `1)`) that starts a truth line, with its space.
+fn note_mark_len(line: &str) -> Option<usize> {
+    let mark = line.split_whitespace().next()?;
+    let is_mark = matches!(mark, "*)" | "**)" | "***)" | "†" | "‡")
+        || (mark.len() <= 4
+            && mark.ends_with(')')
+            && mark[..mark.len() - 1].chars().all(|c| c.is_ascii_digit())
+            && mark.len() > 1);
+    (is_mark && line.len() > mark.len()).then_some(mark.len())
+}
+
 /// True for a line that holds only a page number or signature mark, such as `12` or `[4]`.
 fn is_page_number(line: &str) -> bool {
     let inner = line
@@ -455,6 +469,7 @@ fn is_page_number(line: &str) -> bool {
 /// the steps in the module doc.
 pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
     let mut lines: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     for page in pages {
         let page: String = page
             .nfc()
@@ -475,8 +490,19 @@ pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
                 page_lines.pop();
             }
         }
+        // The footnotes at the page foot go to the end, as the cleaned output writes them.
+        if strip_page_numbers
+            && let Some(first_note) =
+                (1..page_lines.len()).find(|&i| note_mark_len(page_lines[i]).is_some())
+        {
+            for line in page_lines.drain(first_note..) {
+                let mark = note_mark_len(line).unwrap_or(0);
+                notes.push(line[mark..].trim().to_string());
+            }
+        }
         lines.extend(page_lines.into_iter().map(str::to_string));
     }
+    lines.extend(notes);
     // Words that the truth writes with a hyphen inside a line: evidence that a hyphen at a line end
     // belongs to the word.
     let mut inline_words: HashMap<String, usize> = HashMap::new();

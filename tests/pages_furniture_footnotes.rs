@@ -166,39 +166,57 @@ fn grenzboten_page_numbers_and_signature_marks_are_removed() {
 
 #[test]
 fn grenzboten_sign_footnotes_go_to_the_notes() {
+    // Each engine's footnote pages, cleaned as one page-folder document (as the CLI reads a folder).
     let fixtures = root().join("tests/fixtures/grenzboten-1841");
-    let cases: &[(&str, &str, &str)] = &[
-        ("abbyy", "179408.abbyy.txt", "Der Abstecher nach Sas van"),
-        ("abbyy", "179452.abbyy.txt", "Eö ist nicht so arg"),
-        (
-            "abbyy",
+    let abbyy = clean_pages(
+        &fixtures.join("abbyy"),
+        &[
+            "179408.abbyy.txt",
+            "179452.abbyy.txt",
             "179455.abbyy.txt",
-            "Wir würden der Brockhausischen",
+            "179469.abbyy.txt",
+        ],
+    );
+    let tess = clean_pages(
+        &fixtures.join("tess"),
+        &[
+            "179396.tess.txt",
+            "179419.tess.txt",
+            "179452.tess.txt",
+            "179455.tess.txt",
+            "179469.tess.txt",
+        ],
+    );
+    let cases: &[(&Cleaned, &[&str])] = &[
+        (
+            &abbyy,
+            &[
+                "Der Abstecher nach Sas van",
+                "Eö ist nicht so arg",
+                "Wir würden der Brockhausischen",
+                "Wir glauben unsere Leser",
+            ],
         ),
-        ("abbyy", "179469.abbyy.txt", "Wir glauben unsere Leser"),
-        ("tess", "179396.tess.txt", "Um Ein Beispiel von Tausenden"),
-        ("tess", "179419.tess.txt", "Die Schilderung, die Gervinus"),
-        ("tess", "179452.tess.txt", "Es ist nicht so arg"),
-        ("tess", "179455.tess.txt", "Wir würden der Brockhaustschen"),
-        ("tess", "179469.tess.txt", "Wir glauben unsere Leser"),
+        (
+            &tess,
+            &[
+                "Um Ein Beispiel von Tausenden",
+                "Die Schilderung, die Gervinus",
+                "Es ist nicht so arg",
+                "Wir würden der Brockhaustschen",
+                "Wir glauben unsere Leser",
+            ],
+        ),
     ];
-    for (engine, page, start) in cases {
-        let cleaned = clean_file(&fixtures.join(engine).join(page));
-        assert_eq!(
-            cleaned.notes.len(),
-            1,
-            "{engine}/{page}: {:?}",
-            cleaned.notes
-        );
-        assert!(
-            cleaned.notes[0].starts_with(start),
-            "{engine}/{page}: {:?}",
-            cleaned.notes[0]
-        );
-        assert!(
-            !cleaned.body.contains(start),
-            "{engine}/{page}: note text left in the body"
-        );
+    for (cleaned, starts) in cases {
+        assert_eq!(cleaned.notes.len(), starts.len(), "{:?}", cleaned.notes);
+        for (note, start) in cleaned.notes.iter().zip(starts.iter()) {
+            assert!(
+                note.starts_with(start),
+                "{note:?} should start with {start:?}"
+            );
+            assert!(!cleaned.body.contains(start), "{start:?} left in the body");
+        }
     }
 }
 
@@ -247,6 +265,17 @@ fn a_numbered_list_in_the_body_is_not_taken_for_notes() {
     let cleaned = clean_text(&two_pages(&first, PROSE));
     assert!(cleaned.notes.is_empty(), "{:?}", cleaned.notes);
     assert!(cleaned.body.contains("Speak softly."));
+}
+
+#[test]
+fn a_heading_garbled_into_a_number_is_not_a_note() {
+    // OCR read `Family` as `1-amily` at the top of a new section.
+    let first = format!(
+        "{PROSE}{PROSE}a suitable aviary for them.\n\n1-amily of the Swallows.\n\nThe Sand-Martin.\n\n{PROSE}"
+    );
+    let cleaned = clean_text(&two_pages(&first, PROSE));
+    assert!(cleaned.notes.is_empty(), "{:?}", cleaned.notes);
+    assert!(cleaned.body.contains("The Sand-Martin."));
 }
 
 #[test]

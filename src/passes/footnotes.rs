@@ -12,8 +12,11 @@
 //! - a sign followed by a dash (`'-Vladimir`): an OCR-garbled number, accepted when the next note of
 //!   the block continues the sequence after it (its number is inferred);
 //! - `*`, `*)`, `†`, `‡`, `§`, or a short token with `)` or `*` and no letters (OCR of `*)`, such as
-//!   `")`): accepted at the page foot; a token with one or two letters (`V)`, `it)`) only after a
-//!   blank line or when the body of the page holds a note sign.
+//!   `")`): accepted at the page foot; a bare `*` or a token with one or two letters (`V)`, `it)`)
+//!   only in a document of several pages, in the lower half of the page, after a blank line or when
+//!   the body holds a note sign.
+//!
+//! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1).
 //!
 //! Within a block, a line that starts with the next number or sign starts the next note; any other
 //! line continues the current one. Notes are numbered 1, 2, ... in document order.
@@ -102,6 +105,7 @@ struct MarkPatterns {
     superscript: Regex,
     garbled: Regex,
     symbol: Regex,
+    star: Regex,
     sign_token: Regex,
 }
 
@@ -112,7 +116,8 @@ impl MarkPatterns {
             number: re(r"^(\d{1,3})([-_.)–—]|\s)\s*"),
             superscript: re(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*"),
             garbled: re(r"^([^\w\s])[-_–]\s*"),
-            symbol: re(r"^(\*{1,3}\)?|[†‡§]{1,2}\)?)\s*"),
+            symbol: re(r"^(\*{1,3}\)|[†‡§]{1,2}\)?)\s*"),
+            star: re(r"^(\*{1,3})\s+"),
             sign_token: re(r"^(\S{1,8})\s+"),
         }
     }
@@ -139,13 +144,22 @@ impl MarkPatterns {
             (Mark::Number(superscript_value(&c[1])?), c[0].len())
         } else if let Some(c) = self.symbol.captures(l) {
             (Mark::Symbol { plain: true }, c[0].len())
+        } else if let Some(c) = self.star.captures(l) {
+            // A bare star also starts bullet points: it needs a star in the body.
+            (Mark::Symbol { plain: false }, c[0].len())
         } else if let Some(c) = self.garbled.captures(l) {
             (Mark::Garbled(c[1].chars().next()?), c[0].len())
         } else if let Some(c) = self.sign_token.captures(l) {
-            // OCR of `*)`: a short token with a `)` or `*` and at most two letters (`")`, `V)`).
+            // OCR of `*)`: a short token ending in `)` (and signs) with at most two letters (`")`,
+            // `V)`), never a bracketed item such as `(5s)`.
             let token = &c[1];
             let alphanumerics = token.chars().filter(|c| c.is_alphanumeric()).count();
-            if !token.contains([')', '*']) || alphanumerics > 2 {
+            let after_paren = token.rsplit(')').next().unwrap_or("");
+            if !token.contains(')')
+                || token.contains('(')
+                || after_paren.chars().any(char::is_alphanumeric)
+                || alphanumerics > 2
+            {
                 return None;
             }
             (
@@ -157,6 +171,11 @@ impl MarkPatterns {
         } else {
             return None;
         };
+        // A note begins like a sentence or a citation, not in lowercase (`1-amily` is a garbled
+        // heading).
+        if l[len..].starts_with(char::is_lowercase) {
+            return None;
+        }
         (l.len() > len).then(|| MarkLine {
             list_like,
             mark,
@@ -180,13 +199,12 @@ struct Note {
     evidence: String,
 }
 
-/// True when the body holds a sign-style note mark (`*)`, `*`, `†`, `‡`, or an OCR-garbled form
-/// such as `»J.` or `-7«).`) standing before punctuation or a space.
+/// True when the body holds a sign-style note mark: `*)` anywhere, or `*`, `†`, `‡` glued to the
+/// word or sign before it.
 fn has_symbol_reference(body: &str) -> bool {
     static SIGN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let sign = SIGN.get_or_init(|| {
-        Regex::new(r"(?:^|\s)\S{0,3}[)*«»†‡]\S{0,2}(?:\s|$)").expect("static pattern")
-    });
+    let sign =
+        SIGN.get_or_init(|| Regex::new(r"[^\s*][*†‡]+(?:[\s.,;:]|$)").expect("static pattern"));
     body.contains("*)") || sign.is_match(body)
 }
 
@@ -204,12 +222,16 @@ impl Pass for Footnotes {
         let mut edits = Vec::new();
         let mut next_number = 1usize; // the next note's output number
         let mut next_printed = 1u32; // the next printed number the sequence expects
-        for page in layout::pages(text) {
+        let pages = layout::pages(text);
+        let multi_page = pages.len() > 1;
+        for page in pages {
             let lines = &page.lines;
             let content: Vec<usize> = (0..lines.len())
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
-            let Some(block) = find_block(text, lines, &content, &patterns, next_printed) else {
+            let Some(block) =
+                find_block(text, lines, &content, &patterns, next_printed, multi_page)
+            else {
                 continue;
             };
             let body_end = lines[content[block.first]].start;
@@ -272,6 +294,7 @@ fn find_block(
     content: &[usize],
     patterns: &MarkPatterns,
     expected: u32,
+    multi_page: bool,
 ) -> Option<Block> {
     let k = content.len();
     // The block may take at most two thirds of the page, and leaves at least one body line.
@@ -317,7 +340,13 @@ fn find_block(
                     vec![(first, start)],
                 )
             }
-            Mark::Symbol { plain } if *plain || after_blank || has_symbol_reference(body) => {
+            // A garbled sign must stand in the lower half of the page, where notes are.
+            Mark::Symbol { plain }
+                if *plain
+                    || (multi_page
+                        && (after_blank || has_symbol_reference(body))
+                        && first * 2 >= k) =>
+            {
                 let (confidence, evidence) = match (has_symbol_reference(body), *plain) {
                     (true, _) => (
                         0.85,
@@ -649,8 +678,15 @@ mod tests {
         assert_eq!(parse("1695 and 1718 caused", false), None);
         assert_eq!(parse("3 million people", false), None);
         assert_eq!(parse("3.5 percent", false), None);
+        assert_eq!(parse("1-amily-IIIR UNDL", false), None);
         assert_eq!(parse("Korea has traditionally", false), None);
         assert_eq!(parse("book) and more", false), None);
+        assert_eq!(parse("(5s) bottles and", false), None);
+        assert_eq!(parse("2*^ \"t I morald", false), None);
+        assert_eq!(
+            parse("* ACTON v ACTON.", false),
+            Some(Mark::Symbol { plain: false })
+        );
         assert_eq!(parse("(Of course, there were", false), None);
     }
 }
