@@ -14,6 +14,7 @@ pub mod change;
 pub mod decode;
 pub mod document;
 pub mod error;
+pub mod hyphenation;
 pub mod lang;
 pub mod lexicon;
 pub mod passes;

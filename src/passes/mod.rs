@@ -8,6 +8,7 @@ use crate::change::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
+pub mod dehyphenate;
 pub mod normalise;
 pub mod pages;
 pub mod reflow;
