@@ -162,7 +162,10 @@ impl DocumentWords {
     /// evidence that the document writes `prefix` closed up (`international`, `interstate`).
     fn closed_with_prefix<'a>(&'a self, prefix: &str, lexicon: &Lexicon) -> Vec<&'a str> {
         self.words
-            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(w, _)| w.starts_with(prefix))
             .map(|(w, _)| w.as_str())
             .filter(|w| {
@@ -253,7 +256,8 @@ fn decide(
             format!("suspended compound: '{right}' follows the hyphen"),
         );
     }
-    if left.ends_with(|c: char| c.is_ascii_digit()) || right.starts_with(|c: char| c.is_ascii_digit())
+    if left.ends_with(|c: char| c.is_ascii_digit())
+        || right.starts_with(|c: char| c.is_ascii_digit())
     {
         return verdict(
             Decision::Keep,
@@ -326,7 +330,9 @@ fn decide(
         return verdict(
             Decision::Join,
             0.9,
-            format!("joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"),
+            format!(
+                "joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"
+            ),
         );
     }
     let closed = words.closed_with_prefix(&l, lex);
@@ -362,7 +368,9 @@ fn decide(
         return verdict(
             Decision::Join,
             0.8,
-            format!("joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"),
+            format!(
+                "joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"
+            ),
         );
     }
     if closed_compounds && right.starts_with(char::is_lowercase) {
@@ -390,11 +398,7 @@ fn decide(
         0.65,
         format!(
             "joined: syllable break ('{shown_joined}' unknown to the lexicon, '{right}' {})",
-            if fr.is_some() {
-                "rare"
-            } else {
-                "not a word"
-            }
+            if fr.is_some() { "rare" } else { "not a word" }
         ),
     )
 }
@@ -428,7 +432,11 @@ impl Pass for Dehyphenate {
                 Decision::Keep if hyphen == "-" => {
                     (c.hyphen.end..c.right.start, "", "dehyphenate.keep-hyphen")
                 }
-                Decision::Keep => (c.hyphen.start..c.right.start, "-", "dehyphenate.keep-hyphen"),
+                Decision::Keep => (
+                    c.hyphen.start..c.right.start,
+                    "-",
+                    "dehyphenate.keep-hyphen",
+                ),
                 Decision::Suspended if !c.line_end => continue, // already `Haupt- und`
                 Decision::Suspended if hyphen == "-" => {
                     (c.hyphen.end..c.right.start, " ", "dehyphenate.suspended")
@@ -459,6 +467,24 @@ impl Pass for Dehyphenate {
         }
         edits
     }
+}
+
+/// Runs the pass alone on `input` in `language`, with `input` as the whole document, and applies
+/// its edits (not its review flags): how the examples of `rules/hyphenation/LANG.toml` are checked.
+pub fn apply_alone(rules: &crate::rules::RuleSet, language: &str, input: &str) -> String {
+    let disabled = std::collections::BTreeSet::new();
+    let ctx = Context::new(Some(language), rules, &disabled, input);
+    let mut edits = Dehyphenate.run(input, &ctx);
+    edits.retain(|e| e.kind != ChangeKind::Review);
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(input.len());
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&input[pos..e.range.start]);
+        out.push_str(&e.replacement);
+        pos = e.range.end;
+    }
+    out + &input[pos..]
 }
 
 #[cfg(test)]
@@ -496,7 +522,12 @@ mod tests {
     }
 
     /// The text after the pass's edits, and the edits.
-    fn run_with(rules: &RuleSet, lang: Option<&str>, text: &str, document: &str) -> (String, Vec<Edit>) {
+    fn run_with(
+        rules: &RuleSet,
+        lang: Option<&str>,
+        text: &str,
+        document: &str,
+    ) -> (String, Vec<Edit>) {
         let disabled = BTreeSet::new();
         let ctx = Context::new(lang, rules, &disabled, document);
         let edits = Dehyphenate.run(text, &ctx);
@@ -516,10 +547,16 @@ mod tests {
 
     #[test]
     fn the_lexicon_joins_syllable_breaks() {
-        assert_eq!(run_en("diplomatic creden-\ntials, and"), "diplomatic credentials, and");
+        assert_eq!(
+            run_en("diplomatic creden-\ntials, and"),
+            "diplomatic credentials, and"
+        );
         let (_, edits) = run_with(&english(), Some("en"), "the eco-\nnomy", "the eco-\nnomy");
         assert_eq!(edits[0].rule, "dehyphenate.join");
-        assert_eq!(edits[0].evidence, "joined: 'economy' lexicon 7.4e-5, 'eco-nomy' not in document");
+        assert_eq!(
+            edits[0].evidence,
+            "joined: 'economy' lexicon 7.4e-5, 'eco-nomy' not in document"
+        );
     }
 
     #[test]
@@ -541,8 +578,14 @@ mod tests {
 
     #[test]
     fn compounds_numbers_and_names_keep_their_hyphen() {
-        assert_eq!(run_en("law, non-\ninterference in"), "law, non-interference in");
-        assert_eq!(run_en("the thirty-\neight facilities"), "the thirty-eight facilities");
+        assert_eq!(
+            run_en("law, non-\ninterference in"),
+            "law, non-interference in"
+        );
+        assert_eq!(
+            run_en("the thirty-\neight facilities"),
+            "the thirty-eight facilities"
+        );
         assert_eq!(run_en("the Russia-\nKorea Joint"), "the Russia-Korea Joint");
         assert_eq!(run_en("in 1695-\n1718 it"), "in 1695-1718 it");
         assert_eq!(run_en("a long-\nterm plan"), "a long-term plan");
@@ -563,13 +606,22 @@ mod tests {
         let doc = "international, interstate and inter-\ndepartmental";
         let (out, edits) = run_with(&english(), Some("en"), doc, doc);
         assert_eq!(out, "international, interstate and interdepartmental");
-        assert!(edits[0].evidence.starts_with("joined: 'inter' is written closed up in the document (international, interstate)"), "{}", edits[0].evidence);
+        assert!(
+            edits[0].evidence.starts_with(
+                "joined: 'inter' is written closed up in the document (international, interstate)"
+            ),
+            "{}",
+            edits[0].evidence
+        );
     }
 
     #[test]
     fn hyphens_before_a_space_inside_a_line() {
         assert_eq!(run_en("twenty- five"), "twenty-five");
-        assert_eq!(run_en("thirty- eight and eco- nomy"), "thirty-eight and economy");
+        assert_eq!(
+            run_en("thirty- eight and eco- nomy"),
+            "thirty-eight and economy"
+        );
         // Dashes, enumerations and suspended compounds stay as they are.
         for unchanged in [
             "hopelessness - and disbelief",
@@ -586,7 +638,11 @@ mod tests {
     #[test]
     fn a_suspended_compound_across_a_line_end_gets_a_space() {
         assert_eq!(run_en("pre-\nand post-war"), "pre- and post-war");
-        let de = rules("de", "und\t0.03\n", "conjunctions = [\"und\"]\nclosed_compounds = true");
+        let de = rules(
+            "de",
+            "und\t0.03\n",
+            "conjunctions = [\"und\"]\nclosed_compounds = true",
+        );
         assert_eq!(
             run_with(&de, Some("de"), "ihren Haupt-\nund Neben-", "").0,
             "ihren Haupt- und Neben-"
@@ -595,12 +651,25 @@ mod tests {
 
     #[test]
     fn german_joins_unknown_compounds_and_the_not_sign() {
-        let de = rules("de", "und\t0.03\n", "conjunctions = [\"und\"]\nclosed_compounds = true");
+        let de = rules(
+            "de",
+            "und\t0.03\n",
+            "conjunctions = [\"und\"]\nclosed_compounds = true",
+        );
         assert_eq!(
-            run_with(&de, Some("de"), "einzelne Ge-\nwohnheiten, Landes¬\nfreiheiten und See-\nElemente", "").0,
+            run_with(
+                &de,
+                Some("de"),
+                "einzelne Ge-\nwohnheiten, Landes¬\nfreiheiten und See-\nElemente",
+                ""
+            )
+            .0,
             "einzelne Gewohnheiten, Landesfreiheiten und See-Elemente"
         );
-        assert_eq!(run_with(&de, Some("de"), "See¬\nElemente", "").0, "See-Elemente");
+        assert_eq!(
+            run_with(&de, Some("de"), "See¬\nElemente", "").0,
+            "See-Elemente"
+        );
     }
 
     #[test]

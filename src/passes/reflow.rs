@@ -131,7 +131,9 @@ fn without_reference_mark(line: &str) -> &str {
     let digits = line.trim_end_matches(|c: char| c.is_ascii_digit());
     let mut rev = digits.chars().rev();
     let marked = matches!(rev.next(), Some('.' | '!' | '?' | '”' | '"' | '’'))
-        && rev.next().is_some_and(|c| c.is_alphabetic() || matches!(c, '.' | '”' | '"' | ')'));
+        && rev
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, '.' | '”' | '"' | ')'));
     if (1..=2).contains(&(line.len() - digits.len())) && marked {
         return digits;
     }
@@ -141,8 +143,8 @@ fn without_reference_mark(line: &str) -> &str {
 /// True when the line ends with sentence-final punctuation, possibly inside quotes or brackets and
 /// before a reference mark.
 fn ends_sentence(line: &str) -> bool {
-    let trimmed = without_reference_mark(line)
-        .trim_end_matches(['"', '\'', '”', '’', '»', '«', ')', ']']);
+    let trimmed =
+        without_reference_mark(line).trim_end_matches(['"', '\'', '”', '’', '»', '«', ')', ']']);
     trimmed.ends_with(['.', '!', '?', ':'])
 }
 
@@ -160,12 +162,14 @@ fn starts_lowercase(line: &str) -> bool {
 
 /// True when the line starts like a line of verse, a list item or a table row.
 fn starts_block_line(line: &str) -> bool {
-    line.chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '•' | '–' | '—' | '*'))
+    line.chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '•' | '–' | '—' | '*')
+    })
 }
 
-/// Median length in characters of the document's lines: the width of a full text line.
+/// Median length in characters of the document's lines: the width of a full text line. (Not a
+/// higher quantile: dehyphenation has already merged each split word's two lines into one line of
+/// about twice the width, a quarter of all lines in the Grenzboten pages.)
 fn typical_width(text: &str, lines: &[Line]) -> usize {
     let mut widths: Vec<usize> = lines
         .iter()
@@ -174,6 +178,9 @@ fn typical_width(text: &str, lines: &[Line]) -> usize {
     widths.sort_unstable();
     widths.get(widths.len() / 2).copied().unwrap_or(0)
 }
+
+/// Narrower "full" lines are no evidence of a text column (a page that holds one short line).
+const MIN_COLUMN_WIDTH: usize = 30;
 
 /// What a gap between two lines holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,7 +415,7 @@ impl Pass for Reflow {
                 Some((0.8, "a full-width line ends mid-sentence"))
             } else if kind == GapKind::Page && !ends_sentence(prev) && lower {
                 Some((0.8, "no sentence end before it, next starts in lowercase"))
-            } else if kind == GapKind::Page && full_line {
+            } else if kind == GapKind::Page && full_line && width >= MIN_COLUMN_WIDTH {
                 // A page break is no paragraph break unless the text says so; a full line that
                 // ends a sentence is far more often inside a paragraph than its last line.
                 Some((0.7, "the line before fills the width"))
