@@ -11,6 +11,8 @@
 //! # The language writes compounds closed up (German): a lowercase continuation joins even when
 //! # the lexicon does not know the compound. Default false.
 //! closed_compounds = false
+//! # Number words that keep their hyphen before a lowercase word (`thirty-eight`, `twenty- five`).
+//! number_words = ["twenty", "thirty"]
 //! # Each example is run through the dehyphenation pass with this language's lexicon.
 //! examples = [
 //!   { input = "non-\ninterference", output = "non-interference" },
@@ -34,6 +36,8 @@ struct HyphenationFile {
     #[serde(default)]
     conjunctions: Vec<String>,
     #[serde(default)]
+    number_words: Vec<String>,
+    #[serde(default)]
     closed_compounds: bool,
     #[serde(default)]
     examples: Vec<Example>,
@@ -48,6 +52,8 @@ pub struct Hyphenation {
     /// The language writes compounds as one word (German): a lowercase word after the break joins
     /// even when the lexicon does not know the compound.
     pub closed_compounds: bool,
+    /// Number words that keep their hyphen before a lowercase word (`thirty-eight`).
+    pub number_words: BTreeSet<String>,
     pub examples: Vec<Example>,
 }
 
@@ -81,12 +87,17 @@ impl Hyphenation {
             keep_prefixes: words(file.keep_prefixes, "keep_prefixes")?,
             conjunctions: words(file.conjunctions, "conjunctions")?,
             closed_compounds: file.closed_compounds,
+            number_words: words(file.number_words, "number_words")?,
             examples: file.examples,
         })
     }
 
     pub fn is_keep_prefix(&self, word: &str) -> bool {
         self.keep_prefixes.contains(&word.to_lowercase())
+    }
+
+    pub fn is_number_word(&self, word: &str) -> bool {
+        self.number_words.contains(&word.to_lowercase())
     }
 
     /// True for a conjunction written in lowercase, as it stands after a suspended compound.

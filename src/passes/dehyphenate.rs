@@ -11,7 +11,8 @@
 //!
 //! 1. `R` is a conjunction of the language's data (`Haupt- und`, `pre- and post-war`): a suspended
 //!    compound; the hyphen stays and the gap becomes one space.
-//! 2. A digit at either side of the break (`1695-1718`): keep.
+//! 2. A digit at either side of the break (`1695-1718`), or a number word of the data before it
+//!    (`thirty-eight`): keep.
 //! 3. The document: how often `LR` (joined) and `L-R` (hyphenated inside a line) occur in the
 //!    body. The more frequent form wins.
 //! 4. `R` starts with a capital (`Russia-Korea`, German `See-Elemente`): keep. (German nouns
@@ -25,6 +26,8 @@
 //!    keep; else a syllable break: join, less sure.
 //! 6. Without a lexicon (language unknown) and no evidence in the document: flagged for review.
 //!
+//! After a blank line or page break, a capital may start a heading rather than continue the word:
+//! flagged. Inside a line, only evidence of confidence 0.8 or more acts; weaker verdicts are flagged.
 //! Joining removes the hyphen and the whole gap; keeping removes the gap and keeps the hyphen (`¬`
 //! becomes `-`). Inside a line, a capital after `- ` is left alone (German enumerations
 //! `Berg- Hütten- und Salinenwesen`), as is a suspended compound. A hyphen left for review is
@@ -266,6 +269,13 @@ fn decide(
         );
     }
 
+    if data.is_some_and(|d| d.is_number_word(&l)) && right.starts_with(char::is_lowercase) {
+        return verdict(
+            Decision::Keep,
+            0.9,
+            format!("kept: compound number ('{shown_hyphenated}')"),
+        );
+    }
     let (j, h) = (words.word(&joined), words.pair(&l, &r));
     if h > j {
         return verdict(
@@ -393,12 +403,16 @@ fn decide(
             ),
         );
     }
+    let not_a_word = if fl.is_none_or(|f| f < ESTABLISHED) {
+        left
+    } else {
+        right
+    };
     verdict(
         Decision::Join,
         0.65,
         format!(
-            "joined: syllable break ('{shown_joined}' unknown to the lexicon, '{right}' {})",
-            if fr.is_some() { "rare" } else { "not a word" }
+            "joined: syllable break ('{shown_joined}' unknown to the lexicon, '{not_a_word}' not a common word)"
         ),
     )
 }
@@ -451,9 +465,15 @@ impl Pass for Dehyphenate {
                 v.confidence -= 0.1;
                 v.evidence.push_str("; across a blank line or page break");
             }
+            if c.wide_gap && right.starts_with(char::is_uppercase) {
+                // After a blank line or page break a capital may start a heading rather than
+                // continue the word.
+                v.review = true;
+            }
             if !c.line_end {
-                // `- ` inside a line is less surely a split word than a line-end hyphen: only
-                // good evidence acts, a bare syllable-break guess goes to review.
+                // `- ` inside a line is less surely a split word than a line-end hyphen (OCR also
+                // writes `maj- differ` for `may differ`): only good evidence acts.
+                v.review |= v.confidence < 0.8;
                 v.confidence -= 0.1;
                 v.evidence.push_str("; hyphen before a space inside a line");
             }
@@ -517,7 +537,7 @@ mod tests {
         rules(
             "en",
             EN,
-            "keep_prefixes = [\"non\", \"ex\"]\nconjunctions = [\"and\", \"or\"]",
+            "keep_prefixes = [\"non\", \"ex\"]\nconjunctions = [\"and\", \"or\"]\nnumber_words = [\"twenty\", \"thirty\"]",
         )
     }
 
