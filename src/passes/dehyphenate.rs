@@ -11,8 +11,9 @@
 //!
 //! 1. `R` is a conjunction of the language's data (`Haupt- und`, `pre- and post-war`): a suspended
 //!    compound; the hyphen stays and the gap becomes one space.
-//! 2. A digit at either side of the break (`1695-1718`), or a number word of the data before it
-//!    (`thirty-eight`): keep.
+//! 2. A digit before the break (`1695-1718`), or a number word of the data before it
+//!    (`thirty-eight`): keep. A number after a word (`Sakhalin-3`, or a stray page number) is
+//!    flagged for review.
 //! 3. The document: how often `LR` (joined) and `L-R` (hyphenated inside a line) occur in the
 //!    body. The more frequent form wins.
 //! 4. `R` starts with a capital (`Russia-Korea`, German `See-Elemente`): keep. (German nouns
@@ -259,16 +260,25 @@ fn decide(
             format!("suspended compound: '{right}' follows the hyphen"),
         );
     }
-    if left.ends_with(|c: char| c.is_ascii_digit())
-        || right.starts_with(|c: char| c.is_ascii_digit())
-    {
+    if left.ends_with(|c: char| c.is_ascii_digit()) {
         return verdict(
             Decision::Keep,
             0.9,
             format!("kept: a digit at the break ('{shown_hyphenated}')"),
         );
     }
-
+    if right.starts_with(|c: char| c.is_ascii_digit()) {
+        // `Sakhalin-3` is a compound, but at a page end the number is more often a page number
+        // or signature mark that furniture removal missed (`Ge-` / `9` in the Grenzboten pages).
+        return Verdict {
+            decision: Decision::Keep,
+            confidence: 0.5,
+            evidence: format!(
+                "undecided '{shown_hyphenated}': a number after the break (a compound, or a page number)"
+            ),
+            review: true,
+        };
+    }
     if data.is_some_and(|d| d.is_number_word(&l)) && right.starts_with(char::is_lowercase) {
         return verdict(
             Decision::Keep,
@@ -608,6 +618,10 @@ mod tests {
         );
         assert_eq!(run_en("the Russia-\nKorea Joint"), "the Russia-Korea Joint");
         assert_eq!(run_en("in 1695-\n1718 it"), "in 1695-1718 it");
+        // Grenzboten page 3 before furniture removal: a page end, then a signature mark.
+        let (out, edits) = run_with(&english(), Some("en"), "uralten Krast-\n1 *", "");
+        assert_eq!(out, "uralten Krast-\n1 *");
+        assert_eq!(edits[0].kind, ChangeKind::Review);
         assert_eq!(run_en("a long-\nterm plan"), "a long-term plan");
         // A keep-prefix does not keep a hyphen that only splits a common word.
         assert_eq!(run_en("an ex-\nample"), "an example");
