@@ -15,6 +15,7 @@ pub mod decode;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod hyphenation;
 pub mod lang;
 pub mod layout;
 pub mod lexicon;

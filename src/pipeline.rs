@@ -1,6 +1,7 @@
 //! The pipeline: one ordered list of passes, and the [`Cleaner`] that runs it on a document.
 //!
-//! Data flows one way: decode → normalise → pages → (furniture → footnotes) → reflow → substitute.
+//! Data flows one way: decode → normalise → pages → (furniture → footnotes) → dehyphenate → reflow →
+//! substitute.
 //! The order is the semantics: a footnote block can sit between the two halves of a hyphenated
 //! word, so furniture and notes must leave before lines are joined, and token rules must see joined
 //! paragraphs.
@@ -66,6 +67,9 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         Box::new(passes::furniture::Furniture),
         // Footnotes once furniture is gone, so that a block ends at the foot of its page.
         Box::new(passes::footnotes::Footnotes),
+        // Split words before reflow, once furniture and notes no longer stand between the halves;
+        // reflow then sees whole words and no line end inside them.
+        Box::new(passes::dehyphenate::Dehyphenate),
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
         // Token rules last, on whole paragraphs, so their context can span former line breaks.

@@ -31,6 +31,7 @@ use serde::Deserialize;
 
 use crate::change::Edit;
 use crate::error::RuleError;
+use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 
 /// How much text before a match the left context may see, in bytes.
@@ -194,6 +195,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Word lists by language, from `lexicon/LANG.tsv` in the rules folder.
     pub lexicons: BTreeMap<String, Lexicon>,
+    /// Hyphenation evidence by language, from `hyphenation/LANG.toml` in the rules folder.
+    pub hyphenation: BTreeMap<String, Hyphenation>,
 }
 
 impl RuleSet {
@@ -243,12 +246,18 @@ impl RuleSet {
             }
         }
         load_lexicons(&dir.join("lexicon"), &mut set, &mut errors);
+        load_hyphenation(&dir.join("hyphenation"), &mut set, &mut errors);
         (set, errors)
     }
 
     /// The lexicon of `language`, if the rules folder has one.
     pub fn lexicon(&self, language: Option<&str>) -> Option<&Lexicon> {
         language.and_then(|l| self.lexicons.get(l))
+    }
+
+    /// The hyphenation evidence of `language`, if the rules folder has it.
+    pub fn hyphenation(&self, language: Option<&str>) -> Option<&Hyphenation> {
+        language.and_then(|l| self.hyphenation.get(l))
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -280,6 +289,41 @@ fn load_lexicons(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
         match lexicon {
             Ok(lexicon) => {
                 set.lexicons.insert(language, lexicon);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+}
+
+/// Files of `dir` with extension `ext`, sorted; a missing folder has none.
+fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Loads the `LANG.toml` files of the hyphenation folder; a missing folder means no such data.
+fn load_hyphenation(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
+    for path in files_with_extension(dir, "toml") {
+        let language = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parsed = std::fs::read_to_string(&path)
+            .map_err(|source| RuleError::Read {
+                path: path.clone(),
+                source,
+            })
+            .and_then(|source| Hyphenation::parse(&language, &path, &source));
+        match parsed {
+            Ok(h) => {
+                set.hyphenation.insert(language, h);
             }
             Err(e) => errors.push(e),
         }

@@ -11,7 +11,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let (rules, errors) = RuleSet::load_dir(&dir);
     let mut trials = Vec::new();
-    for rule in rules.rules {
+    for rule in &rules.rules {
         let file = rule
             .file
             .file_name()
@@ -26,6 +26,25 @@ fn main() {
                     Err(Failed::from(format!(
                         "input {:?} gave {:?}, expected {:?}",
                         outcome.example.input, outcome.actual, outcome.example.output
+                    )))
+                }
+            }));
+        }
+    }
+    // Hyphenation data: each example through the dehyphenation pass, with its language's lexicon.
+    for (language, data) in &rules.hyphenation {
+        for (index, example) in data.examples.iter().enumerate() {
+            let name = format!("rules/hyphenation/{language}.toml::example-{}", index + 1);
+            let actual =
+                ocrclean::passes::dehyphenate::apply_alone(&rules, language, &example.input);
+            let example = example.clone();
+            trials.push(Trial::test(name, move || {
+                if actual == example.output {
+                    Ok(())
+                } else {
+                    Err(Failed::from(format!(
+                        "input {:?} gave {:?}, expected {:?}",
+                        example.input, actual, example.output
                     )))
                 }
             }));

@@ -8,6 +8,7 @@ use crate::change::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
+pub mod dehyphenate;
 pub mod footnotes;
 pub mod furniture;
 pub mod normalise;

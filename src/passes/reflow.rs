@@ -1,21 +1,39 @@
-//! Reflow (first version): hard-wrapped lines joined into paragraphs, one paragraph per line.
+//! Reflow: hard-wrapped lines joined into paragraphs, one paragraph per line.
 //!
 //! The text is cut into lines at `\n` and `\f`; lines holding only spaces and tabs are blank. Between
 //! two non-blank lines lies a *gap* (the line end, any blank lines and page breaks, and the next
-//! line's indentation). A gap that is a plain line end is a wrap: it becomes one space, or nothing
-//! after a word that ends in a hyphen (the hyphen is kept; deciding whether to drop it belongs to
-//! dehyphenation). A gap with a blank line or a page break is a paragraph break (`\n\n`) unless it
-//! cuts a sentence: the line before ends mid-sentence (a lowercase letter, a comma or semicolon, or
-//! a hyphen) and the next line starts in lowercase, or the line before is a full-length line (so
-//! not a heading) that ends mid-sentence. A line end after a short line that ends a sentence,
-//! before a line that starts in uppercase, is a paragraph break too (books mark paragraphs that way
-//! rather than with blank lines). The document is trimmed and ends with one `\n`.
+//! line's indentation). Every gap becomes one of: a space (a wrap inside a paragraph; nothing after
+//! a word-final hyphen that dehyphenation left for review, whose hyphen is kept), `\n\n` (a
+//! paragraph break) or `\n` (a line break kept inside a block of lines, see below).
 //!
-//! Known false positives: verse, lists and tables are joined like prose; a heading that ends in
-//! lowercase and is as long as a text line is joined to the next paragraph.
+//! - A plain line end is a wrap, except after a short line that ends a sentence when the next line
+//!   starts in uppercase: books mark paragraphs that way rather than with blank lines.
+//! - A blank line is a paragraph break unless it cuts a sentence: the line before ends
+//!   mid-sentence (a lowercase letter, a comma or semicolon, or a hyphen) and the next line starts
+//!   in lowercase, or the line before is a full-length line (so not a heading) that ends
+//!   mid-sentence (the seed's `trends` / blank / `in Moscow’s Korea policy.`).
+//! - A page break is not a paragraph break unless the text says so: the last line before it is
+//!   short and ends a sentence. A full line that ends a sentence runs on into the next page.
+//! - A sentence end may carry a reference mark: `China.[^3]` (the footnote pass's mark) and
+//!   `China.3` (a superscript read as a digit) end their sentence.
+//! - A heading (a short line that starts in uppercase and does not end in a comma, semicolon or
+//!   hyphen, after a paragraph end or at the start, before a line that starts in uppercase) is its
+//!   own paragraph: `Abstract`, `Russia and the DPRK`, `Erstes Kapitel.`.
+//! - Blocks of lines keep their line breaks: a run of at least three short lines, each starting
+//!   with a capital, a digit or a list mark, separated by plain line ends (verse, lists, tables,
+//!   addresses: the Grenzboten pages' quoted poem). The block is its own paragraph and its lines
+//!   are written one per line with no blank line between them. Each block is listed for review
+//!   (`reflow.kept-lines`, zero-width) so that the report names it.
+//!
+//! The document is trimmed and ends with one `\n`.
+//!
+//! Known false positives: a heading that ends in lowercase and is as long as a text line is joined
+//! to the next paragraph; three or more short lines of prose that each start with a capital (the
+//! last lines of short paragraphs in a row) are kept as lines; a paragraph that ends at a full
+//! line just before a page break is run on into the next page's first paragraph.
 
 use super::{BuiltinRule, Context, Pass};
-use crate::change::Edit;
+use crate::change::{ChangeKind, Edit};
 
 pub struct Reflow;
 
@@ -30,7 +48,7 @@ const RULES: &[BuiltinRule] = &[
     },
     BuiltinRule {
         id: "reflow.join-across-page",
-        description: "Page break that cuts a sentence joined.",
+        description: "Page break inside a paragraph joined (the line before ends mid-sentence or fills the width).",
     },
     BuiltinRule {
         id: "reflow.paragraph-break",
@@ -39,6 +57,14 @@ const RULES: &[BuiltinRule] = &[
     BuiltinRule {
         id: "reflow.page-break",
         description: "Page break between two paragraphs written as a paragraph break.",
+    },
+    BuiltinRule {
+        id: "reflow.heading",
+        description: "Heading (a short line between paragraphs) kept as its own paragraph.",
+    },
+    BuiltinRule {
+        id: "reflow.kept-lines",
+        description: "Block of short lines (verse, list, table, address) kept line by line; listed for review.",
     },
     BuiltinRule {
         id: "reflow.trim",
@@ -87,9 +113,38 @@ fn ends_mid_sentence(line: &str) -> bool {
     }
 }
 
-/// True when the line ends with sentence-final punctuation, possibly inside quotes or brackets.
+/// The line without a reference mark after its last word: `[^3]` (written by the footnote pass),
+/// `*)` (the German mark), or one or two digits right after a sentence mark that follows a letter
+/// (`China.3`: a superscript read as a digit; `3.7` keeps its digit).
+fn without_reference_mark(line: &str) -> &str {
+    if let Some(open) = line.rfind("[^")
+        && line.ends_with(']')
+        && line[open + 2..line.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric())
+    {
+        return line[..open].trim_end();
+    }
+    if let Some(stripped) = line.strip_suffix("*)") {
+        return stripped.trim_end();
+    }
+    let digits = line.trim_end_matches(|c: char| c.is_ascii_digit());
+    let mut rev = digits.chars().rev();
+    let marked = matches!(rev.next(), Some('.' | '!' | '?' | '”' | '"' | '’'))
+        && rev
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || matches!(c, '.' | '”' | '"' | ')'));
+    if (1..=2).contains(&(line.len() - digits.len())) && marked {
+        return digits;
+    }
+    line
+}
+
+/// True when the line ends with sentence-final punctuation, possibly inside quotes or brackets and
+/// before a reference mark.
 fn ends_sentence(line: &str) -> bool {
-    let trimmed = line.trim_end_matches(['"', '\'', '”', '’', '»', '«', ')', ']']);
+    let trimmed =
+        without_reference_mark(line).trim_end_matches(['"', '\'', '”', '’', '»', '«', ')', ']']);
     trimmed.ends_with(['.', '!', '?', ':'])
 }
 
@@ -105,7 +160,16 @@ fn starts_lowercase(line: &str) -> bool {
         .is_some_and(char::is_lowercase)
 }
 
-/// Median length in characters of the document's lines: the width of a full text line.
+/// True when the line starts like a line of verse, a list item or a table row.
+fn starts_block_line(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '•' | '–' | '—' | '*')
+    })
+}
+
+/// Median length in characters of the document's lines: the width of a full text line. (Not a
+/// higher quantile: dehyphenation has already merged each split word's two lines into one line of
+/// about twice the width, a quarter of all lines in the Grenzboten pages.)
 fn typical_width(text: &str, lines: &[Line]) -> usize {
     let mut widths: Vec<usize> = lines
         .iter()
@@ -113,6 +177,103 @@ fn typical_width(text: &str, lines: &[Line]) -> usize {
         .collect();
     widths.sort_unstable();
     widths.get(widths.len() / 2).copied().unwrap_or(0)
+}
+
+/// Narrower "full" lines are no evidence of a text column (a page that holds one short line).
+const MIN_COLUMN_WIDTH: usize = 30;
+
+/// What a gap between two lines holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GapKind {
+    LineEnd,
+    Blank,
+    Page,
+}
+
+fn gap_kind(gap: &str) -> GapKind {
+    if gap.contains('\x0c') {
+        GapKind::Page
+    } else if gap.matches('\n').count() > 1 {
+        GapKind::Blank
+    } else {
+        GapKind::LineEnd
+    }
+}
+
+/// The shape of the document's lines that the gap decisions need.
+struct Layout<'t> {
+    text: &'t str,
+    lines: Vec<Line>,
+    width: usize,
+}
+
+impl<'t> Layout<'t> {
+    fn line(&self, i: usize) -> &'t str {
+        &self.text[self.lines[i].start..self.lines[i].end]
+    }
+
+    fn gap(&self, before: usize) -> GapKind {
+        gap_kind(&self.text[self.lines[before - 1].end..self.lines[before].start])
+    }
+
+    fn chars(&self, i: usize) -> usize {
+        self.line(i).chars().count()
+    }
+
+    /// At least 80% of the typical width: a line that prose filled.
+    fn is_full(&self, i: usize) -> bool {
+        self.chars(i) * 10 >= self.width * 8
+    }
+
+    /// Runs of at least three short lines, each starting like a verse or list line, joined by plain
+    /// line ends: `(first, last)` line indices.
+    fn kept_blocks(&self) -> Vec<(usize, usize)> {
+        let short = |i: usize| {
+            let line = self.line(i);
+            self.chars(i) * 10 < self.width * 7
+                && starts_block_line(line)
+                && !line.ends_with(['-', '¬'])
+        };
+        let mut blocks = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            if !short(i) {
+                i += 1;
+                continue;
+            }
+            let mut last = i;
+            while last + 1 < self.lines.len()
+                && self.gap(last + 1) == GapKind::LineEnd
+                && short(last + 1)
+            {
+                last += 1;
+            }
+            if last >= i + 2 {
+                blocks.push((i, last));
+            }
+            i = last + 1;
+        }
+        blocks
+    }
+
+    /// A short line that stands between paragraphs: after a paragraph end (or at the start),
+    /// before a line that starts in uppercase (or at the end).
+    fn is_heading(&self, i: usize) -> bool {
+        let line = self.line(i);
+        // After a blank line, a full line that ends mid-sentence still runs on (the seed's
+        // `trends in` / blank / `Moscow’s Korea policy.`); a short one (`Alexander Lukin`) does not.
+        let after_paragraph = i == 0
+            || ends_sentence(self.line(i - 1))
+            || (self.gap(i) != GapKind::LineEnd
+                && !(self.is_full(i - 1) && ends_mid_sentence(self.line(i - 1)))
+                && !self.line(i - 1).ends_with([',', ';', '-', '¬']));
+        let before_paragraph = i + 1 == self.lines.len() || starts_uppercase(self.line(i + 1));
+        self.chars(i) * 10 < self.width * 6
+            && starts_uppercase(line)
+            && !line.ends_with([',', ';', '-', '¬'])
+            && after_paragraph
+            && before_paragraph
+    }
 }
 
 impl Pass for Reflow {
@@ -127,7 +288,7 @@ impl Pass for Reflow {
     fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
         let lines = content_lines(text);
         let mut edits = Vec::new();
-        let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        let (Some(first), Some(last)) = (lines.first().copied(), lines.last().copied()) else {
             if !text.is_empty() {
                 edits.push(
                     Edit::new(0..text.len(), "", "reflow.trim")
@@ -143,76 +304,135 @@ impl Pass for Reflow {
             );
         }
         let width = typical_width(text, &lines);
-        for pair in lines.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let gap = &text[a.end..b.start];
-            let prev = &text[a.start..a.end];
-            let next = &text[b.start..b.end];
-            let newlines = gap.matches('\n').count();
-            let page_break = gap.contains('\x0c');
+        let layout = Layout { text, lines, width };
+        // Block membership of each line: Some(first line of its block).
+        let mut block_of = vec![None; layout.lines.len()];
+        for (from, to) in layout.kept_blocks() {
+            for slot in &mut block_of[from..=to] {
+                *slot = Some(from);
+            }
+            let shown: Vec<&str> = (from..=to.min(from + 1)).map(|i| layout.line(i)).collect();
+            let at = layout.lines[from].start;
+            edits.push(
+                Edit::new(at..at, "", "reflow.kept-lines")
+                    .kind(ChangeKind::Review)
+                    .confidence(0.7)
+                    .evidence(format!(
+                        "{} short lines each starting with a capital kept as lines (verse, list or table): '{}' / ...",
+                        to - from + 1,
+                        shown.join("' / '")
+                    )),
+            );
+        }
+        let heading: Vec<bool> = (0..layout.lines.len())
+            .map(|i| block_of[i].is_none() && layout.is_heading(i))
+            .collect();
+
+        for b in 1..layout.lines.len() {
+            let a = b - 1;
+            let (la, lb) = (layout.lines[a], layout.lines[b]);
+            let range = la.end..lb.start;
+            let prev = layout.line(a);
+            let next = layout.line(b);
+            let kind = gap_kind(&text[range.clone()]);
             let hyphenated = prev.ends_with(['-', '¬']) && ends_mid_sentence(prev);
             let join = if hyphenated { "" } else { " " };
-            let full_line = prev.chars().count() * 10 >= width * 8;
-            if newlines == 1
-                && !page_break
-                && ends_sentence(prev)
-                && !full_line
-                && starts_uppercase(next)
-            {
-                // Hard-wrapped prose fills its lines; a short line that ends a sentence ends its
-                // paragraph (the convention of books and of OCR that drops blank lines).
+            let full_line = layout.is_full(a);
+            let what = match kind {
+                GapKind::Page => "page break",
+                GapKind::Blank => "blank line",
+                GapKind::LineEnd => "line end",
+            };
+            let paragraph_rule = if kind == GapKind::Page {
+                "reflow.page-break"
+            } else {
+                "reflow.paragraph-break"
+            };
+            let paragraph = |rule: &str, confidence: f64, evidence: String| {
+                Edit::new(range.clone(), "\n\n", rule)
+                    .confidence(confidence)
+                    .evidence(evidence)
+            };
+
+            if block_of[a].is_some() && block_of[a] == block_of[b] {
                 edits.push(
-                    Edit::new(a.end..b.start, "\n\n", "reflow.paragraph-break")
-                        .confidence(0.85)
-                        .evidence("short line that ends a sentence, next starts in uppercase"),
+                    Edit::new(range.clone(), "\n", "reflow.kept-lines")
+                        .confidence(0.7)
+                        .evidence("line break kept inside a block of short lines"),
                 );
                 continue;
             }
-            if newlines == 1 && !page_break {
-                let evidence = if hyphenated {
-                    "line end inside a paragraph; word-final hyphen kept"
+            if block_of[a].is_some() || block_of[b].is_some() {
+                edits.push(paragraph(
+                    paragraph_rule,
+                    0.8,
+                    format!("{what} at the edge of a block of lines kept as lines"),
+                ));
+                continue;
+            }
+            if heading[a] || heading[b] {
+                let which = if heading[b] { next } else { prev };
+                edits.push(paragraph(
+                    "reflow.heading",
+                    0.8,
+                    format!("{what} next to the heading '{which}'"),
+                ));
+                continue;
+            }
+            if kind == GapKind::LineEnd {
+                if ends_sentence(prev) && !full_line && starts_uppercase(next) {
+                    // Hard-wrapped prose fills its lines; a short line that ends a sentence ends
+                    // its paragraph (the convention of books and of OCR that drops blank lines).
+                    edits.push(paragraph(
+                        "reflow.paragraph-break",
+                        0.85,
+                        "short line that ends a sentence, next starts in uppercase".into(),
+                    ));
                 } else {
-                    "line end inside a paragraph"
-                };
-                edits.push(
-                    Edit::new(a.end..b.start, join, "reflow.join-lines")
-                        .confidence(0.95)
-                        .evidence(evidence),
-                );
+                    let evidence = if hyphenated {
+                        "line end inside a paragraph; word-final hyphen kept"
+                    } else {
+                        "line end inside a paragraph"
+                    };
+                    edits.push(
+                        Edit::new(range.clone(), join, "reflow.join-lines")
+                            .confidence(0.95)
+                            .evidence(evidence),
+                    );
+                }
                 continue;
             }
             let mid = ends_mid_sentence(prev);
             let lower = starts_lowercase(next);
-            let (rule, what) = if page_break {
-                ("reflow.join-across-page", "page break")
+            let join_rule = if kind == GapKind::Page {
+                "reflow.join-across-page"
             } else {
-                ("reflow.join-across-blank", "blank line")
+                "reflow.join-across-blank"
             };
-            if mid && lower {
-                edits.push(
-                    Edit::new(a.end..b.start, join, rule)
-                        .confidence(0.9)
-                        .evidence(format!("{what} cuts a sentence: line ends mid-sentence, next starts in lowercase")),
-                );
+            let cut = if mid && lower {
+                Some((0.9, "line ends mid-sentence, next starts in lowercase"))
             } else if mid && full_line {
-                edits.push(
-                    Edit::new(a.end..b.start, join, rule)
-                        .confidence(0.8)
-                        .evidence(format!(
-                            "{what} cuts a sentence: a full-width line ends mid-sentence"
-                        )),
-                );
+                Some((0.8, "a full-width line ends mid-sentence"))
+            } else if kind == GapKind::Page && !ends_sentence(prev) && lower {
+                Some((0.8, "no sentence end before it, next starts in lowercase"))
+            } else if kind == GapKind::Page && full_line && width >= MIN_COLUMN_WIDTH {
+                // A page break is no paragraph break unless the text says so; a full line that
+                // ends a sentence is far more often inside a paragraph than its last line.
+                Some((0.7, "the line before fills the width"))
             } else {
-                let rule = if page_break {
-                    "reflow.page-break"
-                } else {
-                    "reflow.paragraph-break"
-                };
-                edits.push(
-                    Edit::new(a.end..b.start, "\n\n", rule)
-                        .confidence(0.9)
-                        .evidence(format!("{what} after a finished line")),
-                );
+                None
+            };
+            match cut {
+                Some((confidence, why)) => edits.push(
+                    Edit::new(range.clone(), join, join_rule)
+                        .confidence(confidence)
+                        .evidence(format!("{what} inside a paragraph: {why}")),
+                ),
+                None => edits.push(paragraph(
+                    paragraph_rule,
+                    0.9,
+                    format!("{what} after a finished line"),
+                )),
             }
         }
         if &text[last.end..] != "\n" {
@@ -236,9 +456,12 @@ mod tests {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
         let ctx = Context::new(None, &rules, &disabled, "");
+        let mut edits = Reflow.run(text, &ctx);
+        edits.retain(|e| e.kind != ChangeKind::Review);
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
         let mut out = String::new();
         let mut pos = 0;
-        for e in Reflow.run(text, &ctx) {
+        for e in edits {
             out.push_str(&text[pos..e.range.start]);
             out.push_str(&e.replacement);
             pos = e.range.end;

@@ -1,0 +1,744 @@
+//! Dehyphenate: words split by a hyphen at a line end are joined, or their hyphen kept, from evidence.
+//!
+//! A *candidate* is a word part, a hyphen (`-`, or `¬` as German OCR writes the line-end hyphen),
+//! a *gap* of whitespace, and the next word part. The gap holds a line end (possibly blank lines,
+//! form feeds and indentation: page furniture and footnotes have left by now, so the seed's
+//! `inter-` and `national` may be pages apart), or only spaces (`twenty- five`, which OCR left
+//! inside a line). A hyphen with a space before it (` - `) is a dash and never a candidate.
+//!
+//! For each candidate, with `L` the part before and `R` the part after, the first evidence that
+//! speaks decides:
+//!
+//! 1. `R` is a conjunction of the language's data (`Haupt- und`, `pre- and post-war`): a suspended
+//!    compound; the hyphen stays and the gap becomes one space.
+//! 2. A digit before the break (`1695-1718`), or a number word of the data before it
+//!    (`thirty-eight`): keep. A number after a word (`Sakhalin-3`, or a stray page number) is
+//!    flagged for review.
+//! 3. The document: how often `LR` (joined) and `L-R` (hyphenated inside a line) occur in the
+//!    body. The more frequent form wins.
+//! 4. `R` starts with a capital (`Russia-Korea`, German `See-Elemente`): keep. (German nouns
+//!    are capitalised, but a noun split at a syllable continues in lowercase: `Ge-wohnheiten`.)
+//! 5. With the language's lexicon: a keep-prefix of the data (`non-`, `self-`) before a word
+//!    that the lexicon knows much better than the joined form: keep (`ex-ample` still joins); a
+//!    joined form the lexicon knows well: join; `L` written closed up as a prefix of other
+//!    document words (`international`, `intergovernmental`): join; two common words whose joined
+//!    form is rare (`long-term`): keep; a rare joined form the lexicon knows: join; otherwise, in
+//!    a language that writes compounds closed (German): join; two known words (`thirty-eight`):
+//!    keep; else a syllable break: join, less sure.
+//! 6. Without a lexicon (language unknown) and no evidence in the document: flagged for review.
+//!
+//! After a blank line or page break, a capital may start a heading rather than continue the word:
+//! flagged. Inside a line, only evidence of confidence 0.8 or more acts; weaker verdicts are flagged.
+//! Joining removes the hyphen and the whole gap; keeping removes the gap and keeps the hyphen (`¬`
+//! becomes `-`). Inside a line, a capital after `- ` is left alone (German enumerations
+//! `Berg- Hütten- und Salinenwesen`), as is a suspended compound. A hyphen left for review is
+//! joined by reflow with its hyphen kept, the conservative outcome.
+//!
+//! Known false positives: a syllable break whose halves are both words and whose joined form the
+//! lexicon and the document lack is kept (`car-pet` if `carpet` were unknown); a real compound
+//! whose joined form the lexicon knows is joined (`wood-pecker` becomes `woodpecker`) unless the
+//! document writes it hyphenated elsewhere. Words counted in the document include OCR errors.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::{BuiltinRule, Context, Pass};
+use crate::change::{ChangeKind, Edit};
+use crate::hyphenation::Hyphenation;
+use crate::lexicon::Lexicon;
+
+pub struct Dehyphenate;
+
+const RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "dehyphenate.join",
+        description: "Word split by a hyphen (or `¬`) at a line end, across a page break, or before a space inside a line joined: hyphen and gap removed.",
+    },
+    BuiltinRule {
+        id: "dehyphenate.keep-hyphen",
+        description: "Hyphen of a real compound (`non-interference`, `thirty-eight`, `Russia-Korea`) kept; the gap after it removed.",
+    },
+    BuiltinRule {
+        id: "dehyphenate.suspended",
+        description: "Suspended compound (`Haupt- und`, `pre- and post-war`): hyphen kept, the line break after it becomes one space.",
+    },
+];
+
+/// Lexicon frequency above which a word counts as common.
+const COMMON: f64 = 1e-5;
+/// Lexicon frequency above which a word counts as established rather than rare.
+const ESTABLISHED: f64 = 1e-6;
+
+/// Verdicts less sure than this are flagged for review rather than applied.
+const REVIEW_BELOW: f64 = 0.6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Join,
+    Keep,
+    Suspended,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Verdict {
+    decision: Decision,
+    confidence: f64,
+    evidence: String,
+    review: bool,
+}
+
+fn verdict(decision: Decision, confidence: f64, evidence: String) -> Verdict {
+    Verdict {
+        decision,
+        confidence,
+        evidence,
+        review: false,
+    }
+}
+
+/// Word forms of the document, counted once per pass run. All keys are lowercase.
+#[derive(Debug, Default)]
+struct DocumentWords {
+    /// Whole words, and the parts of hyphenated words.
+    words: BTreeMap<String, usize>,
+    /// Adjacent parts of hyphenated words, as `a-b`.
+    pairs: BTreeMap<String, usize>,
+    /// First parts of hyphenated pairs whose second part is lowercase (`inter-` of `inter-state`).
+    open_prefixes: BTreeMap<String, usize>,
+}
+
+impl DocumentWords {
+    /// Tokens are runs of letters and digits joined by single hyphens inside a line; a hyphen at
+    /// a line end ends its token, so split words count as neither form.
+    fn new(text: &str) -> Self {
+        let mut counts = Self::default();
+        let is_part = |c: char| c.is_alphanumeric();
+        let mut rest = text;
+        while let Some(start) = rest.find(is_part) {
+            rest = &rest[start..];
+            let mut end = 0;
+            loop {
+                end += rest[end..]
+                    .find(|c: char| !is_part(c))
+                    .unwrap_or(rest.len() - end);
+                let after = &rest[end..];
+                if after.starts_with('-') && after[1..].starts_with(is_part) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            counts.add_token(&rest[..end]);
+            rest = &rest[end..];
+        }
+        counts
+    }
+
+    fn add_token(&mut self, token: &str) {
+        let parts: Vec<&str> = token.split('-').collect();
+        for part in &parts {
+            *self.words.entry(part.to_lowercase()).or_default() += 1;
+        }
+        for pair in parts.windows(2) {
+            let key = format!("{}-{}", pair[0], pair[1]).to_lowercase();
+            *self.pairs.entry(key).or_default() += 1;
+            if pair[1].starts_with(char::is_lowercase) {
+                *self
+                    .open_prefixes
+                    .entry(pair[0].to_lowercase())
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    fn word(&self, lower: &str) -> usize {
+        self.words.get(lower).copied().unwrap_or(0)
+    }
+
+    fn pair(&self, lower_left: &str, lower_right: &str) -> usize {
+        self.pairs
+            .get(&format!("{lower_left}-{lower_right}"))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Document words made of `prefix` and a word of at least four letters that the lexicon knows:
+    /// evidence that the document writes `prefix` closed up (`international`, `interstate`).
+    fn closed_with_prefix<'a>(&'a self, prefix: &str, lexicon: &Lexicon) -> Vec<&'a str> {
+        self.words
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(w, _)| w.starts_with(prefix))
+            .map(|(w, _)| w.as_str())
+            .filter(|w| {
+                let rest = &w[prefix.len()..];
+                rest.chars().count() >= 4
+                    && rest.chars().all(char::is_alphabetic)
+                    && lexicon.contains(rest)
+            })
+            .collect()
+    }
+}
+
+/// A word split by a hyphen and a gap of whitespace.
+#[derive(Debug, Clone, PartialEq)]
+struct Candidate {
+    left: Range<usize>,
+    hyphen: Range<usize>,
+    right: Range<usize>,
+    /// The gap holds a line end or a page break (rather than only spaces).
+    line_end: bool,
+    /// The gap holds a blank line or a page break.
+    wide_gap: bool,
+}
+
+fn candidates(text: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c != '-' && c != '¬' {
+            continue;
+        }
+        let left_start = text[..i].trim_end_matches(char::is_alphanumeric).len();
+        if left_start == i {
+            continue; // a dash, or a hyphen after punctuation
+        }
+        let after_hyphen = i + c.len_utf8();
+        let rest = &text[after_hyphen..];
+        let gap_len = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\x0c']).len();
+        if gap_len == 0 {
+            continue;
+        }
+        let gap = &rest[..gap_len];
+        let word = &rest[gap_len..];
+        let right_len = word.len() - word.trim_start_matches(char::is_alphanumeric).len();
+        if right_len == 0 {
+            continue;
+        }
+        let right_start = after_hyphen + gap_len;
+        out.push(Candidate {
+            left: left_start..i,
+            hyphen: i..after_hyphen,
+            right: right_start..right_start + right_len,
+            line_end: gap.contains(['\n', '\x0c']),
+            wide_gap: gap.contains('\x0c') || gap.matches('\n').count() > 1,
+        });
+    }
+    out
+}
+
+fn frequency_note(f: Option<f64>) -> String {
+    f.map_or_else(|| "unknown".to_string(), |f| format!("{f:.1e}"))
+}
+
+fn is_all_uppercase(word: &str) -> bool {
+    word.chars().all(|c| !c.is_lowercase()) && word.chars().any(char::is_uppercase)
+}
+
+/// Decides one split word from the evidence, in the order of the module doc.
+fn decide(
+    left: &str,
+    right: &str,
+    words: &DocumentWords,
+    lexicon: Option<&Lexicon>,
+    data: Option<&Hyphenation>,
+) -> Verdict {
+    let (l, r) = (left.to_lowercase(), right.to_lowercase());
+    let joined = format!("{l}{r}");
+    let (shown_joined, shown_hyphenated) = (format!("{left}{right}"), format!("{left}-{right}"));
+    let lexicon_note = |w: &str| {
+        lexicon.map_or(String::new(), |lex| {
+            format!(", lexicon {}", frequency_note(lex.frequency(w)))
+        })
+    };
+
+    if data.is_some_and(|d| d.is_conjunction(right)) {
+        return verdict(
+            Decision::Suspended,
+            0.9,
+            format!("suspended compound: '{right}' follows the hyphen"),
+        );
+    }
+    if left.ends_with(|c: char| c.is_ascii_digit()) {
+        return verdict(
+            Decision::Keep,
+            0.9,
+            format!("kept: a digit at the break ('{shown_hyphenated}')"),
+        );
+    }
+    if right.starts_with(|c: char| c.is_ascii_digit()) {
+        // `Sakhalin-3` is a compound, but at a page end the number is more often a page number
+        // or signature mark that furniture removal missed (`Ge-` / `9` in the Grenzboten pages).
+        return Verdict {
+            decision: Decision::Keep,
+            confidence: 0.5,
+            evidence: format!(
+                "undecided '{shown_hyphenated}': a number after the break (a compound, or a page number)"
+            ),
+            review: true,
+        };
+    }
+    if data.is_some_and(|d| d.is_number_word(&l)) && right.starts_with(char::is_lowercase) {
+        return verdict(
+            Decision::Keep,
+            0.9,
+            format!("kept: compound number ('{shown_hyphenated}')"),
+        );
+    }
+    let (j, h) = (words.word(&joined), words.pair(&l, &r));
+    if h > j {
+        return verdict(
+            Decision::Keep,
+            if j == 0 { 0.9 } else { 0.75 },
+            format!("kept: '{shown_hyphenated}' x{h} in document, '{shown_joined}' x{j}"),
+        );
+    }
+    if j > h {
+        return verdict(
+            Decision::Join,
+            if h == 0 { 0.9 } else { 0.75 },
+            format!(
+                "joined: '{shown_joined}' x{j} in document{}{}",
+                if h > 0 {
+                    format!(", '{shown_hyphenated}' x{h}")
+                } else {
+                    String::new()
+                },
+                lexicon_note(&joined)
+            ),
+        );
+    }
+
+    let capital_after = right.starts_with(char::is_uppercase)
+        && !(left.chars().count() > 1 && is_all_uppercase(left) && is_all_uppercase(right));
+    if capital_after {
+        return verdict(
+            Decision::Keep,
+            0.85,
+            format!("kept: capital after the break ('{shown_hyphenated}')"),
+        );
+    }
+
+    let Some(lex) = lexicon else {
+        return Verdict {
+            decision: Decision::Join,
+            confidence: 0.5,
+            evidence: format!(
+                "undecided '{shown_hyphenated}': no lexicon for the language and neither form in the document"
+            ),
+            review: true,
+        };
+    };
+    let (fj, fl, fr) = (lex.frequency(&joined), lex.frequency(&l), lex.frequency(&r));
+    let closed_compounds = data.is_some_and(|d| d.closed_compounds);
+
+    if let Some(fr) = fr
+        && data.is_some_and(|d| d.is_keep_prefix(&l))
+        && fj.is_none_or(|fj| fj * 100.0 < fr)
+    {
+        return verdict(
+            Decision::Keep,
+            0.8,
+            format!(
+                "kept: prefix '{left}-' before the word '{right}' (lexicon {fr:.1e}), '{shown_joined}' {}",
+                frequency_note(fj)
+            ),
+        );
+    }
+    if let Some(fj) = fj.filter(|&f| f >= ESTABLISHED) {
+        return verdict(
+            Decision::Join,
+            0.9,
+            format!(
+                "joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"
+            ),
+        );
+    }
+    let closed = words.closed_with_prefix(&l, lex);
+    let open = words.open_prefixes.get(&l).copied().unwrap_or(0);
+    if closed.len() >= 2 && closed.len() > 2 * open {
+        let shown: Vec<&str> = closed.iter().take(3).copied().collect();
+        return verdict(
+            Decision::Join,
+            0.8,
+            format!(
+                "joined: '{left}' is written closed up in the document ({}{}), hyphenated x{open}{}",
+                shown.join(", "),
+                if closed.len() > 3 { ", ..." } else { "" },
+                lexicon_note(&joined)
+            ),
+        );
+    }
+    if !closed_compounds
+        && fl.is_some_and(|f| f >= COMMON)
+        && fr.is_some_and(|f| f >= COMMON)
+        && fj.is_none_or(|f| f < ESTABLISHED)
+    {
+        return verdict(
+            Decision::Keep,
+            0.7,
+            format!(
+                "kept: '{left}' and '{right}' are common words, '{shown_joined}' is rare (lexicon {})",
+                frequency_note(fj)
+            ),
+        );
+    }
+    if let Some(fj) = fj {
+        return verdict(
+            Decision::Join,
+            0.8,
+            format!(
+                "joined: '{shown_joined}' lexicon {fj:.1e}, '{shown_hyphenated}' not in document"
+            ),
+        );
+    }
+    if closed_compounds && right.starts_with(char::is_lowercase) {
+        return verdict(
+            Decision::Join,
+            0.75,
+            format!(
+                "joined: lowercase continuation, compounds are written closed up ('{shown_joined}' unknown to the lexicon)"
+            ),
+        );
+    }
+    if fl.is_some_and(|f| f >= ESTABLISHED) && fr.is_some_and(|f| f >= ESTABLISHED) {
+        return verdict(
+            Decision::Keep,
+            0.7,
+            format!(
+                "kept: '{left}' and '{right}' are words (lexicon {}, {}), '{shown_joined}' unknown",
+                frequency_note(fl),
+                frequency_note(fr)
+            ),
+        );
+    }
+    let not_a_word = if fl.is_none_or(|f| f < ESTABLISHED) {
+        left
+    } else {
+        right
+    };
+    verdict(
+        Decision::Join,
+        0.65,
+        format!(
+            "joined: syllable break ('{shown_joined}' unknown to the lexicon, '{not_a_word}' not a common word)"
+        ),
+    )
+}
+
+impl Pass for Dehyphenate {
+    fn name(&self) -> &'static str {
+        "dehyphenate"
+    }
+
+    fn builtin_rules(&self) -> &'static [BuiltinRule] {
+        RULES
+    }
+
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
+        let found = candidates(text);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let words = DocumentWords::new(ctx.document);
+        let data = ctx.rules.hyphenation(ctx.language);
+        let mut edits = Vec::new();
+        for c in found {
+            let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
+            if !c.line_end && right.starts_with(char::is_uppercase) {
+                continue; // `Berg- Hütten- und Salinenwesen`: an enumeration, not a split word
+            }
+            let mut v = decide(left, right, &words, ctx.lexicon, data);
+            let hyphen = &text[c.hyphen.clone()];
+            let (range, replacement, rule) = match v.decision {
+                Decision::Join => (c.hyphen.start..c.right.start, "", "dehyphenate.join"),
+                Decision::Keep if hyphen == "-" => {
+                    (c.hyphen.end..c.right.start, "", "dehyphenate.keep-hyphen")
+                }
+                Decision::Keep => (
+                    c.hyphen.start..c.right.start,
+                    "-",
+                    "dehyphenate.keep-hyphen",
+                ),
+                Decision::Suspended if !c.line_end => continue, // already `Haupt- und`
+                Decision::Suspended if hyphen == "-" => {
+                    (c.hyphen.end..c.right.start, " ", "dehyphenate.suspended")
+                }
+                Decision::Suspended => {
+                    (c.hyphen.start..c.right.start, "- ", "dehyphenate.suspended")
+                }
+            };
+            if c.wide_gap {
+                // Blank lines or a page break between the halves: what follows might not be the
+                // rest of the word (a heading, a table), so weak evidence goes to review.
+                v.confidence -= 0.1;
+                v.evidence.push_str("; across a blank line or page break");
+            }
+            if c.wide_gap && right.starts_with(char::is_uppercase) {
+                // After a blank line or page break a capital may start a heading rather than
+                // continue the word.
+                v.review = true;
+            }
+            if !c.line_end {
+                // `- ` inside a line is less surely a split word than a line-end hyphen (OCR also
+                // writes `maj- differ` for `may differ`): only good evidence acts.
+                v.review |= v.confidence < 0.8;
+                v.confidence -= 0.1;
+                v.evidence.push_str("; hyphen before a space inside a line");
+            }
+            let mut edit = Edit::new(range, replacement, rule)
+                .confidence((v.confidence * 100.0).round() / 100.0)
+                .evidence(v.evidence);
+            if v.review || v.confidence < REVIEW_BELOW {
+                edit = edit.kind(ChangeKind::Review);
+            }
+            edits.push(edit);
+        }
+        edits
+    }
+}
+
+/// Runs the pass alone on `input` in `language`, with `input` as the whole document, and applies
+/// its edits (not its review flags): how the examples of `rules/hyphenation/LANG.toml` are checked.
+pub fn apply_alone(rules: &crate::rules::RuleSet, language: &str, input: &str) -> String {
+    let disabled = std::collections::BTreeSet::new();
+    let ctx = Context::new(Some(language), rules, &disabled, input);
+    let mut edits = Dehyphenate.run(input, &ctx);
+    edits.retain(|e| e.kind != ChangeKind::Review);
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(input.len());
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&input[pos..e.range.start]);
+        out.push_str(&e.replacement);
+        pos = e.range.end;
+    }
+    out + &input[pos..]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+    use crate::rules::RuleSet;
+
+    const EN: &str = "the\t0.05\neconomy\t7.4e-05\ncredentials\t5.5e-06\nthirty\t2.4e-05\n\
+        eight\t1e-04\ninterference\t9.8e-06\nexample\t1.9e-04\nample\t5.1e-06\nlong\t5e-04\n\
+        term\t1e-04\nlongterm\t5.6e-07\nnational\t1e-04\nstate\t2e-04\ninternational\t2.3e-04\ninterstate\t1e-06\ntwenty\t3e-05\n\
+        five\t1e-04\n";
+
+    fn rules(lang: &str, lexicon: &str, data: &str) -> RuleSet {
+        let mut rules = RuleSet::default();
+        rules.lexicons.insert(
+            lang.into(),
+            Lexicon::parse(lang, Path::new("x.tsv"), lexicon).unwrap(),
+        );
+        rules.hyphenation.insert(
+            lang.into(),
+            Hyphenation::parse(lang, Path::new("x.toml"), data).unwrap(),
+        );
+        rules
+    }
+
+    fn english() -> RuleSet {
+        rules(
+            "en",
+            EN,
+            "keep_prefixes = [\"non\", \"ex\"]\nconjunctions = [\"and\", \"or\"]\nnumber_words = [\"twenty\", \"thirty\"]",
+        )
+    }
+
+    /// The text after the pass's edits, and the edits.
+    fn run_with(
+        rules: &RuleSet,
+        lang: Option<&str>,
+        text: &str,
+        document: &str,
+    ) -> (String, Vec<Edit>) {
+        let disabled = BTreeSet::new();
+        let ctx = Context::new(lang, rules, &disabled, document);
+        let edits = Dehyphenate.run(text, &ctx);
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in edits.iter().filter(|e| e.kind != ChangeKind::Review) {
+            out.push_str(&text[pos..e.range.start]);
+            out.push_str(&e.replacement);
+            pos = e.range.end;
+        }
+        (out + &text[pos..], edits)
+    }
+
+    fn run_en(text: &str) -> String {
+        run_with(&english(), Some("en"), text, text).0
+    }
+
+    #[test]
+    fn the_lexicon_joins_syllable_breaks() {
+        assert_eq!(
+            run_en("diplomatic creden-\ntials, and"),
+            "diplomatic credentials, and"
+        );
+        let (_, edits) = run_with(&english(), Some("en"), "the eco-\nnomy", "the eco-\nnomy");
+        assert_eq!(edits[0].rule, "dehyphenate.join");
+        assert_eq!(
+            edits[0].evidence,
+            "joined: 'economy' lexicon 7.4e-5, 'eco-nomy' not in document"
+        );
+    }
+
+    #[test]
+    fn the_document_outweighs_the_lexicon() {
+        let doc = "the economy grew; the economy fell; eco-\nnomy";
+        let (out, edits) = run_with(&english(), Some("en"), "eco-\nnomy", doc);
+        assert_eq!(out, "economy");
+        assert_eq!(
+            edits[0].evidence,
+            "joined: 'economy' x2 in document, lexicon 7.4e-5"
+        );
+        // The document writes `long-term` hyphenated, so the break keeps its hyphen.
+        let doc = "a long-term plan and a long-\nterm view";
+        assert_eq!(
+            run_with(&english(), Some("en"), doc, doc).0,
+            "a long-term plan and a long-term view"
+        );
+    }
+
+    #[test]
+    fn compounds_numbers_and_names_keep_their_hyphen() {
+        assert_eq!(
+            run_en("law, non-\ninterference in"),
+            "law, non-interference in"
+        );
+        assert_eq!(
+            run_en("the thirty-\neight facilities"),
+            "the thirty-eight facilities"
+        );
+        assert_eq!(run_en("the Russia-\nKorea Joint"), "the Russia-Korea Joint");
+        assert_eq!(run_en("in 1695-\n1718 it"), "in 1695-1718 it");
+        // Grenzboten page 3 before furniture removal: a page end, then a signature mark.
+        let (out, edits) = run_with(&english(), Some("en"), "uralten Krast-\n1 *", "");
+        assert_eq!(out, "uralten Krast-\n1 *");
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        assert_eq!(run_en("a long-\nterm plan"), "a long-term plan");
+        // A keep-prefix does not keep a hyphen that only splits a common word.
+        assert_eq!(run_en("an ex-\nample"), "an example");
+    }
+
+    #[test]
+    fn a_gap_of_blank_lines_and_page_breaks_is_removed_whole() {
+        assert_eq!(
+            run_en("and inter-\n\n\x0c\n  national organizations; inter-\nstate"),
+            "and international organizations; interstate"
+        );
+    }
+
+    #[test]
+    fn the_document_prefix_usage_joins() {
+        let doc = "international, interstate and inter-\ndepartmental";
+        let (out, edits) = run_with(&english(), Some("en"), doc, doc);
+        assert_eq!(out, "international, interstate and interdepartmental");
+        assert!(
+            edits[0].evidence.starts_with(
+                "joined: 'inter' is written closed up in the document (international, interstate)"
+            ),
+            "{}",
+            edits[0].evidence
+        );
+    }
+
+    #[test]
+    fn hyphens_before_a_space_inside_a_line() {
+        assert_eq!(run_en("twenty- five"), "twenty-five");
+        assert_eq!(
+            run_en("thirty- eight and eco- nomy"),
+            "thirty-eight and economy"
+        );
+        // Dashes, enumerations and suspended compounds stay as they are.
+        for unchanged in [
+            "hopelessness - and disbelief",
+            "pre- and post-war",
+            "Berg- Hütten- und Salinenwesen",
+            "well-known",
+            "sind!------Aber",
+        ] {
+            let (out, _) = run_with(&english(), Some("en"), unchanged, unchanged);
+            assert_eq!(out, unchanged);
+        }
+    }
+
+    #[test]
+    fn a_suspended_compound_across_a_line_end_gets_a_space() {
+        assert_eq!(run_en("pre-\nand post-war"), "pre- and post-war");
+        let de = rules(
+            "de",
+            "und\t0.03\n",
+            "conjunctions = [\"und\"]\nclosed_compounds = true",
+        );
+        assert_eq!(
+            run_with(&de, Some("de"), "ihren Haupt-\nund Neben-", "").0,
+            "ihren Haupt- und Neben-"
+        );
+    }
+
+    #[test]
+    fn german_joins_unknown_compounds_and_the_not_sign() {
+        let de = rules(
+            "de",
+            "und\t0.03\n",
+            "conjunctions = [\"und\"]\nclosed_compounds = true",
+        );
+        assert_eq!(
+            run_with(
+                &de,
+                Some("de"),
+                "einzelne Ge-\nwohnheiten, Landes¬\nfreiheiten und See-\nElemente",
+                ""
+            )
+            .0,
+            "einzelne Gewohnheiten, Landesfreiheiten und See-Elemente"
+        );
+        assert_eq!(
+            run_with(&de, Some("de"), "See¬\nElemente", "").0,
+            "See-Elemente"
+        );
+    }
+
+    #[test]
+    fn without_a_lexicon_weak_cases_are_flagged_not_guessed() {
+        let (out, edits) = run_with(&RuleSet::default(), None, "eco-\nnomy", "");
+        assert_eq!(out, "eco-\nnomy");
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        // Capitals and the document still decide.
+        let (out, _) = run_with(&RuleSet::default(), None, "Russia-\nKorea", "");
+        assert_eq!(out, "Russia-Korea");
+    }
+
+    #[test]
+    fn nothing_changes_without_a_split_word() {
+        for text in [
+            "",
+            "a well-known fact.\nNext line",
+            "ends with a dash -\nand goes on",
+            "a hyphen at the end-",
+            "inter-\n\n'-Vladimir Putin",
+            "x -\ny",
+        ] {
+            let (out, edits) = run_with(&english(), Some("en"), text, text);
+            assert_eq!(out, text);
+            assert!(edits.is_empty(), "{text:?}: {edits:?}");
+        }
+    }
+
+    #[test]
+    fn document_words_count_whole_words_and_hyphenated_pairs() {
+        let words = DocumentWords::new("Inter-Korean talks, inter-\nnational; non-inter-ference.");
+        assert_eq!(words.word("inter"), 3);
+        assert_eq!(words.word("international"), 0);
+        assert_eq!(words.pair("inter", "korean"), 1);
+        assert_eq!(words.pair("non", "inter"), 1);
+        assert_eq!(words.open_prefixes.get("inter"), Some(&1));
+    }
+}
