@@ -31,6 +31,8 @@
 //! Known limits: a note that continues on the next page is taken as the body of that page; a mark
 //! the OCR dropped entirely leaves its note in the body (its reference is then reported as orphan).
 
+use std::sync::OnceLock;
+
 use regex::Regex;
 
 use super::{BuiltinRule, Context, Pass};
@@ -218,7 +220,8 @@ impl Pass for Footnotes {
     }
 
     fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
-        let patterns = MarkPatterns::new();
+        static PATTERNS: OnceLock<MarkPatterns> = OnceLock::new();
+        let patterns = PATTERNS.get_or_init(MarkPatterns::new);
         let mut edits = Vec::new();
         let mut next_number = 1usize; // the next note's output number
         let mut next_printed = 1u32; // the next printed number the sequence expects
@@ -229,8 +232,7 @@ impl Pass for Footnotes {
             let content: Vec<usize> = (0..lines.len())
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
-            let Some(block) =
-                find_block(text, lines, &content, &patterns, next_printed, multi_page)
+            let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
             else {
                 continue;
             };
@@ -253,7 +255,7 @@ impl Pass for Footnotes {
             edits.extend(links);
         }
         // Sign-style marks in the body of pages without notes are orphans.
-        let orphan = Regex::new(r"\*\)").expect("static pattern");
+        let orphan = "*)";
         for page in layout::pages(text) {
             let page_text = &text[page.start..page.end];
             if edits.iter().any(|e: &Edit| {
@@ -261,17 +263,13 @@ impl Pass for Footnotes {
             }) {
                 continue;
             }
-            for m in orphan.find_iter(page_text) {
-                let at = page.start + m.start();
+            for (i, m) in page_text.match_indices(orphan) {
+                let at = page.start + i;
                 edits.push(
-                    Edit::new(
-                        at..page.start + m.end(),
-                        m.as_str(),
-                        "footnotes.orphan-mark",
-                    )
-                    .kind(ChangeKind::Review)
-                    .confidence(0.5)
-                    .evidence("note mark with no note found at the foot of its page"),
+                    Edit::new(at..at + m.len(), m, "footnotes.orphan-mark")
+                        .kind(ChangeKind::Review)
+                        .confidence(0.5)
+                        .evidence("note mark with no note found at the foot of its page"),
                 );
             }
         }
@@ -463,23 +461,30 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
     let mut edits = Vec::new();
     let mut used: Vec<std::ops::Range<usize>> = Vec::new();
     let mut unlinked: Vec<&Note> = Vec::new();
-    let digit_ref = |printed: u32| {
-        let superscript: String = printed
-            .to_string()
-            .chars()
-            .map(|d| {
-                "⁰¹²³⁴⁵⁶⁷⁸⁹"
-                    .chars()
-                    .nth(d.to_digit(10).unwrap_or(0) as usize)
-                    .unwrap_or(d)
-            })
-            .collect();
-        Regex::new(&format!(
-            r"(?:[.,;:!?”’'\x22)\]]|(\p{{Ll}}{{2,}}))(?:{printed}|{superscript})(?:[\s.,;:)]|$)"
-        ))
-        .expect("generated pattern")
-    };
-    let symbol_ref = Regex::new(r"(?:\S|\s)(\*{1,3}\)?|†|‡)").expect("static pattern");
+    static DIGIT_REF: OnceLock<Regex> = OnceLock::new();
+    static SYMBOL_REF: OnceLock<Regex> = OnceLock::new();
+    // A number glued to closing punctuation or to a lowercase word, ending the word.
+    let digit_ref = DIGIT_REF.get_or_init(|| {
+        Regex::new(
+            r"(?:[.,;:!?”’'\x22)\]]|(\p{Ll}{2,}))([0-9]{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?:[\s.,;:)]|$)",
+        )
+        .expect("static pattern")
+    });
+    // Every candidate digit mark of the page, with its value and whether it is glued to a word.
+    let digit_marks: Vec<(std::ops::Range<usize>, u32, bool)> = digit_ref
+        .captures_iter(body)
+        .filter_map(|c| {
+            let mark = c.get(2)?;
+            let value = mark
+                .as_str()
+                .parse()
+                .ok()
+                .or_else(|| superscript_value(mark.as_str()))?;
+            Some((mark.range(), value, c.get(1).is_some()))
+        })
+        .collect();
+    let symbol_ref = SYMBOL_REF
+        .get_or_init(|| Regex::new(r"(?:\S|\s)(\*{1,3}\)?|†|‡)").expect("static pattern"));
     let mut symbols = symbol_ref
         .captures_iter(body)
         .filter_map(|c| c.get(1))
@@ -496,22 +501,10 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
                 )
             })
         } else if let Some(printed) = note.printed {
-            let re = digit_ref(printed);
-            let hits: Vec<(std::ops::Range<usize>, bool)> = re
-                .captures_iter(body)
-                .map(|c| {
-                    let whole = c.get(0).expect("match");
-                    let glued_to_word = c.get(1).is_some();
-                    let start = c.get(1).map_or(whole.start() + 1, |w| w.end());
-                    let digits = printed.to_string().len();
-                    let len = body[start..]
-                        .chars()
-                        .take_while(|ch| ch.is_ascii_digit() || "⁰¹²³⁴⁵⁶⁷⁸⁹".contains(*ch))
-                        .map(char::len_utf8)
-                        .sum::<usize>()
-                        .max(digits.min(1));
-                    (start..start + len, glued_to_word)
-                })
+            let hits: Vec<(std::ops::Range<usize>, bool)> = digit_marks
+                .iter()
+                .filter(|(_, value, _)| *value == printed)
+                .map(|(r, _, glued_to_word)| (r.clone(), *glued_to_word))
                 .collect();
             match hits.as_slice() {
                 [(r, glued_to_word)] => {
@@ -569,8 +562,11 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
         }
     }
     // Garbled signs glued to punctuation, for numbered notes still without a reference.
-    let garbled = Regex::new(r"[.,;:!?”’'\x22)]([^\w\s.,;:!?”’'\x22()\[\]-])(?:\s|$)")
-        .expect("static pattern");
+    static GARBLED: OnceLock<Regex> = OnceLock::new();
+    let garbled = GARBLED.get_or_init(|| {
+        Regex::new(r"[.,;:!?”’'\x22)]([^\w\s.,;:!?”’'\x22()\[\]-])(?:\s|$)")
+            .expect("static pattern")
+    });
     let signs: Vec<(std::ops::Range<usize>, char)> = garbled
         .captures_iter(body)
         .filter_map(|c| {

@@ -10,8 +10,8 @@
 //!   it is flagged).
 //! - **Running heads**: a top (or bottom) line of at least three words whose letters (digits and signs
 //!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
-//!   line of another page (recto and verso heads each recur on their own), or match the document's
-//!   title while carrying a page number. The title itself, on the first page, stays.
+//!   line of another page within four pages (recto and verso heads each recur on their own), or match
+//!   the document's title while carrying a page number. The title itself, on the first page, stays.
 //! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`, or a bare number at the
 //!   foot of a page that the page sequence does not explain (the printer's sheet number).
 //!   Look-alike page numbers with one stray character (`81s`, `27v`) count when dropping it fits.
@@ -22,7 +22,7 @@
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
 use crate::layout::{self, LineSpan, PageSpan};
-use crate::passes::pages::head_similarity;
+use crate::passes::pages::{HEAD_WINDOW, head_similarity, same_head};
 
 pub struct Furniture;
 
@@ -282,9 +282,8 @@ impl Pass for Furniture {
                     .enumerate()
                     .filter(|(j, other)| {
                         *j != i
-                            && other
-                                .as_ref()
-                                .is_some_and(|(_, k)| head_similarity(key, k) >= 0.8)
+                            && j.abs_diff(i) <= HEAD_WINDOW
+                            && other.as_ref().is_some_and(|(_, k)| same_head(key, k))
                     })
                     .count();
                 let shown = line.text(text).trim();

@@ -125,6 +125,17 @@ pub fn head_similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_levenshtein(a, b)
 }
 
+/// True when two running-head keys are the same head up to OCR noise (similarity of at least
+/// 0.8). Keys whose lengths differ by more than a fifth cannot be, and are not compared.
+pub fn same_head(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    la.min(lb) * 5 >= la.max(lb) * 4 && head_similarity(a, b) >= 0.8
+}
+
+/// How many pages around a page are searched for its running head: heads recur on every page or
+/// every other page, and a bounded window keeps the search linear in the number of pages.
+pub const HEAD_WINDOW: usize = 4;
+
 impl BoundaryDetector for RunningHeadStarts {
     fn detect(&self, text: &str) -> Vec<(usize, String)> {
         let lines = lines_with_starts(text);
@@ -141,7 +152,7 @@ impl BoundaryDetector for RunningHeadStarts {
             let title_match = head_similarity(key, &title_key);
             let others = candidates
                 .iter()
-                .filter(|(j, k)| j != i && head_similarity(key, k) >= 0.8)
+                .filter(|(j, k)| j != i && j.abs_diff(*i) <= 40 * HEAD_WINDOW && same_head(key, k))
                 .count();
             let evidence = if title_match >= 0.8 {
                 format!(
