@@ -30,6 +30,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::change::Edit;
+use crate::confusion::ConfusionTable;
 use crate::error::RuleError;
 use crate::lexicon::Lexicon;
 
@@ -194,6 +195,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Word lists by language, from `lexicon/LANG.tsv` in the rules folder.
     pub lexicons: BTreeMap<String, Lexicon>,
+    /// OCR confusions, from `confusions/*.tsv` in the rules folder.
+    pub confusions: ConfusionTable,
 }
 
 impl RuleSet {
@@ -243,6 +246,7 @@ impl RuleSet {
             }
         }
         load_lexicons(&dir.join("lexicon"), &mut set, &mut errors);
+        load_confusions(&dir.join("confusions"), &mut set, &mut errors);
         (set, errors)
     }
 
@@ -282,6 +286,27 @@ fn load_lexicons(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
                 set.lexicons.insert(language, lexicon);
             }
             Err(e) => errors.push(e),
+        }
+    }
+}
+
+/// Loads the `*.tsv` files of the confusions folder in name order; a missing folder means none.
+fn load_confusions(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    files.sort();
+    for path in files {
+        match std::fs::read_to_string(&path) {
+            Ok(source) => match ConfusionTable::parse(&path, &source) {
+                Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
+                Err(mut e) => errors.append(&mut e),
+            },
+            Err(source) => errors.push(RuleError::Read { path, source }),
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::change::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
+pub mod confusions;
+pub mod links;
 pub mod normalise;
+pub mod numbers;
 pub mod pages;
 pub mod reflow;
 pub mod substitute;
