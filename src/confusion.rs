@@ -250,7 +250,8 @@ mod tests {
 
     #[test]
     fn single_character_repairs_filter_the_print_side() {
-        let table = ConfusionTable::from_pairs(&[("S", "5", 0.6), ("S", "8", 0.7), ("l", "1", 0.9)]);
+        let table =
+            ConfusionTable::from_pairs(&[("S", "5", 0.6), ("S", "8", 0.7), ("l", "1", 0.9)]);
         assert_eq!(
             table.single_char_repairs('S', |c| c.is_ascii_digit()),
             vec![('8', 0.7), ('5', 0.6)]

@@ -39,14 +39,18 @@ const RULES: &[BuiltinRule] = &[BuiltinRule {
     description: "A word the scanner misread (rare in the document, unknown or very rare in the lexicon) replaced by the form one or two table confusions away that the document or lexicon supports; flagged for review when two candidates are close.",
 }];
 
-/// A candidate from one substitution needs at least this lexicon frequency (or document support).
+/// A candidate from one substitution that the document does not use needs this lexicon frequency.
+pub const COMMON_WORD: f64 = 3e-5;
+/// The same for a candidate from two substitutions.
+pub const COMMON_WORD_TWO: f64 = 1e-4;
+/// A candidate that the document uses needs at least this lexicon frequency (or more uses).
 pub const MIN_LEXICON: f64 = 1e-6;
-/// A candidate from two substitutions needs at least this lexicon frequency (or more document support).
-pub const MIN_LEXICON_TWO: f64 = 1e-5;
 /// A word the lexicon knows is a suspect only when it is rarer than this ...
 pub const RARE_WORD: f64 = 2e-6;
 /// ... and the candidate is this many times more frequent.
 pub const KNOWN_WORD_RATIO: f64 = 1e4;
+/// Weight of reading a token's symbols as a smudge (deleting them).
+pub const SMUDGE_WEIGHT: f64 = 0.5;
 /// The best candidate must score this many times the runner-up to be applied.
 pub const MARGIN: f64 = 4.0;
 
@@ -108,7 +112,10 @@ pub fn tokens(text: &str, table: &ConfusionTable) -> Vec<Range<usize>> {
             // An inner apostrophe (`Russia’s`), or one that a confusion takes (`onl}'`).
             next.is_some_and(char::is_alphabetic) || text[..i].ends_with('}')
         } else {
-            start.is_some() && c == '-' && text[..i].ends_with('}') && table.matches_at(text, i - 1).any(|e| e.ocr == "}-")
+            start.is_some()
+                && c == '-'
+                && text[..i].ends_with('}')
+                && table.matches_at(text, i - 1).any(|e| e.ocr == "}-")
         };
         match (inside, start) {
             (true, None) => start = Some(i),
@@ -139,7 +146,12 @@ fn candidates(token: &str, table: &ConfusionTable) -> Vec<Candidate> {
     let mut single = Vec::new();
     for (pos, _) in token.char_indices() {
         for c in table.matches_at(token, pos) {
-            let word = format!("{}{}{}", &token[..pos], c.print, &token[pos + c.ocr.len()..]);
+            let word = format!(
+                "{}{}{}",
+                &token[..pos],
+                c.print,
+                &token[pos + c.ocr.len()..]
+            );
             single.push((pos, pos + c.print.len(), c, word));
         }
     }
@@ -153,8 +165,16 @@ fn candidates(token: &str, table: &ConfusionTable) -> Vec<Candidate> {
         for (pos, _) in word[*after..].char_indices().map(|(p, ch)| (p + after, ch)) {
             for c2 in table.matches_at(word, pos) {
                 out.push(Candidate {
-                    word: format!("{}{}{}", &word[..pos], c2.print, &word[pos + c2.ocr.len()..]),
-                    used: vec![(c.ocr.clone(), c.print.clone()), (c2.ocr.clone(), c2.print.clone())],
+                    word: format!(
+                        "{}{}{}",
+                        &word[..pos],
+                        c2.print,
+                        &word[pos + c2.ocr.len()..]
+                    ),
+                    used: vec![
+                        (c.ocr.clone(), c.print.clone()),
+                        (c2.ocr.clone(), c2.print.clone()),
+                    ],
                     weight: c.weight * c2.weight,
                 });
             }
@@ -163,13 +183,27 @@ fn candidates(token: &str, table: &ConfusionTable) -> Vec<Candidate> {
     out
 }
 
+/// Whether a candidate is supported: the lexicon knows it as a common word, or knows it and the
+/// document uses it, or the document uses it often (and far more often than the suspect).
+fn supported(frequency: f64, count: usize, own_count: usize, substitutions: usize) -> bool {
+    let common = if substitutions == 1 {
+        COMMON_WORD
+    } else {
+        COMMON_WORD_TWO
+    };
+    frequency >= common
+        || (frequency >= MIN_LEXICON && count >= substitutions)
+        || (count >= 3 * substitutions && count >= 2 * own_count.max(1))
+}
+
 /// Lowercase, Capitalised or UPPER: the case shapes a corrected word may have.
 fn regular_case(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     let Some((first, rest)) = letters.split_first() else {
         return false;
     };
-    rest.iter().all(|c| c.is_lowercase()) || (first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
+    rest.iter().all(|c| c.is_lowercase())
+        || (first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
 }
 
 fn is_word(word: &str) -> bool {
@@ -178,7 +212,10 @@ fn is_word(word: &str) -> bool {
     while let Some(c) = chars.next() {
         if c.is_alphabetic() {
             prev_letter = true;
-        } else if (c == '\'' || c == '’') && prev_letter && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+        } else if (c == '\'' || c == '’')
+            && prev_letter
+            && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
             prev_letter = false;
         } else {
             return false;
@@ -210,7 +247,16 @@ pub fn correct(
     let first_upper = token.chars().next().is_some_and(char::is_uppercase);
     let token_has_digit = token.chars().any(|c| c.is_ascii_digit());
     // Tokens with a digit and no letter, or mostly digits, belong to the numbers pass.
-    if token_has_digit && token.chars().filter(|c| c.is_ascii_digit()).count() * 2 > token.chars().count() {
+    if token_has_digit
+        && token.chars().filter(|c| c.is_ascii_digit()).count() * 2 > token.chars().count()
+    {
+        return None;
+    }
+    // A number with its suffix (`1st`, `20th`, `4s`) is not a misread word.
+    let after_digits = token.trim_start_matches(|c: char| c.is_ascii_digit());
+    if after_digits.len() < token.len()
+        && ["st", "nd", "rd", "th", "s", "d"].contains(&after_digits)
+    {
         return None;
     }
     if letters_only && own_count >= 2 && stats.always_capitalised(token) {
@@ -225,13 +271,35 @@ pub fn correct(
     }
     let total = stats.total.max(1) as f64;
     let mut scored: Vec<Scored> = Vec::new();
-    for candidate in candidates(token, table) {
+    let mut all = candidates(token, table);
+    // A smudge read as a symbol competes with the symbol read as a letter: `the}-` is `the`
+    // rather than `they`.
+    let mut stripped = String::new();
+    let mut smudge = String::new();
+    for (i, c) in token.char_indices() {
+        let after_brace = i > 0 && token[..i].ends_with('}') && (c == '\'' || c == '-');
+        if is_token_symbol(c, table) || after_brace {
+            smudge.push(c);
+        } else {
+            stripped.push(c);
+        }
+    }
+    if !smudge.is_empty() && !stripped.is_empty() {
+        all.push(Candidate {
+            word: stripped,
+            used: vec![(smudge, String::new())],
+            weight: SMUDGE_WEIGHT,
+        });
+    }
+    for candidate in all {
         let word = &candidate.word;
-        if !is_word(word) || !regular_case(word) {
+        if !is_word(word) || !regular_case(word) || word.chars().count() < 2 {
             continue;
         }
         // A capital first letter stays capital: `Iike` at a sentence start is not `like`.
-        if first_upper && !word.chars().next().is_some_and(char::is_uppercase) {
+        if first_upper != word.chars().next().is_some_and(char::is_uppercase)
+            && token.starts_with(char::is_alphabetic)
+        {
             continue;
         }
         if scored.iter().any(|s| s.candidate.word == *word) {
@@ -239,10 +307,7 @@ pub fn correct(
         }
         let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
         let count = stats.count(word);
-        let two = candidate.used.len() == 2;
-        let lexicon_support = frequency >= if two { MIN_LEXICON_TWO } else { MIN_LEXICON };
-        let document_support = count >= if two { 3 } else { 2 } && count > own_count;
-        if !(lexicon_support || document_support) {
+        if !supported(frequency, count, own_count, candidate.used.len()) {
             continue;
         }
         if let Some(own) = own_frequency
@@ -288,12 +353,46 @@ pub fn correct(
         ));
     }
     // Surer with a likelier confusion and a clearer margin; never above 0.95.
-    let clarity = if margin.is_infinite() { 1.0 } else { margin / (margin + 1.0) };
+    let clarity = if margin.is_infinite() {
+        1.0
+    } else {
+        margin / (margin + 1.0)
+    };
     let confidence = ((0.5 + 0.5 * best.candidate.weight) * clarity).min(0.95);
     let edit = Edit::new(range, best.candidate.word.clone(), "confusions.word")
         .confidence((confidence * 100.0).round() / 100.0)
         .evidence(evidence);
-    Some(if margin < MARGIN { edit.kind(ChangeKind::Review) } else { edit })
+    // Reading the symbols as a smudge gives a word too (`the}'`: `the` or `they`?): only a flag.
+    let smudge_reading = scored
+        .iter()
+        .any(|s| s.candidate.used.iter().any(|(_, p)| p.is_empty()));
+    Some(if margin < MARGIN || smudge_reading {
+        edit.kind(ChangeKind::Review)
+    } else {
+        edit
+    })
+}
+
+/// Whether token `i` and its neighbour across a hyphen make one known word (`nor-thern`,
+/// `pub-lic`): a word that a line end cut, not a misreading, until dehyphenation joins it.
+fn half_of_a_hyphenated_word(
+    text: &str,
+    tokens: &[Range<usize>],
+    i: usize,
+    stats: &DocStats,
+    lexicon: Option<&Lexicon>,
+) -> bool {
+    let joined = |a: &Range<usize>, b: &Range<usize>| {
+        if &text[a.end..b.start] != "-" {
+            return false;
+        }
+        let word = format!("{}{}", &text[a.clone()], &text[b.clone()]);
+        stats.count(&word) > 0 || lexicon.is_some_and(|l| l.contains(&word))
+    };
+    (i > 0 && joined(&tokens[i - 1], &tokens[i]))
+        || tokens
+            .get(i + 1)
+            .is_some_and(|next| joined(&tokens[i], next))
 }
 
 /// The edits of the pass on `text`, with the document's statistics computed once.
@@ -304,10 +403,12 @@ pub fn edits(
     table: &ConfusionTable,
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
-    tokens(text, table)
-        .into_iter()
-        .filter(|r| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
-        .filter_map(|r| correct(&text[r.clone()], r, stats, lexicon, table))
+    let list = tokens(text, table);
+    list.iter()
+        .enumerate()
+        .filter(|(_, r)| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
+        .filter(|&(i, _)| !half_of_a_hyphenated_word(text, &list, i, stats, lexicon))
+        .filter_map(|(_, r)| correct(&text[r.clone()], r.clone(), stats, lexicon, table))
         .collect()
 }
 
@@ -372,7 +473,10 @@ mod tests {
     fn applied(text: &str, document: &str) -> String {
         let mut out = String::new();
         let mut pos = 0;
-        for e in run(text, document).into_iter().filter(|e| e.kind == ChangeKind::Edit) {
+        for e in run(text, document)
+            .into_iter()
+            .filter(|e| e.kind == ChangeKind::Edit)
+        {
             out.push_str(&text[pos..e.range.start]);
             out.push_str(&e.replacement);
             pos = e.range.end;
@@ -387,13 +491,26 @@ mod tests {
         let found: Vec<&str> = tokens(text, &t).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             found,
-            vec!["it", "is", "onl}'", "a", "chance", "Russia’s", "bell}", "quoted", "0f"]
+            vec![
+                "it",
+                "is",
+                "onl}'",
+                "a",
+                "chance",
+                "Russia’s",
+                "bell}",
+                "quoted",
+                "0f"
+            ]
         );
     }
 
     #[test]
     fn candidates_come_from_substitutions_of_the_token() {
-        let words: Vec<String> = candidates("rnodcrn", &table()).into_iter().map(|c| c.word).collect();
+        let words: Vec<String> = candidates("rnodcrn", &table())
+            .into_iter()
+            .map(|c| c.word)
+            .collect();
         assert!(words.contains(&"modcrn".to_string()));
         assert!(words.contains(&"modern".to_string()));
         assert!(words.contains(&"modcm".to_string()));
@@ -406,16 +523,27 @@ mod tests {
         assert_eq!(applied("a rnodern view", ""), "a modern view");
         let edits = run("iu the field", "");
         assert_eq!(edits[0].replacement, "in");
-        assert!(edits[0].evidence.contains("`u`→`n`"), "{}", edits[0].evidence);
+        assert!(
+            edits[0].evidence.contains("`u`→`n`"),
+            "{}",
+            edits[0].evidence
+        );
         assert!(edits[0].evidence.contains("unknown to the lexicon"));
     }
 
     #[test]
     fn a_name_is_repaired_from_the_document_preserving_case() {
         let document = "Minister Igor Ivanov wrote. Tgor Ivanov, a book. Igor Ivanov said.";
-        assert_eq!(applied("Tgor Ivanov, a book.", document), "Igor Ivanov, a book.");
+        assert_eq!(
+            applied("Tgor Ivanov, a book.", document),
+            "Igor Ivanov, a book."
+        );
         let edit = &run("Tgor Ivanov", document)[0];
-        assert!(edit.evidence.contains("`Igor` x2 in document"), "{}", edit.evidence);
+        assert!(
+            edit.evidence.contains("`Igor` x2 in document"),
+            "{}",
+            edit.evidence
+        );
     }
 
     #[test]
@@ -453,6 +581,36 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].kind, ChangeKind::Review);
         assert!(e[0].evidence.contains("runner-up"), "{}", e[0].evidence);
+    }
+
+    #[test]
+    fn a_symbol_that_may_be_a_smudge_is_only_flagged() {
+        // `the}'`: `they` (`}'` read for `y`) or `the` with a smudge? Both are words: a flag.
+        let edits = run("and the}' were", "");
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        assert_eq!(applied("and the}' were", ""), "and the}' were");
+        // `onl` is no word: `onl}'` is `only`.
+        assert_eq!(applied("onl}' once", ""), "only once");
+    }
+
+    #[test]
+    fn halves_of_a_hyphenated_word_and_case_changes_are_left_alone() {
+        let t = ConfusionTable::from_pairs(&[("rn", "m", 0.8), ("l", "I", 0.5), ("u", "n", 0.7)]);
+        let lex = Lexicon::parse(
+            "en",
+            Path::new("en.tsv"),
+            "northern\t1e-4\nthem\t1e-3\nincome\t1e-4\n",
+        )
+        .unwrap();
+        let stats = DocStats::new("", &t);
+        assert!(edits("the nor-thern counties", &stats, Some(&lex), &t, &[]).is_empty());
+        assert_eq!(
+            edits("tell thern all", &stats, Some(&lex), &t, &[])[0].replacement,
+            "them"
+        );
+        // `lucome` → `Income` would capitalise a lowercase word.
+        assert!(edits("an lucome tax", &stats, Some(&lex), &t, &[]).is_empty());
     }
 
     #[test]

@@ -67,8 +67,10 @@ static URL_START: LazyLock<Regex> =
 
 /// A domain: labels of letters, digits and hyphens, with a top-level label of letters.
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,6}$")
-        .expect("valid regex")
+    Regex::new(
+        r"^(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,6}$",
+    )
+    .expect("valid regex")
 });
 
 /// Lengths of hexadecimal ids in URLs (64-bit, 96-bit, 128-bit UNIDs and MD5, SHA-1, SHA-256).
@@ -105,7 +107,9 @@ fn is_trailing_punctuation(c: char) -> bool {
 /// Whether a token (up to the next space) carries URL syntax or a letter-digit mix.
 fn is_url_like(token: &str) -> bool {
     let core = token.trim_end_matches(is_trailing_punctuation);
-    if core.is_empty() || core.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) && !core.contains('/') {
+    if core.is_empty()
+        || core.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) && !core.contains('/')
+    {
         return false;
     }
     let syntax = core.chars().any(|c| "/?=&%_#".contains(c));
@@ -144,7 +148,10 @@ pub fn find_urls(text: &str) -> Vec<UrlSpan> {
     let mut search_from = 0;
     while let Some(m) = URL_START.find_at(text, search_from) {
         let start = m.start();
-        let mut end = start + text[start..].find(char::is_whitespace).unwrap_or(text.len() - start);
+        let mut end = start
+            + text[start..]
+                .find(char::is_whitespace)
+                .unwrap_or(text.len() - start);
         let mut joints = Vec::new();
         loop {
             let current = &text[start..end];
@@ -160,7 +167,8 @@ pub fn find_urls(text: &str) -> Vec<UrlSpan> {
             let host_complete = host.contains('.') || after_scheme.contains('/');
             if !host_complete {
                 let next_host_end = next_text.find(['/', '?', '#']).unwrap_or(next_text.len());
-                let next_host = next_text[..next_host_end].trim_end_matches(is_trailing_punctuation);
+                let next_host =
+                    next_text[..next_host_end].trim_end_matches(is_trailing_punctuation);
                 // The rest must be a domain itself (`example.ru`), not a word of the sentence.
                 if next_host.contains('.') && DOMAIN.is_match(&format!("{host}.{next_host}")) {
                     joints.push((end..next.start, Joint::HostDot));
@@ -177,7 +185,9 @@ pub fn find_urls(text: &str) -> Vec<UrlSpan> {
             if current.ends_with('/')
                 && is_plain_word(next_text)
                 && let Some(second) = token_after_space(text, next.end)
-                && text[second.clone()].trim_end_matches(is_trailing_punctuation).contains('/')
+                && text[second.clone()]
+                    .trim_end_matches(is_trailing_punctuation)
+                    .contains('/')
             {
                 joints.push((end..next.start, Joint::Break));
                 joints.push((next.end..second.start, Joint::PathSpace));
@@ -276,9 +286,15 @@ fn repair(text: &str, url: &UrlSpan, table: &ConfusionTable, underscores: bool) 
         };
         if let Some(p) = repaired {
             edits.push(
-                Edit::new(at..at + c.len_utf8(), p.to_string(), "links.confusable-char")
-                    .confidence(0.85)
-                    .evidence(format!("`{c}` cannot stand in a URL; the confusion table reads it as `{p}`")),
+                Edit::new(
+                    at..at + c.len_utf8(),
+                    p.to_string(),
+                    "links.confusable-char",
+                )
+                .confidence(0.85)
+                .evidence(format!(
+                    "`{c}` cannot stand in a URL; the confusion table reads it as `{p}`"
+                )),
             );
         }
         chars.push((at..at + c.len_utf8(), c, repaired));
@@ -304,7 +320,9 @@ fn repair(text: &str, url: &UrlSpan, table: &ConfusionTable, underscores: bool) 
             if let [k] = off[..]
                 && digits >= run.len() / 4
                 && let Some(&(p, _)) = table
-                    .single_char_repairs(run[k].1, |p| p.is_ascii_hexdigit() && !p.is_ascii_uppercase())
+                    .single_char_repairs(run[k].1, |p| {
+                        p.is_ascii_hexdigit() && !p.is_ascii_uppercase()
+                    })
                     .first()
             {
                 edits.push(
@@ -351,7 +369,12 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn table() -> ConfusionTable {
-        ConfusionTable::from_pairs(&[("¢", "c", 0.9), ("{", "f", 0.6), ("h", "b", 0.6), ("h", "li", 0.4)])
+        ConfusionTable::from_pairs(&[
+            ("¢", "c", 0.9),
+            ("{", "f", 0.6),
+            ("h", "b", 0.6),
+            ("h", "li", 0.4),
+        ])
     }
 
     /// Applies the pass (review flags not applied) and returns the text.
@@ -381,7 +404,11 @@ mod tests {
         let found: Vec<&str> = url_ranges(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             found,
-            vec!["http://example.org/a/b.html", "www.example.com", "https://x.org/f(1)"]
+            vec![
+                "http://example.org/a/b.html",
+                "www.example.com",
+                "https://x.org/f(1)"
+            ]
         );
     }
 
@@ -405,7 +432,10 @@ mod tests {
             "at http://eng.example.ru/a/b.shtml."
         );
         // `word` after a dot-less host is not a domain: nothing changes.
-        assert_eq!(clean("http://localhost and more", ""), "http://localhost and more");
+        assert_eq!(
+            clean("http://localhost and more", ""),
+            "http://localhost and more"
+        );
     }
 
     #[test]

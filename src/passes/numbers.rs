@@ -66,11 +66,15 @@ pub const ORDINAL_NOUNS: &[&str] = &[
     "millennium",
 ];
 
+/// A year reading needs this many other years of its century in the document.
+pub const MIN_YEARS: usize = 3;
+
 static ORDINAL_SIGN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
 static ALNUM_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+").expect("valid regex"));
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b1\d{3}\b|\b20\d{2}\b").expect("valid regex"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b1\d{3}\b|\b20\d{2}\b").expect("valid regex"));
 
 /// The English ordinal suffix of `n`.
 pub fn ordinal_suffix(n: u64) -> &'static str {
@@ -97,7 +101,11 @@ fn digit_readings(s: &str, table: &ConfusionTable) -> Vec<(String, f64)> {
         }
         readings = readings
             .iter()
-            .flat_map(|(r, w)| options.iter().map(move |(d, dw)| (format!("{r}{d}"), w * dw)))
+            .flat_map(|(r, w)| {
+                options
+                    .iter()
+                    .map(move |(d, dw)| (format!("{r}{d}"), w * dw))
+            })
             .collect();
         if readings.len() > 16 {
             return Vec::new();
@@ -107,12 +115,23 @@ fn digit_readings(s: &str, table: &ConfusionTable) -> Vec<(String, f64)> {
 }
 
 /// Years the document writes, counted by century (`18` for 1887).
-fn year_centuries(document: &str) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for m in YEAR.find_iter(document) {
-        *counts.entry(m.as_str()[..2].to_string()).or_default() += 1;
+#[derive(Debug, Clone, Default)]
+pub struct YearStats {
+    by_century: HashMap<String, usize>,
+}
+
+impl YearStats {
+    pub fn new(document: &str) -> Self {
+        let mut by_century = HashMap::new();
+        for m in YEAR.find_iter(document) {
+            *by_century.entry(m.as_str()[..2].to_string()).or_default() += 1;
+        }
+        Self { by_century }
     }
-    counts
+
+    fn century(&self, prefix: &str) -> usize {
+        self.by_century.get(prefix).copied().unwrap_or(0)
+    }
 }
 
 fn is_number(token: &str) -> bool {
@@ -120,7 +139,12 @@ fn is_number(token: &str) -> bool {
 }
 
 /// The edits of the pass on `text`.
-pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<usize>]) -> Vec<Edit> {
+pub fn edits(
+    text: &str,
+    years: &YearStats,
+    table: &ConfusionTable,
+    skip: &[Range<usize>],
+) -> Vec<Edit> {
     let outside = |r: &Range<usize>| !skip.iter().any(|s| s.start < r.end && r.start < s.end);
     let mut edits = Vec::new();
     for caps in ORDINAL_SIGN.captures_iter(text) {
@@ -133,11 +157,13 @@ pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<u
         edits.push(
             Edit::new(sign.range(), suffix, "numbers.ordinal-sign")
                 .confidence(0.85)
-                .evidence(format!("`{}` before `{noun}`, a noun counted with ordinals", sign.as_str())),
+                .evidence(format!(
+                    "`{}` before `{noun}`, a noun counted with ordinals",
+                    sign.as_str()
+                )),
         );
     }
     let runs: Vec<Range<usize>> = ALNUM_RUN.find_iter(text).map(|m| m.range()).collect();
-    let centuries = year_centuries(document);
     for (i, range) in runs.iter().enumerate() {
         let token = &text[range.clone()];
         if !outside(range) || token.len() < 3 {
@@ -161,9 +187,15 @@ pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<u
                 .collect();
             if let [(reading, weight)] = &agreeing[..] {
                 edits.push(
-                    Edit::new(range.clone(), format!("{reading}{suffix}"), "numbers.ordinal-letters")
-                        .confidence((0.5 + 0.5 * weight).min(0.9))
-                        .evidence(format!("`{body}` read as `{reading}`, and `{suffix}` agrees with it")),
+                    Edit::new(
+                        range.clone(),
+                        format!("{reading}{suffix}"),
+                        "numbers.ordinal-letters",
+                    )
+                    .confidence((0.5 + 0.5 * weight).min(0.9))
+                    .evidence(format!(
+                        "`{body}` read as `{reading}`, and `{suffix}` agrees with it"
+                    )),
                 );
             }
             continue;
@@ -182,7 +214,7 @@ pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<u
             .any(|r| is_number(&text[r.clone()]));
         let year_support = |r: &str| {
             let year = r.parse::<u32>().is_ok_and(|y| (1000..=2099).contains(&y)) && r.len() == 4;
-            if year { centuries.get(&r[..2]).copied().unwrap_or(0) } else { 0 }
+            if year { years.century(&r[..2]) } else { 0 }
         };
         let mut scored: Vec<(String, f64, usize)> = readings
             .into_iter()
@@ -190,18 +222,21 @@ pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<u
                 let support = year_support(&r);
                 (r, w, support)
             })
-            .filter(|(_, _, support)| *support > 0 || neighbour_number)
+            .filter(|(_, _, support)| *support >= MIN_YEARS || neighbour_number)
             .collect();
         if digits == letters {
             // As many letters as digits: only a year the document supports is numeric enough.
-            scored.retain(|(_, _, support)| *support > 0);
+            scored.retain(|(_, _, support)| *support >= MIN_YEARS);
         }
         scored.sort_by(|a, b| (b.2, b.1).partial_cmp(&(a.2, a.1)).expect("no NaN"));
         let Some((best, weight, support)) = scored.first().cloned() else {
             continue;
         };
-        let evidence = if support > 0 {
-            format!("`{token}` read as `{best}`: the document writes {support} years of the {}00s", &best[..2])
+        let evidence = if support >= MIN_YEARS {
+            format!(
+                "`{token}` read as `{best}`: the document writes {support} years of the {}00s",
+                &best[..2]
+            )
         } else {
             format!("`{token}` read as `{best}`: a number stands beside it")
         };
@@ -213,8 +248,10 @@ pub fn edits(text: &str, document: &str, table: &ConfusionTable, skip: &[Range<u
             .get(1)
             .is_some_and(|(_, w, s)| *s == support && (weight - w).abs() < 0.2);
         edits.push(if ambiguous {
-            edit.kind(ChangeKind::Review)
-                .evidence(format!("`{token}`: `{best}` or `{}`? the document does not tell", scored[1].0))
+            edit.kind(ChangeKind::Review).evidence(format!(
+                "`{token}`: `{best}` or `{}`? the document does not tell",
+                scored[1].0
+            ))
         } else {
             edit
         });
@@ -233,7 +270,12 @@ impl Pass for Numbers {
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let skip = super::links::url_ranges(text);
-        edits(text, ctx.document, &ctx.rules.confusions, &skip)
+        edits(
+            text,
+            &YearStats::new(ctx.document),
+            &ctx.rules.confusions,
+            &skip,
+        )
     }
 }
 
@@ -254,7 +296,13 @@ mod tests {
     }
 
     fn applied(text: &str, document: &str) -> String {
-        let mut edits = edits(text, document, &table(), &crate::passes::links::url_ranges(text));
+        let years = YearStats::new(document);
+        let mut edits = edits(
+            text,
+            &years,
+            &table(),
+            &crate::passes::links::url_ranges(text),
+        );
         edits.retain(|e| e.kind == ChangeKind::Edit);
         edits.sort_by_key(|e| e.range.start);
         let mut out = String::new();
@@ -269,14 +317,27 @@ mod tests {
 
     #[test]
     fn suffixes_follow_the_number() {
-        let got: Vec<&str> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal_suffix).to_vec();
-        assert_eq!(got, ["st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st", "th"]);
+        let got: Vec<&str> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111]
+            .map(ordinal_suffix)
+            .to_vec();
+        assert_eq!(
+            got,
+            [
+                "st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st", "th"
+            ]
+        );
     }
 
     #[test]
     fn a_sign_before_an_ordinal_noun_is_the_suffix() {
-        assert_eq!(applied("Policy in the 21° Century", ""), "Policy in the 21st Century");
-        assert_eq!(applied("in the 21% Century declaration", ""), "in the 21st Century declaration");
+        assert_eq!(
+            applied("Policy in the 21° Century", ""),
+            "Policy in the 21st Century"
+        );
+        assert_eq!(
+            applied("in the 21% Century declaration", ""),
+            "in the 21st Century declaration"
+        );
         assert_eq!(applied("the 3% anniversary", ""), "the 3rd anniversary");
         assert_eq!(applied("the 12º Congress", ""), "the 12th Congress");
     }
@@ -304,11 +365,14 @@ mod tests {
 
     #[test]
     fn letters_in_years_are_read_as_digits_from_the_documents_years() {
-        let document = "in 1885 and 1890 and 1S87, l9l4, 1902";
-        assert_eq!(applied("in June 1S87 several", document), "in June 1887 several");
+        let document = "in 1885, 1890 and 1895, 1S87, l9l4, 1902, 1906 and 1910";
+        assert_eq!(
+            applied("in June 1S87 several", document),
+            "in June 1887 several"
+        );
         assert_eq!(applied("since l9l4.", document), "since 1914.");
         // No years of that century in the document: `S` stays ambiguous, only flagged.
-        let e = edits("in June 1S87 several", "", &table(), &[]);
+        let e = edits("in June 1S87 several", &YearStats::default(), &table(), &[]);
         assert!(e.is_empty() || e[0].kind == ChangeKind::Review);
     }
 
