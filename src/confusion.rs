@@ -6,12 +6,12 @@
 //! (0, 1] (how likely the substitution is, relative to the others), then an optional note:
 //!
 //! ```text
-//! # ocr	print	weight	note
-//! rn	m	0.9	two narrow letters read for one wide one
-//! }'	y	0.95	descender of y lost, the rest read as a brace and an apostrophe
+//! # ocr<TAB>print<TAB>weight<TAB>note
+//! rn<TAB>m<TAB>0.9<TAB>two narrow letters read for one wide one
+//! }'<TAB>y<TAB>0.95<TAB>descender of y lost, the rest read as a brace and an apostrophe
 //! ```
 //!
-//! A confusion is directed: `T	I` repairs a capital `I` that the OCR read as `T`; write the reverse line
+//! A confusion is directed: `T<TAB>I` repairs a capital `I` that the OCR read as `T`; write the reverse line
 //! too when the scanner confuses both ways. Lines starting with `#` and blank lines are ignored.
 
 use std::collections::{BTreeMap, HashMap};

@@ -30,7 +30,10 @@ pub struct Config {
     pub lossy: bool,
 }
 
-/// The default of `--min-confidence`.
+/// The default of `--min-confidence`. Measured on line-aligned ground truth (MiBio 1907, Overproof
+/// SMH): the token passes' precision is 0.98-0.99 at 0.6, 0.7 and 0.8 alike, while 0.7 drops 15% and
+/// 0.8 drops 87% of the correct repairs on the newspaper text; the passes flag doubtful cases
+/// themselves (`ChangeKind::Review`) rather than relying on the threshold.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.6;
 
 impl Default for Config {

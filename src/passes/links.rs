@@ -5,7 +5,7 @@
 //! printed line cut shows up as a URL, a space, and a continuation. The URL goes on across a space
 //! only when what follows cannot be prose:
 //!
-//! - the host so far has no dot (`http://eng` then `kremlin.ru/…`-like text that starts with a
+//! - the host so far has no dot (`http://eng` then `example.ru/…`-like text that starts with a
 //!   well-formed domain): the space is a lost dot (`links.host-space`);
 //! - the next token carries URL syntax (`/`, `?`, `=`, `&`, `%`, `_`, `#`) or mixes letters and
 //!   digits (`7ech5ed2…`, the rest of a document id): the space was a line break

@@ -15,6 +15,9 @@
 //!   of the same century, or a neighbouring token is a number. When a letter reads as two digits
 //!   (`S` as `5` or `8`), the document's years decide; if they do not, the spot is flagged.
 //!
+//! A reading supported only by a neighbouring number, and an ordinal read through a weak confusion
+//! (`2Bth`: `28th` or `26th`?), are flagged for review, not applied.
+//!
 //! Tokens inside URLs are left alone (hexadecimal ids are full of `b`, `e` and digits).
 //!
 //! Known false positives: a name with a percentage in it (`the 21% Century Fund`) is read as an
@@ -68,6 +71,8 @@ pub const ORDINAL_NOUNS: &[&str] = &[
 
 /// A year reading needs this many other years of its century in the document.
 pub const MIN_YEARS: usize = 3;
+/// An ordinal's letter read as a digit through a weaker confusion than this is only flagged.
+pub const STRONG_DIGIT_CONFUSION: f64 = 0.6;
 
 static ORDINAL_SIGN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
@@ -186,17 +191,21 @@ pub fn edits(
                 .filter(|(r, _)| r.parse::<u64>().is_ok_and(|n| ordinal_suffix(n) == suffix))
                 .collect();
             if let [(reading, weight)] = &agreeing[..] {
-                edits.push(
-                    Edit::new(
-                        range.clone(),
-                        format!("{reading}{suffix}"),
-                        "numbers.ordinal-letters",
-                    )
-                    .confidence((0.5 + 0.5 * weight).min(0.9))
-                    .evidence(format!(
-                        "`{body}` read as `{reading}`, and `{suffix}` agrees with it"
-                    )),
-                );
+                let edit = Edit::new(
+                    range.clone(),
+                    format!("{reading}{suffix}"),
+                    "numbers.ordinal-letters",
+                )
+                .confidence((0.5 + 0.5 * weight).min(0.9))
+                .evidence(format!(
+                    "`{body}` read as `{reading}`, and `{suffix}` agrees with it"
+                ));
+                // A weak confusion (`B` for `8` or `6`?) is only flagged.
+                edits.push(if *weight < STRONG_DIGIT_CONFUSION {
+                    edit.kind(ChangeKind::Review)
+                } else {
+                    edit
+                });
             }
             continue;
         }
@@ -247,7 +256,11 @@ pub fn edits(
         let ambiguous = scored
             .get(1)
             .is_some_and(|(_, w, s)| *s == support && (weight - w).abs() < 0.2);
-        edits.push(if ambiguous {
+        // A number beside it says the token is a number, not which digits it had (`2o0`: 200 or
+        // 250?): only a year that the document's years support is applied.
+        edits.push(if support < MIN_YEARS {
+            edit.kind(ChangeKind::Review)
+        } else if ambiguous {
             edit.kind(ChangeKind::Review).evidence(format!(
                 "`{token}`: `{best}` or `{}`? the document does not tell",
                 scored[1].0
@@ -392,7 +405,12 @@ mod tests {
     }
 
     #[test]
-    fn a_number_beside_a_misread_number_is_context() {
-        assert_eq!(applied("pp. 120-l20", ""), "pp. 120-120");
+    fn a_number_beside_a_misread_number_is_only_a_flag() {
+        assert_eq!(applied("pp. 120-l20", ""), "pp. 120-l20");
+        let e = edits("pp. 120-l20", &YearStats::default(), &table(), &[]);
+        assert_eq!(
+            (e[0].replacement.as_str(), e[0].kind),
+            ("120", ChangeKind::Review)
+        );
     }
 }
