@@ -11,6 +11,7 @@
 //! result into the four output files.
 
 pub mod change;
+pub mod confusion;
 pub mod decode;
 pub mod document;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod rules;
 pub mod text;
 
 pub use change::{Change, ChangeKind, Edit, RawLocation};
+pub use confusion::ConfusionTable;
 pub use decode::decode;
 pub use document::Document;
 pub use error::{DecodeError, RuleError};

@@ -30,6 +30,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::change::Edit;
+use crate::confusion::ConfusionTable;
 use crate::error::RuleError;
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
@@ -197,6 +198,8 @@ pub struct RuleSet {
     pub lexicons: BTreeMap<String, Lexicon>,
     /// Hyphenation evidence by language, from `hyphenation/LANG.toml` in the rules folder.
     pub hyphenation: BTreeMap<String, Hyphenation>,
+    /// OCR confusions, from `confusions/*.tsv` in the rules folder.
+    pub confusions: ConfusionTable,
 }
 
 impl RuleSet {
@@ -247,6 +250,7 @@ impl RuleSet {
         }
         load_lexicons(&dir.join("lexicon"), &mut set, &mut errors);
         load_hyphenation(&dir.join("hyphenation"), &mut set, &mut errors);
+        load_confusions(&dir.join("confusions"), &mut set, &mut errors);
         (set, errors)
     }
 
@@ -326,6 +330,19 @@ fn load_hyphenation(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) 
                 set.hyphenation.insert(language, h);
             }
             Err(e) => errors.push(e),
+        }
+    }
+}
+
+/// Loads the `*.tsv` files of the confusions folder in name order; a missing folder means none.
+fn load_confusions(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
+    for path in files_with_extension(dir, "tsv") {
+        match std::fs::read_to_string(&path) {
+            Ok(source) => match ConfusionTable::parse(&path, &source) {
+                Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
+                Err(mut e) => errors.append(&mut e),
+            },
+            Err(source) => errors.push(RuleError::Read { path, source }),
         }
     }
 }

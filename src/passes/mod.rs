@@ -8,10 +8,13 @@ use crate::change::Edit;
 use crate::lexicon::Lexicon;
 use crate::rules::RuleSet;
 
+pub mod confusions;
 pub mod dehyphenate;
 pub mod footnotes;
 pub mod furniture;
+pub mod links;
 pub mod normalise;
+pub mod numbers;
 pub mod pages;
 pub mod reflow;
 pub mod substitute;
@@ -34,8 +37,9 @@ pub struct Context<'a> {
     pub disabled: &'a BTreeSet<String>,
     /// The word list of the document's language, when there is one.
     pub lexicon: Option<&'a Lexicon>,
-    /// The document's body as this pass receives it, for document-wide statistics. A pass may be
-    /// run on a footnote's text as well as on the body; this is always the body.
+    /// The whole document as this pass receives it (the body, then each note), for document-wide
+    /// statistics. A pass may be run on a footnote's text as well as on the body; this is always
+    /// the whole document.
     pub document: &'a str,
 }
 

@@ -1,0 +1,657 @@
+//! Confusions: words the scanner misread, repaired from document-wide evidence.
+//!
+//! A token is a run of letters, digits, inner apostrophes and the symbols that start an OCR side of
+//! the confusion table (`}`, `¢`, `{`, `|`, `^`; `}'` and `}-` are taken whole). A token is a
+//! *suspect* when the lexicon does not know it (or knows it as a very rare word, below
+//! [`RARE_WORD`], while the candidate is [`KNOWN_WORD_RATIO`] times more frequent: `tbe`, `aud`),
+//! and the document rarely uses it. Its candidates are generated from the token itself: one or two
+//! substitutions of the confusion table, at any place (never a scan of the word list). A candidate
+//! must be a word (letters and inner apostrophes) with a regular case shape, and be supported: the
+//! lexicon knows it ([`MIN_LEXICON`]; stricter for two substitutions) or the document uses it at
+//! least twice and more often than the suspect.
+//!
+//! Score of a candidate: the product of the confusion weights times its support (lexicon frequency
+//! plus its share of the document's tokens). The best candidate wins when it beats the runner-up
+//! clearly; when they are close, the spot is flagged for review with both. Case is preserved: the
+//! confusion's print side is inserted as written, the rest of the token is kept.
+//!
+//! Protected: a letters-only token that the document uses at least twice, always capitalised (a
+//! name: `Ivanov`), or at least twice when the candidate is not ten times as common in the
+//! document (a foreign word or transliteration used consistently); all-capital tokens of up to
+//! three letters (acronyms); tokens inside URLs.
+//!
+//! Known false positives: a rare word one confusion from a common one, when the document does not
+//! use it again (`laud` is protected by its lexicon frequency, but a name absent from the lexicon
+//! and one confusion from a word the document uses could be changed; the review flag helps here).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{BuiltinRule, Context, Pass};
+use crate::change::{ChangeKind, Edit};
+use crate::confusion::ConfusionTable;
+use crate::lexicon::Lexicon;
+
+pub struct Confusions;
+
+const RULES: &[BuiltinRule] = &[BuiltinRule {
+    id: "confusions.word",
+    description: "A word the scanner misread (rare in the document, unknown or very rare in the lexicon) replaced by the form one or two table confusions away that the document or lexicon supports; flagged for review when two candidates are close.",
+}];
+
+/// A candidate from one substitution that the document does not use needs this lexicon frequency.
+pub const COMMON_WORD: f64 = 3e-5;
+/// The same for a candidate from two substitutions.
+pub const COMMON_WORD_TWO: f64 = 1e-4;
+/// A candidate that the document uses needs at least this lexicon frequency (or more uses).
+pub const MIN_LEXICON: f64 = 1e-6;
+/// A short or capitalised token is repaired only to a word at least this frequent (short), or one
+/// the document uses (capitalised).
+pub const SHORT_WORD: f64 = 1e-3;
+/// A word the lexicon knows is a suspect only when it is rarer than this ...
+pub const RARE_WORD: f64 = 2e-6;
+/// ... and the candidate is this many times more frequent.
+pub const KNOWN_WORD_RATIO: f64 = 1e4;
+/// Weight of reading a token's symbols as a smudge (deleting them).
+pub const SMUDGE_WEIGHT: f64 = 0.5;
+/// The best candidate must score this many times the runner-up to be applied.
+pub const MARGIN: f64 = 4.0;
+
+/// Word counts of the document, by lowercase form.
+#[derive(Debug, Clone, Default)]
+pub struct DocStats {
+    counts: HashMap<String, usize>,
+    /// Forms of which every occurrence is capitalised.
+    capitalised_only: HashMap<String, bool>,
+    total: usize,
+}
+
+impl DocStats {
+    pub fn new(document: &str, table: &ConfusionTable) -> Self {
+        let mut stats = Self::default();
+        for range in tokens(document, table) {
+            let token = &document[range];
+            let lower = token.to_lowercase();
+            *stats.counts.entry(lower.clone()).or_default() += 1;
+            let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+            *stats.capitalised_only.entry(lower).or_insert(true) &= capitalised;
+            stats.total += 1;
+        }
+        stats
+    }
+
+    /// How often the document uses `word` (any case).
+    pub fn count(&self, word: &str) -> usize {
+        self.counts.get(&word.to_lowercase()).copied().unwrap_or(0)
+    }
+
+    fn always_capitalised(&self, word: &str) -> bool {
+        self.capitalised_only
+            .get(&word.to_lowercase())
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+/// Symbols kept inside a token: those that begin an OCR side of the table and are not ordinary
+/// punctuation (which must keep ending words).
+fn is_token_symbol(c: char, table: &ConfusionTable) -> bool {
+    !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !".,;:!?'’\"“”()[]-–—/%°".contains(c)
+        && table.starts_with_char(c)
+}
+
+/// The tokens of `text`: runs of letters, digits, inner apostrophes and confusable symbols.
+pub fn tokens(text: &str, table: &ConfusionTable) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        let inside = if c.is_alphanumeric() || is_token_symbol(c, table) {
+            true
+        } else if start.is_some() && (c == '\'' || c == '’') {
+            // An inner apostrophe (`Russia’s`), or one that a confusion takes (`onl}'`).
+            next.is_some_and(char::is_alphabetic) || text[..i].ends_with('}')
+        } else {
+            start.is_some()
+                && c == '-'
+                && text[..i].ends_with('}')
+                && table.matches_at(text, i - 1).any(|e| e.ocr == "}-")
+        };
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// A candidate spelling: the word, the confusions used and their weight product.
+#[derive(Debug, Clone)]
+struct Candidate {
+    word: String,
+    used: Vec<(String, String)>,
+    weight: f64,
+}
+
+/// Every spelling one or two substitutions away from `token`.
+fn candidates(token: &str, table: &ConfusionTable) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut single = Vec::new();
+    for (pos, _) in token.char_indices() {
+        for c in table.matches_at(token, pos) {
+            let word = format!(
+                "{}{}{}",
+                &token[..pos],
+                c.print,
+                &token[pos + c.ocr.len()..]
+            );
+            single.push((pos, pos + c.print.len(), c, word));
+        }
+    }
+    for (_, after, c, word) in &single {
+        out.push(Candidate {
+            word: word.clone(),
+            used: vec![(c.ocr.clone(), c.print.clone())],
+            weight: c.weight,
+        });
+        // A second substitution after the first one (in the new word), so each pair comes once.
+        for (pos, _) in word[*after..].char_indices().map(|(p, ch)| (p + after, ch)) {
+            for c2 in table.matches_at(word, pos) {
+                out.push(Candidate {
+                    word: format!(
+                        "{}{}{}",
+                        &word[..pos],
+                        c2.print,
+                        &word[pos + c2.ocr.len()..]
+                    ),
+                    used: vec![
+                        (c.ocr.clone(), c.print.clone()),
+                        (c2.ocr.clone(), c2.print.clone()),
+                    ],
+                    weight: c.weight * c2.weight,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether a candidate is supported: the lexicon knows it as a common word, or knows it and the
+/// document uses it, or the document uses it often (and far more often than the suspect).
+fn supported(frequency: f64, count: usize, own_count: usize, substitutions: usize) -> bool {
+    let common = if substitutions == 1 {
+        COMMON_WORD
+    } else {
+        COMMON_WORD_TWO
+    };
+    frequency >= common
+        || (frequency >= MIN_LEXICON && count >= substitutions)
+        || (count >= 3 * substitutions && count >= 2 * own_count.max(1))
+}
+
+/// Lowercase, Capitalised or UPPER: the case shapes a corrected word may have.
+fn regular_case(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let Some((first, rest)) = letters.split_first() else {
+        return false;
+    };
+    rest.iter().all(|c| c.is_lowercase())
+        || (first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
+}
+
+fn is_word(word: &str) -> bool {
+    let mut chars = word.chars().peekable();
+    let mut prev_letter = false;
+    while let Some(c) = chars.next() {
+        if c.is_alphabetic() {
+            prev_letter = true;
+        } else if (c == '\'' || c == '’')
+            && prev_letter
+            && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
+            prev_letter = false;
+        } else {
+            return false;
+        }
+    }
+    prev_letter
+}
+
+/// The edit for one token, if the evidence supports one.
+pub fn correct(
+    token: &str,
+    range: Range<usize>,
+    stats: &DocStats,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+) -> Option<Edit> {
+    if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let letters_only = is_word(token);
+    if letters_only && token.chars().all(char::is_uppercase) && token.chars().count() <= 3 {
+        return None;
+    }
+    let own_frequency = lexicon.and_then(|l| l.frequency(token));
+    if own_frequency.is_some_and(|f| f > RARE_WORD) {
+        return None;
+    }
+    let own_count = stats.count(token);
+    let first_upper = token.chars().next().is_some_and(char::is_uppercase);
+    let token_has_digit = token.chars().any(|c| c.is_ascii_digit());
+    // Tokens with a digit and no letter, or mostly digits, belong to the numbers pass.
+    if token_has_digit
+        && token.chars().filter(|c| c.is_ascii_digit()).count() * 2 > token.chars().count()
+    {
+        return None;
+    }
+    // A number with its suffix (`1st`, `20th`, `4s`) is not a misread word.
+    let after_digits = token.trim_start_matches(|c: char| c.is_ascii_digit());
+    if after_digits.len() < token.len()
+        && ["st", "nd", "rd", "th", "s", "d"].contains(&after_digits)
+    {
+        return None;
+    }
+    if letters_only && own_count >= 2 && stats.always_capitalised(token) {
+        return None;
+    }
+
+    struct Scored {
+        candidate: Candidate,
+        frequency: f64,
+        count: usize,
+        score: f64,
+    }
+    let total = stats.total.max(1) as f64;
+    let mut scored: Vec<Scored> = Vec::new();
+    let mut all = candidates(token, table);
+    // A smudge read as a symbol competes with the symbol read as a letter: `the}-` is `the`
+    // rather than `they`.
+    let mut stripped = String::new();
+    let mut smudge = String::new();
+    for (i, c) in token.char_indices() {
+        let after_brace = i > 0 && token[..i].ends_with('}') && (c == '\'' || c == '-');
+        if is_token_symbol(c, table) || after_brace {
+            smudge.push(c);
+        } else {
+            stripped.push(c);
+        }
+    }
+    if !smudge.is_empty() && !stripped.is_empty() {
+        all.push(Candidate {
+            word: stripped,
+            used: vec![(smudge, String::new())],
+            weight: SMUDGE_WEIGHT,
+        });
+    }
+    for candidate in all {
+        let word = &candidate.word;
+        if !is_word(word) || !regular_case(word) || word.chars().count() < 2 {
+            continue;
+        }
+        // A capital first letter stays capital: `Iike` at a sentence start is not `like`.
+        if first_upper != word.chars().next().is_some_and(char::is_uppercase)
+            && token.starts_with(char::is_alphabetic)
+        {
+            continue;
+        }
+        if scored.iter().any(|s| s.candidate.word == *word) {
+            continue;
+        }
+        let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
+        let count = stats.count(word);
+        if !supported(frequency, count, own_count, candidate.used.len()) {
+            continue;
+        }
+        // Short tokens have many neighbours (`wob`, `tbo`, `nnd`) and capitalised ones may be
+        // names (`Hoads`, `Trne`): only a very common word, or one the document uses, will do.
+        let short = token.chars().count() <= 3;
+        if (short && frequency < SHORT_WORD)
+            || (first_upper && count == 0 && frequency < SHORT_WORD)
+        {
+            continue;
+        }
+        if let Some(own) = own_frequency
+            && frequency < own * KNOWN_WORD_RATIO
+        {
+            continue;
+        }
+        // A word the document uses consistently stays unless the candidate dominates it there.
+        if letters_only && own_count >= 2 && count < 10 * own_count {
+            continue;
+        }
+        let score = candidate.weight * (frequency + count as f64 / total);
+        scored.push(Scored {
+            candidate,
+            frequency,
+            count,
+            score,
+        });
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let best = scored.first()?;
+    let runner = scored.get(1);
+    let margin = runner.map_or(f64::INFINITY, |r| best.score / r.score);
+    let used = best
+        .candidate
+        .used
+        .iter()
+        .map(|(o, p)| format!("`{o}`→`{p}`"))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let own = match own_frequency {
+        Some(f) => format!("lexicon {f:.1e}"),
+        None => "unknown to the lexicon".to_string(),
+    };
+    let mut evidence = format!(
+        "{used}: `{}` x{} in document, lexicon {:.1e}; `{token}` x{own_count}, {own}",
+        best.candidate.word, best.count, best.frequency
+    );
+    if let Some(r) = runner {
+        evidence.push_str(&format!(
+            "; runner-up `{}` x{}, lexicon {:.1e}",
+            r.candidate.word, r.count, r.frequency
+        ));
+    }
+    // Surer with a likelier confusion and a clearer margin; never above 0.95.
+    let clarity = if margin.is_infinite() {
+        1.0
+    } else {
+        margin / (margin + 1.0)
+    };
+    let confidence = ((0.5 + 0.5 * best.candidate.weight) * clarity).min(0.95);
+    let edit = Edit::new(range, best.candidate.word.clone(), "confusions.word")
+        .confidence((confidence * 100.0).round() / 100.0)
+        .evidence(evidence);
+    // Reading the symbols as a smudge gives a word too (`the}'`: `the` or `they`?): only a flag.
+    let smudge_reading = scored
+        .iter()
+        .any(|s| s.candidate.used.iter().any(|(_, p)| p.is_empty()));
+    Some(if margin < MARGIN || smudge_reading {
+        edit.kind(ChangeKind::Review)
+    } else {
+        edit
+    })
+}
+
+/// Whether the token stands in a word of letters (with hyphens, underscores (`2_` footnote marks), apostrophes and confusable
+/// symbols) between spaces and ordinary punctuation, not in a run of OCR garbage such as
+/// `ii¿,tliu` or `uj.rccu.eut`, where a repair would only be a guess.
+fn in_a_clean_word(text: &str, range: &Range<usize>, table: &ConfusionTable) -> bool {
+    let start = text[..range.start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let end = text[range.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| range.end + i);
+    let chunk = text[start..end]
+        .trim_start_matches(|c: char| "([{“‘\"'«".contains(c))
+        .trim_end_matches(|c: char| ".,;:!?)]”’\"'»".contains(c));
+    chunk
+        .chars()
+        .all(|c| c.is_alphanumeric() || "-_'’".contains(c) || is_token_symbol(c, table))
+}
+
+/// Whether token `i` and its neighbour across a hyphen make one known word (`nor-thern`,
+/// `pub-lic`): a word that a line end cut, not a misreading, until dehyphenation joins it.
+fn half_of_a_hyphenated_word(
+    text: &str,
+    tokens: &[Range<usize>],
+    i: usize,
+    stats: &DocStats,
+    lexicon: Option<&Lexicon>,
+) -> bool {
+    let joined = |a: &Range<usize>, b: &Range<usize>| {
+        if &text[a.end..b.start] != "-" {
+            return false;
+        }
+        let word = format!("{}{}", &text[a.clone()], &text[b.clone()]);
+        stats.count(&word) > 0 || lexicon.is_some_and(|l| l.contains(&word))
+    };
+    (i > 0 && joined(&tokens[i - 1], &tokens[i]))
+        || tokens
+            .get(i + 1)
+            .is_some_and(|next| joined(&tokens[i], next))
+}
+
+/// The edits of the pass on `text`, with the document's statistics computed once.
+pub fn edits(
+    text: &str,
+    stats: &DocStats,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+    skip: &[Range<usize>],
+) -> Vec<Edit> {
+    let list = tokens(text, table);
+    list.iter()
+        .enumerate()
+        .filter(|(_, r)| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
+        .filter(|&(i, _)| !half_of_a_hyphenated_word(text, &list, i, stats, lexicon))
+        .filter(|(_, r)| in_a_clean_word(text, r, table))
+        .filter_map(|(_, r)| correct(&text[r.clone()], r.clone(), stats, lexicon, table))
+        .collect()
+}
+
+impl Pass for Confusions {
+    fn name(&self) -> &'static str {
+        "confusions"
+    }
+
+    fn builtin_rules(&self) -> &'static [BuiltinRule] {
+        RULES
+    }
+
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
+        let table = &ctx.rules.confusions;
+        if table.is_empty() {
+            return Vec::new();
+        }
+        let stats = DocStats::new(ctx.document, table);
+        let skip = super::links::url_ranges(text);
+        edits(text, &stats, ctx.lexicon, table, &skip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn table() -> ConfusionTable {
+        ConfusionTable::from_pairs(&[
+            ("T", "I", 0.6),
+            ("rn", "m", 0.8),
+            ("li", "h", 0.8),
+            ("u", "n", 0.7),
+            ("n", "u", 0.7),
+            ("c", "e", 0.6),
+            ("b", "h", 0.6),
+            ("h", "b", 0.6),
+            ("}'", "y", 0.95),
+            ("}", "y", 0.8),
+            ("0", "o", 0.7),
+            ("1", "l", 0.7),
+        ])
+    }
+
+    fn lexicon() -> Lexicon {
+        Lexicon::parse(
+            "en",
+            Path::new("en.tsv"),
+            "the\t0.05\nand\t0.026\nin\t0.019\nof\t0.03\nonly\t0.001\nmodern\t1e-4\nmodem\t2.5e-6\nlaud\t4e-7\nland\t1.7e-4\naud\t1.4e-6\nivor\t2.3e-6\nbuffish\t1e-8\nhuffish\t1e-8\nten\t1e-4\nteu\t1e-7\n",
+        )
+        .unwrap()
+    }
+
+    fn run(text: &str, document: &str) -> Vec<Edit> {
+        let t = table();
+        let stats = DocStats::new(document, &t);
+        let lex = lexicon();
+        edits(text, &stats, Some(&lex), &t, &[])
+    }
+
+    fn applied(text: &str, document: &str) -> String {
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in run(text, document)
+            .into_iter()
+            .filter(|e| e.kind == ChangeKind::Edit)
+        {
+            out.push_str(&text[pos..e.range.start]);
+            out.push_str(&e.replacement);
+            pos = e.range.end;
+        }
+        out + &text[pos..]
+    }
+
+    #[test]
+    fn tokens_keep_confusable_symbols_and_inner_apostrophes() {
+        let t = table();
+        let text = "it is onl}' a chance, Russia’s bell} 'quoted' 0f";
+        let found: Vec<&str> = tokens(text, &t).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            found,
+            vec![
+                "it",
+                "is",
+                "onl}'",
+                "a",
+                "chance",
+                "Russia’s",
+                "bell}",
+                "quoted",
+                "0f"
+            ]
+        );
+    }
+
+    #[test]
+    fn candidates_come_from_substitutions_of_the_token() {
+        let words: Vec<String> = candidates("rnodcrn", &table())
+            .into_iter()
+            .map(|c| c.word)
+            .collect();
+        assert!(words.contains(&"modcrn".to_string()));
+        assert!(words.contains(&"modern".to_string()));
+        assert!(words.contains(&"modcm".to_string()));
+    }
+
+    #[test]
+    fn misread_words_are_repaired_with_their_evidence() {
+        assert_eq!(applied("it is onl}' a chance", ""), "it is only a chance");
+        assert_eq!(applied("tlie end 0f it", ""), "the end of it");
+        assert_eq!(applied("a rnodern view", ""), "a modern view");
+        let edits = run("iu the field", "");
+        assert_eq!(edits[0].replacement, "in");
+        assert!(
+            edits[0].evidence.contains("`u`→`n`"),
+            "{}",
+            edits[0].evidence
+        );
+        assert!(edits[0].evidence.contains("unknown to the lexicon"));
+    }
+
+    #[test]
+    fn a_name_is_repaired_from_the_document_preserving_case() {
+        let document = "Minister Ivor Ivanov wrote. Tvor Ivanov, a book. Ivor Ivanov said.";
+        assert_eq!(
+            applied("Tvor Ivanov, a book.", document),
+            "Ivor Ivanov, a book."
+        );
+        let edit = &run("Tvor Ivanov", document)[0];
+        assert!(
+            edit.evidence.contains("`Ivor` x2 in document"),
+            "{}",
+            edit.evidence
+        );
+    }
+
+    #[test]
+    fn a_very_rare_word_is_repaired_only_against_a_far_more_frequent_one() {
+        assert_eq!(applied("bread aud butter", ""), "bread and butter");
+        // `laud` is rare but `land` only 425 times as frequent: a real word, kept.
+        assert_eq!(applied("to laud the effort", ""), "to laud the effort");
+        assert_eq!(applied("a modem line", ""), "a modem line");
+    }
+
+    #[test]
+    fn names_transliterations_and_acronyms_are_left_alone() {
+        let document = "Tver is far. Tver again. Mezhdunarodnye otnosheniya. Teu Teu. WMD DPRK";
+        for text in [
+            "Tver is far.",
+            "Mezhdunarodnye otnosheniya, Novaya rossiyskaya diplomatiya.",
+            "Teu and Teu",
+            "the WMD crisis and the DPRK",
+            "Iike it",
+            "in 1695 and 1718",
+        ] {
+            assert_eq!(applied(text, document), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn close_candidates_are_flagged_not_applied() {
+        // `huffish` → `buffish` (b/h) and both are rare in the lexicon: no support, no change.
+        assert_eq!(applied("rosy huffish", ""), "rosy huffish");
+        // `bcnch`: `bench` (c→e) is supported; with a close runner-up the spot is only flagged.
+        let t = ConfusionTable::from_pairs(&[("c", "e", 0.6), ("c", "o", 0.6)]);
+        let lex = Lexicon::parse("en", Path::new("en.tsv"), "bench\t1e-4\nbonch\t1e-4\n").unwrap();
+        let stats = DocStats::new("", &t);
+        let e = edits("a bcnch", &stats, Some(&lex), &t, &[]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, ChangeKind::Review);
+        assert!(e[0].evidence.contains("runner-up"), "{}", e[0].evidence);
+    }
+
+    #[test]
+    fn a_symbol_that_may_be_a_smudge_is_only_flagged() {
+        // `the}'`: `they` (`}'` read for `y`) or `the` with a smudge? Both are words: a flag.
+        let edits = run("and the}' were", "");
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        assert_eq!(applied("and the}' were", ""), "and the}' were");
+        // `onl` is no word: `onl}'` is `only`.
+        assert_eq!(applied("onl}' once", ""), "only once");
+    }
+
+    #[test]
+    fn halves_of_a_hyphenated_word_and_case_changes_are_left_alone() {
+        let t = ConfusionTable::from_pairs(&[("rn", "m", 0.8), ("l", "I", 0.5), ("u", "n", 0.7)]);
+        let lex = Lexicon::parse(
+            "en",
+            Path::new("en.tsv"),
+            "northern\t1e-4\nthem\t1e-3\nincome\t1e-4\n",
+        )
+        .unwrap();
+        let stats = DocStats::new("", &t);
+        assert!(edits("the nor-thern counties", &stats, Some(&lex), &t, &[]).is_empty());
+        assert_eq!(
+            edits("tell thern all", &stats, Some(&lex), &t, &[])[0].replacement,
+            "them"
+        );
+        // `lucome` → `Income` would capitalise a lowercase word.
+        assert!(edits("an lucome tax", &stats, Some(&lex), &t, &[]).is_empty());
+    }
+
+    #[test]
+    fn urls_are_skipped() {
+        let t = table();
+        let text = "see http://example.org/tlie/page";
+        let stats = DocStats::new(text, &t);
+        let lex = lexicon();
+        let skip = crate::passes::links::url_ranges(text);
+        assert!(edits(text, &stats, Some(&lex), &t, &skip).is_empty());
+    }
+}
