@@ -298,15 +298,18 @@ impl Pass for Furniture {
                     (
                         0.95,
                         format!(
-                            "running head: recurs on {} of {} pages",
+                            "running head: recurs on {} of the {} pages around it",
                             recurs + 1,
-                            pages.len()
+                            2 * HEAD_WINDOW + 1
                         ),
                     )
                 } else if recurs == 1 {
                     (
                         0.85,
-                        format!("running head: recurs on 2 of {} pages", pages.len()),
+                        format!(
+                            "running head: recurs on 2 of the {} pages around it",
+                            2 * HEAD_WINDOW + 1
+                        ),
                     )
                 } else if numbered && title >= 0.8 {
                     (
