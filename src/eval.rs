@@ -20,7 +20,7 @@
 //!
 //! 1. Unicode NFC; CRLF, lone CR and BOMs removed.
 //! 2. Pages layout only: a line that holds nothing but a page number or signature mark (at most four
-//!    digits, maybe in brackets) as the first or last non-blank line of a truth page is page
+//!    digits, maybe in brackets, maybe followed by `*`) as the first or last non-blank line of a truth page is page
 //!    furniture and dropped, since the clean body is to hold none.
 //! 3. Pages layout only: a footnote block at the foot of a truth page (from a line that starts with
 //!    `*)`, `**)`, `†`, `‡` or `1)` to the end of the page) moves, without its marks, to the end of
@@ -455,12 +455,15 @@ fn note_mark_len(line: &str) -> Option<usize> {
     (is_mark && line.len() > mark.len()).then_some(mark.len())
 }
 
-/// True for a line that holds only a page number or signature mark, such as `12` or `[4]`.
+/// True for a line that holds only a page number or signature mark, such as `12`, `[4]` or `3*`.
 fn is_page_number(line: &str) -> bool {
     let inner = line
         .trim()
         .trim_start_matches(['[', '(', '-', '–', '—'])
         .trim_end_matches([']', ')', '-', '–', '—'])
+        .trim()
+        // Signature marks (`3*`, transcribed `4»`) are furniture too.
+        .trim_end_matches(['*', '»'])
         .trim();
     !inner.is_empty() && inner.len() <= 4 && inner.chars().all(|c| c.is_ascii_digit())
 }
