@@ -22,6 +22,42 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Articles, pronouns, prepositions and conjunctions: words that are written in lowercase inside a
+/// sentence, so a capitalised one cannot continue a sentence broken at a line end.
+const FUNCTION_WORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "the", "a", "an", "and", "of", "to", "in", "on", "at", "for", "with", "by", "from",
+            "we", "it", "he", "she", "they", "this", "that", "these", "those", "but", "or", "as",
+            "if",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "und",
+            "oder", "aber", "um", "in", "an", "auf", "aus", "bei", "mit", "nach", "von", "zu",
+            "für", "wir", "er", "es", "sie", "ich", "man", "wenn", "als", "wie", "daß", "dass",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "le", "la", "les", "un", "une", "des", "du", "et", "ou", "mais", "de", "à", "en",
+            "dans", "pour", "par", "avec", "sur", "nous", "il", "elle", "ils", "elles", "on", "ce",
+            "cette",
+        ],
+    ),
+];
+
+/// True when `word` (in lowercase) is a function word of `language` (see [`FUNCTION_WORDS`]).
+pub fn is_function_word(language: &str, word: &str) -> bool {
+    FUNCTION_WORDS
+        .iter()
+        .any(|(l, words)| *l == language && words.contains(&word))
+}
+
 /// The languages that can be detected or set.
 pub fn known_languages() -> impl Iterator<Item = &'static str> {
     STOPWORDS.iter().map(|(l, _)| *l)

@@ -28,8 +28,11 @@
 //! the sign is a known look-alike of its number. A note without a reference, or a reference mark
 //! without a note, is listed for review; no position is guessed.
 //!
-//! Known limits: a note that continues on the next page is taken as the body of that page; a mark
-//! the OCR dropped entirely leaves its note in the body (its reference is then reported as orphan).
+//! A note whose mark the OCR dropped entirely is found only when the page body holds a `*)` that no
+//! note answers and a sentence visibly breaks off in the lower part of the page (a line ending in a
+//! lowercase word, the next starting with a capitalised function word of the document's language).
+//!
+//! Known limits: a note that continues on the next page is taken as the body of that page.
 
 use std::sync::OnceLock;
 
@@ -37,6 +40,7 @@ use regex::Regex;
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
+use crate::lang::is_function_word;
 use crate::layout::{self, LineSpan};
 
 pub struct Footnotes;
@@ -219,7 +223,7 @@ impl Pass for Footnotes {
         RULES
     }
 
-    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         static PATTERNS: OnceLock<MarkPatterns> = OnceLock::new();
         let patterns = PATTERNS.get_or_init(MarkPatterns::new);
         let mut edits = Vec::new();
@@ -233,6 +237,7 @@ impl Pass for Footnotes {
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
             let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
+                .or_else(|| lost_mark_block(text, lines, &content, ctx.language?))
             else {
                 continue;
             };
@@ -384,6 +389,60 @@ fn find_block(
             confidence,
             evidence,
         });
+    }
+    None
+}
+
+/// A note whose mark the OCR lost entirely: the page body holds a `*)` that no note answers, and in
+/// the lower two thirds of the page a sentence breaks off (a full line ends in a lowercase word) where
+/// the next line starts with a capitalised function word (`aber` / `Um ein Beispiel`), which cannot
+/// continue it.
+fn lost_mark_block(
+    text: &str,
+    lines: &[LineSpan],
+    content: &[usize],
+    language: &str,
+) -> Option<Block> {
+    let k = content.len();
+    let line = |c: usize| lines[content[c]].text(text).trim();
+    let mut widths: Vec<usize> = (0..k).map(|c| line(c).chars().count()).collect();
+    widths.sort_unstable();
+    let typical = widths.get(k / 2).copied().unwrap_or(0);
+    for first in (k / 3).max(1)..k {
+        let body = &text[lines[content[0]].start..lines[content[first]].start];
+        if !body.contains("*)") {
+            continue;
+        }
+        // A full-width line that ends in a lowercase word (a verse line is short).
+        let width = line(first - 1).chars().count();
+        let breaks_off = line(first - 1).ends_with(char::is_lowercase) && width * 10 >= typical * 8;
+        let word: String = line(first)
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        let capital = word.starts_with(char::is_uppercase);
+        if breaks_off && capital && is_function_word(language, &word.to_lowercase()) {
+            let span = lines[content[first]];
+            let raw = span.text(text);
+            let lead = raw.len() - raw.trim_start().len();
+            let mark = MarkLine {
+                mark: Mark::Symbol { plain: true },
+                text_start: span.start + lead,
+                list_like: false,
+            };
+            return Some(Block {
+                first,
+                marks: vec![(first, mark)],
+                confidence: 0.7,
+                evidence: format!(
+                    "note mark lost: the body holds `*)` and no note answers it; {:?} breaks off and {word:?} cannot continue it",
+                    line(first - 1)
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or_default()
+                ),
+            });
+        }
     }
     None
 }
