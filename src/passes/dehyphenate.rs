@@ -269,7 +269,7 @@ fn decide(
     }
     if right.starts_with(|c: char| c.is_ascii_digit()) {
         // `Sakhalin-3` is a compound, but at a page end the number is more often a page number
-        // or signature mark that furniture removal missed (`Ge-` / `9` in the Grenzboten pages).
+        // or signature mark that furniture removal missed (`Ge-` / `9` in the 1841 periodical pages).
         return Verdict {
             decision: Decision::Keep,
             confidence: 0.5,
@@ -618,7 +618,7 @@ mod tests {
         );
         assert_eq!(run_en("the Russia-\nKorea Joint"), "the Russia-Korea Joint");
         assert_eq!(run_en("in 1695-\n1718 it"), "in 1695-1718 it");
-        // Grenzboten page 3 before furniture removal: a page end, then a signature mark.
+        // Page 3 of the 1841 periodical before furniture removal: a page end, then a signature mark.
         let (out, edits) = run_with(&english(), Some("en"), "uralten Krast-\n1 *", "");
         assert_eq!(out, "uralten Krast-\n1 *");
         assert_eq!(edits[0].kind, ChangeKind::Review);

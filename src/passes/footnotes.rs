@@ -6,7 +6,7 @@
 //! of the page, that starts with a note mark and from which every line to the foot of the page can
 //! be notes. Marks are read as:
 //! - a number of one to three digits (or superscript digits) followed by `-`, `_`, `.`, `)` or a
-//!   dash, or by a space after a blank line (`3-Here`, `2_Tgor`): it must continue the document's
+//!   dash, or by a space after a blank line (`3-Here`, `2_Ivanov`): it must continue the document's
 //!   note sequence (the next number, or 1 where numbering restarts). Lists look the same with `1.`,
 //!   `1)` or `1 `: a block with such marks is taken only when one of its marks is found in the body;
 //! - a sign followed by a dash (`'-Vladimir`): an OCR-garbled number, accepted when the next note of

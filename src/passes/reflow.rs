@@ -21,7 +21,7 @@
 //!   own paragraph: `Abstract`, `Russia and the DPRK`, `Erstes Kapitel.`.
 //! - Blocks of lines keep their line breaks: a run of at least three short lines, each starting
 //!   with a capital, a digit or a list mark, separated by plain line ends (verse, lists, tables,
-//!   addresses: the Grenzboten pages' quoted poem). The block is its own paragraph and its lines
+//!   addresses: the quoted poem of the 1841 periodical pages in raw/). The block is its own paragraph and its lines
 //!   are written one per line with no blank line between them. Each block is listed for review
 //!   (`reflow.kept-lines`, zero-width) so that the report names it.
 //!
@@ -169,7 +169,7 @@ fn starts_block_line(line: &str) -> bool {
 
 /// Median length in characters of the document's lines: the width of a full text line. (Not a
 /// higher quantile: dehyphenation has already merged each split word's two lines into one line of
-/// about twice the width, a quarter of all lines in the Grenzboten pages.)
+/// about twice the width, a quarter of all lines in the 1841 periodical pages.)
 fn typical_width(text: &str, lines: &[Line]) -> usize {
     let mut widths: Vec<usize> = lines
         .iter()
@@ -261,7 +261,7 @@ impl<'t> Layout<'t> {
     fn is_heading(&self, i: usize) -> bool {
         let line = self.line(i);
         // After a blank line, a full line that ends mid-sentence still runs on (the seed's
-        // `trends in` / blank / `Moscow’s Korea policy.`); a short one (`Alexander Lukin`) does not.
+        // `trends in` / blank / `Moscow’s Korea policy.`); a short one (an author's name) does not.
         let after_paragraph = i == 0
             || ends_sentence(self.line(i - 1))
             || (self.gap(i) != GapKind::LineEnd
@@ -507,7 +507,7 @@ mod tests {
 
     #[test]
     fn a_short_line_that_ends_a_sentence_ends_its_paragraph() {
-        // From the Grenzboten pages, whose OCR has no blank lines between paragraphs.
+        // From the 1841 periodical pages, whose OCR has no blank lines between paragraphs.
         let text = "nen; diese germanischen Elemente müssen also doch nicht, so unbedeutend\nund ohnmächtig sein!\nAber in Lüttich, im Hennegau, in den wallonischen Provinzen, wo nie\nein deutscher Laut.\n";
         assert_eq!(
             run(text),
