@@ -113,3 +113,25 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_note: Option<usize>,
 }
+
+/// `text` with the edits applied as the engine applies them when none overlap: in order of
+/// position, review flags skipped. For rule examples and tests.
+///
+/// # Panics
+/// When two applied edits overlap (the engine would refuse one; an example must not need that).
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut applied: Vec<&Edit> = edits
+        .iter()
+        .filter(|e| e.kind != ChangeKind::Review)
+        .collect();
+    applied.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for edit in applied {
+        assert!(edit.range.start >= pos, "overlapping edits in {text:?}");
+        out.push_str(&text[pos..edit.range.start]);
+        out.push_str(&edit.replacement);
+        pos = edit.range.end;
+    }
+    out + &text[pos..]
+}

@@ -164,15 +164,7 @@ impl Rule {
 
     /// Applies the rule alone to `input`, as its examples are checked.
     pub fn apply_to(&self, input: &str) -> String {
-        let mut out = String::with_capacity(input.len());
-        let mut pos = 0;
-        for edit in self.edits(input) {
-            out.push_str(&input[pos..edit.range.start]);
-            out.push_str(&edit.replacement);
-            pos = edit.range.end;
-        }
-        out.push_str(&input[pos..]);
-        out
+        crate::change::apply_edits(input, &self.edits(input))
     }
 
     /// Runs every example of the rule.

@@ -503,17 +503,7 @@ mod tests {
     }
 
     fn applied(text: &str, document: &str) -> String {
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in run(text, document)
-            .into_iter()
-            .filter(|e| e.kind == ChangeKind::Edit)
-        {
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        out + &text[pos..]
+        crate::change::apply_edits(text, &run(text, document))
     }
 
     #[test]

@@ -561,14 +561,7 @@ mod tests {
         let disabled = BTreeSet::new();
         let ctx = Context::new(lang, rules, &disabled, document);
         let edits = Dehyphenate.run(text, &ctx);
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in edits.iter().filter(|e| e.kind != ChangeKind::Review) {
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        (out + &text[pos..], edits)
+        (crate::change::apply_edits(text, &edits), edits)
     }
 
     fn run_en(text: &str) -> String {

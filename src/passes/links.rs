@@ -385,17 +385,7 @@ mod tests {
         };
         let disabled = BTreeSet::new();
         let ctx = Context::new(Some("en"), &rules, &disabled, document);
-        let mut edits = Links.run(text, &ctx);
-        edits.retain(|e| e.kind == ChangeKind::Edit);
-        edits.sort_by_key(|e| e.range.start);
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in edits {
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        out + &text[pos..]
+        crate::change::apply_edits(text, &Links.run(text, &ctx))
     }
 
     #[test]

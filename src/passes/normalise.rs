@@ -224,17 +224,7 @@ mod tests {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
         let ctx = Context::new(None, &rules, &disabled, "");
-        let mut edits = Normalise.run(text, &ctx);
-        edits.sort_by_key(|e| e.range.start);
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in edits {
-            assert!(e.range.start >= pos, "overlapping edits in {text:?}");
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        out + &text[pos..]
+        crate::change::apply_edits(text, &Normalise.run(text, &ctx))
     }
 
     #[test]

@@ -310,22 +310,13 @@ mod tests {
 
     fn applied(text: &str, document: &str) -> String {
         let years = YearStats::new(document);
-        let mut edits = edits(
+        let edits = edits(
             text,
             &years,
             &table(),
             &crate::passes::links::url_ranges(text),
         );
-        edits.retain(|e| e.kind == ChangeKind::Edit);
-        edits.sort_by_key(|e| e.range.start);
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in edits {
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        out + &text[pos..]
+        crate::change::apply_edits(text, &edits)
     }
 
     #[test]

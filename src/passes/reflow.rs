@@ -456,17 +456,7 @@ mod tests {
         let rules = RuleSet::default();
         let disabled = BTreeSet::new();
         let ctx = Context::new(None, &rules, &disabled, "");
-        let mut edits = Reflow.run(text, &ctx);
-        edits.retain(|e| e.kind != ChangeKind::Review);
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
-        let mut out = String::new();
-        let mut pos = 0;
-        for e in edits {
-            out.push_str(&text[pos..e.range.start]);
-            out.push_str(&e.replacement);
-            pos = e.range.end;
-        }
-        out + &text[pos..]
+        crate::change::apply_edits(text, &Reflow.run(text, &ctx))
     }
 
     #[test]
