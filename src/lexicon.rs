@@ -42,10 +42,13 @@ impl Lexicon {
     }
 
     /// Frequency of `word` (looked up in lowercase), if the lexicon knows it.
+    ///
+    /// The lists are case-folded as wordfreq writes them (lowercase, `ß` as `ss`), so the word is
+    /// folded the same way before the lookup.
     pub fn frequency(&self, word: &str) -> Option<f64> {
         let f = match self.frequencies.get(word) {
             Some(f) => Some(*f),
-            None => self.frequencies.get(&word.to_lowercase()).copied(),
+            None => self.frequencies.get(&fold(word)).copied(),
         };
         f.map(f64::from)
     }
@@ -60,6 +63,16 @@ impl Lexicon {
 
     pub fn is_empty(&self) -> bool {
         self.frequencies.is_empty()
+    }
+}
+
+/// Case folding as in the word lists: lowercase, with `ß` (and `ẞ`) written `ss`.
+fn fold(word: &str) -> String {
+    let lower = word.to_lowercase();
+    if lower.contains('ß') {
+        lower.replace('ß', "ss")
+    } else {
+        lower
     }
 }
 
@@ -78,6 +91,12 @@ mod tests {
         assert_eq!(lex.len(), 2);
         assert!((lex.frequency("Economy").unwrap() - 7.4e-5).abs() < 1e-9);
         assert!(!lex.contains("nomy"));
+    }
+
+    #[test]
+    fn sharp_s_is_folded_as_in_the_lists() {
+        let lex = Lexicon::parse("de", Path::new("de.tsv"), "heisst\t0.0003\n").unwrap();
+        assert!(lex.contains("heißt") && lex.contains("Heißt") && lex.contains("HEISST"));
     }
 
     #[test]
