@@ -43,6 +43,9 @@ enum Command {
     /// Measure quality against ground truth: error rates of raw and cleaned text, and per rule how
     /// many changes the truth confirms or contradicts.
     Eval(crate::eval_cli::EvalArgs),
+    /// Measure speed (MB/s per core, end to end and per pass) and peak memory on two workloads:
+    /// one document cleaned many times, and one long document of repeated pages.
+    Bench(crate::bench_cli::BenchArgs),
     /// List the rules or run their examples.
     Rules {
         #[command(subcommand)]
@@ -118,6 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check(a),
         Command::Eval(a) => crate::eval_cli::run(a),
+        Command::Bench(a) => crate::bench_cli::run(a),
         Command::Rules {
             command: RulesCommand::List(a),
         } => rules_list(&a),

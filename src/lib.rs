@@ -31,7 +31,7 @@ pub use document::Document;
 pub use error::{DecodeError, RuleError};
 pub use lexicon::Lexicon;
 pub use passes::Pass;
-pub use pipeline::{Cleaned, Cleaner, Config};
+pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
 pub use rules::{Rule, RuleSet};
 pub use text::Text;
