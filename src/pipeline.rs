@@ -14,7 +14,7 @@ use crate::decode::decode;
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::lang;
-use crate::passes::{self, Context, Pass};
+use crate::passes::{self, Context, DocumentMemo, Pass};
 use crate::rules::RuleSet;
 use crate::text::{SourceMap, Text};
 
@@ -110,8 +110,9 @@ impl Cleaner {
         text: &str,
         body: &str,
         language: Option<&str>,
+        memo: &DocumentMemo,
     ) -> Vec<Edit> {
-        let ctx = Context::new(language, &self.rules, &self.config.disabled, body);
+        let ctx = Context::new(language, &self.rules, &self.config.disabled, body).with_memo(memo);
         let mut edits = pass.run(text, &ctx);
         edits.retain(|e| !self.config.disabled.contains(&e.rule));
         for edit in &mut edits {
@@ -171,16 +172,20 @@ impl Cleaner {
                 text.as_str(),
                 text.as_str(),
                 language.as_deref(),
+                &DocumentMemo::default(),
             );
             let (applied, moved) = text.apply_moving(doc, pass.name(), edits);
             changes.extend(applied);
-            // Passes after the footnotes pass run on each note's text as well as on the body.
+            // Passes after the footnotes pass run on each note's text as well as on the body. They
+            // all see the same body, so what a pass derives from it is derived once.
+            let memo = DocumentMemo::default();
             for (&number, note) in notes.iter_mut() {
                 let edits = self.proposals(
                     pass.as_ref(),
                     note.as_str(),
                     text.as_str(),
                     language.as_deref(),
+                    &memo,
                 );
                 let mut applied = note.apply(doc, pass.name(), edits);
                 applied.iter_mut().for_each(|c| c.in_note = Some(number));

@@ -441,7 +441,14 @@ impl Pass for Dehyphenate {
         if found.is_empty() {
             return Vec::new();
         }
-        let words = DocumentWords::new(ctx.document);
+        let counted;
+        let words = match ctx.memo(DocumentWords::new) {
+            Some(words) => words,
+            None => {
+                counted = DocumentWords::new(ctx.document);
+                &counted
+            }
+        };
         let data = ctx.rules.hyphenation(ctx.language);
         let mut edits = Vec::new();
         for c in found {
