@@ -22,6 +22,7 @@ pub mod lexicon;
 pub mod passes;
 pub mod pipeline;
 pub mod render;
+pub mod restore;
 pub mod rules;
 pub mod text;
 
@@ -33,5 +34,6 @@ pub use lexicon::Lexicon;
 pub use passes::Pass;
 pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
+pub use restore::{RestoreError, restore};
 pub use rules::{Rule, RuleSet};
 pub use text::Text;
