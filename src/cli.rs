@@ -45,6 +45,9 @@ enum Command {
     /// Measure quality against ground truth: error rates of raw and cleaned text, and per rule how
     /// many changes the truth confirms or contradicts.
     Eval(crate::eval_cli::EvalArgs),
+    /// Rebuild the raw input byte for byte from NAME.txt and NAME.changes.jsonl (for a page folder:
+    /// its pages joined by form feeds).
+    Restore(RestoreArgs),
     /// Measure speed (MB/s per core, end to end and per pass) and peak memory on two workloads:
     /// one document cleaned many times, and one long document of repeated pages.
     Bench(crate::bench_cli::BenchArgs),
@@ -110,6 +113,15 @@ struct CleanArgs {
 }
 
 #[derive(Debug, ClapArgs)]
+struct RestoreArgs {
+    /// The change log, `NAME.changes.jsonl`; the body `NAME.txt` is read from beside it.
+    log: PathBuf,
+    /// Where to write the raw input (default: standard output).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
 struct CheckArgs {
     #[command(flatten)]
     run: RunArgs,
@@ -124,6 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Command::Check(a) => check(a),
         Command::Eval(a) => crate::eval_cli::run(a),
         Command::Bench(a) => crate::bench_cli::run(a),
+        Command::Restore(a) => restore(&a),
         Command::Rules {
             command: RulesCommand::List(a),
         } => rules_list(&a),
@@ -683,6 +696,49 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
     } else {
         Status::Ok
     })
+}
+
+fn restore(args: &RestoreArgs) -> anyhow::Result<Status> {
+    let log_name = args
+        .log
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let Some(stem) = log_name.strip_suffix(".changes.jsonl") else {
+        bail!(
+            "{}: expected a change log named NAME.changes.jsonl",
+            args.log.display()
+        );
+    };
+    let body_path = args.log.with_file_name(format!("{stem}.txt"));
+    let body = std::fs::read_to_string(&body_path)
+        .with_context(|| format!("{}: cannot read the body", body_path.display()))?;
+    let log = std::fs::read_to_string(&args.log)
+        .with_context(|| format!("{}: cannot read", args.log.display()))?;
+    let changes = log
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not a change record", args.log.display(), i + 1))
+        })
+        .collect::<anyhow::Result<Vec<ocrclean::Change>>>()?;
+    let raw = ocrclean::restore(&body, &changes).with_context(|| {
+        format!(
+            "{} does not fit {}",
+            body_path.display(),
+            args.log.display()
+        )
+    })?;
+    match &args.out {
+        Some(path) => std::fs::write(path, &raw)
+            .with_context(|| format!("{}: cannot write", path.display()))?,
+        None => std::io::stdout()
+            .write_all(&raw)
+            .context("cannot write to standard output")?,
+    }
+    Ok(Status::Ok)
 }
 
 fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
