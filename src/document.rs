@@ -42,6 +42,10 @@ fn index_chars(raw: &[u8]) -> Vec<usize> {
         index.push(chars);
         chars += chunk.iter().filter(|&&b| starts_char(b)).count();
     }
+    // One entry more, for the end of a text whose length is a multiple of the step.
+    if raw.len() % CHAR_STEP == 0 {
+        index.push(chars);
+    }
     index
 }
 
@@ -239,6 +243,11 @@ mod tests {
             doc.position(e).column,
             1 + "aé".repeat(1500)[..e - 2].chars().count()
         );
+        // The very end of a text whose length is a multiple of the step (found by the stress run).
+        for len in [0, CHAR_STEP, 2 * CHAR_STEP] {
+            let doc = Document::from_bytes("d", vec![b'a'; len]);
+            assert_eq!(doc.position(len).column, len + 1);
+        }
         // Invalid UTF-8 counts each invalid sequence as one character.
         let doc = Document::from_bytes("d", b"a\xff\xfeb".to_vec());
         assert_eq!(doc.position(3).column, 4);

@@ -280,3 +280,40 @@ proptest! {
 fn known_footnote_idempotence_gap() {
     assert_idempotent(&Document::from_bytes("gap", b"*)\x0c*)- ".to_vec()));
 }
+
+/// The stress run that stands in for `cargo fuzz` where it is not installed: random OCR-like text,
+/// random bytes and random page folders through the whole pipeline and `restore`, for
+/// `OCRCLEAN_STRESS_SECS` seconds (default 600). In release:
+/// `OCRCLEAN_STRESS_SECS=600 cargo test --release --test restore -- --ignored stress`.
+#[test]
+#[ignore = "long: run in release with --ignored"]
+fn stress_random_inputs() {
+    use proptest::strategy::ValueTree as _;
+    use proptest::test_runner::TestRunner;
+    let secs: u64 = std::env::var("OCRCLEAN_STRESS_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut runner = TestRunner::deterministic();
+    let texts = prop::collection::vec(ocr_like(), 1..6);
+    let bytes = prop::collection::vec(any::<u8>(), 0..2000);
+    let mut cases = 0u64;
+    while std::time::Instant::now() < deadline {
+        let pages = texts.new_tree(&mut runner).unwrap().current();
+        assert_restores(&Document::from_bytes("one", pages.concat().into_bytes()));
+        let named = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
+            .collect();
+        assert_restores(&Document::from_pages("pages", named));
+        assert_restores(&Document::from_bytes(
+            "bytes",
+            bytes.new_tree(&mut runner).unwrap().current(),
+        ));
+        cases += 3;
+    }
+    eprintln!("{cases} random documents cleaned and restored");
+    assert!(cases > 0);
+}
