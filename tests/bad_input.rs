@@ -246,3 +246,16 @@ fn a_symlink_loop() {
         .code(2)
         .stderr(predicate::str::contains("a.txt"));
 }
+
+/// Found by the stress run: a text whose length is a multiple of the column index step (1024
+/// bytes) made the position of its very end read past the index.
+#[test]
+fn texts_of_exactly_1024_and_2048_bytes() {
+    for len in [1024, 2048] {
+        let mut raw = b"a line that is wrapped\n".repeat(len / 23 + 1);
+        raw.truncate(len);
+        // `clean` asserts that the outputs restore the input.
+        assert!(clean(raw).body.ends_with('\n'));
+        assert!(clean(vec![b'x'; len]).body.ends_with('\n'));
+    }
+}
