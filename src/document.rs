@@ -43,7 +43,7 @@ fn index_chars(raw: &[u8]) -> Vec<usize> {
         chars += chunk.iter().filter(|&&b| starts_char(b)).count();
     }
     // One entry more, for the end of a text whose length is a multiple of the step.
-    if raw.len() % CHAR_STEP == 0 {
+    if raw.len().is_multiple_of(CHAR_STEP) {
         index.push(chars);
     }
     index
