@@ -112,6 +112,19 @@ pub struct Change {
     /// For text moved out of the body: the note it went to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_note: Option<usize>,
+    /// For a lossy decoding (`before` is empty): the raw bytes, not valid UTF-8, that `after`
+    /// (U+FFFD) stands for, so that the raw input can be restored byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_bytes: Option<Vec<u8>>,
+}
+
+impl Change {
+    /// The bytes this change replaced: `before`, or the invalid bytes of a lossy decoding.
+    pub fn before_bytes(&self) -> &[u8] {
+        self.invalid_bytes
+            .as_deref()
+            .unwrap_or(self.before.as_bytes())
+    }
 }
 
 /// `text` with the edits applied as the engine applies them when none overlap: in order of

@@ -6,12 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use clap::{Args as ClapArgs, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ocrclean::render::{OUTPUT_SUFFIXES, output_stem, render};
 use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, DecodeError, Document, RuleSet};
 use rayon::prelude::*;
@@ -43,6 +45,12 @@ enum Command {
     /// Measure quality against ground truth: error rates of raw and cleaned text, and per rule how
     /// many changes the truth confirms or contradicts.
     Eval(crate::eval_cli::EvalArgs),
+    /// Rebuild the raw input byte for byte from NAME.txt and NAME.changes.jsonl (for a page folder:
+    /// its pages joined by form feeds).
+    Restore(RestoreArgs),
+    /// Measure speed (MB/s per core, end to end and per pass) and peak memory on two workloads:
+    /// one document cleaned many times, and one long document of repeated pages.
+    Bench(crate::bench_cli::BenchArgs),
     /// List the rules or run their examples.
     Rules {
         #[command(subcommand)]
@@ -105,6 +113,15 @@ struct CleanArgs {
 }
 
 #[derive(Debug, ClapArgs)]
+struct RestoreArgs {
+    /// The change log, `NAME.changes.jsonl`; the body `NAME.txt` is read from beside it.
+    log: PathBuf,
+    /// Where to write the raw input (default: standard output).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
 struct CheckArgs {
     #[command(flatten)]
     run: RunArgs,
@@ -118,6 +135,8 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check(a),
         Command::Eval(a) => crate::eval_cli::run(a),
+        Command::Bench(a) => crate::bench_cli::run(a),
+        Command::Restore(a) => restore(&a),
         Command::Rules {
             command: RulesCommand::List(a),
         } => rules_list(&a),
@@ -338,8 +357,8 @@ fn load_rules(dir: &Path) -> anyhow::Result<RuleSet> {
     )
 }
 
-/// Cleans every input in parallel; results come back in input order.
-fn clean_all(run: &RunArgs, inputs: Vec<Input>) -> anyhow::Result<Vec<Outcome>> {
+/// The cleaner for a run, with its rules loaded and the `--disable`d rule ids checked.
+fn cleaner(run: &RunArgs) -> anyhow::Result<Cleaner> {
     let cleaner = Cleaner::new(load_rules(&run.rules)?, config(run)?);
     let known: BTreeSet<&str> = cleaner
         .passes()
@@ -352,21 +371,139 @@ fn clean_all(run: &RunArgs, inputs: Vec<Input>) -> anyhow::Result<Vec<Outcome>> 
             bail!("--disable {id}: no such rule (see `ocrclean rules list`)");
         }
     }
+    Ok(cleaner)
+}
+
+/// Reads and cleans one input. A panic inside the library (a bug) is caught and reported as this
+/// document's error, so that the rest of the batch is still cleaned and written.
+fn clean_one(cleaner: &Cleaner, input: &Input) -> Outcome {
+    let doc = read_document(input)?;
+    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cleaner.clean(&doc)));
+    match cleaned {
+        Ok(Ok(cleaned)) => Ok((doc, cleaned)),
+        Ok(Err(e)) => Err(decode_error(input, &doc, &e)),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            bail!(
+                "{}: internal error while cleaning (please report it with this input): {message}",
+                input.path().display()
+            )
+        }
+    }
+}
+
+/// What a batch did, for the summary line.
+#[derive(Debug, Default)]
+struct Tally {
+    documents: usize,
+    pages: usize,
+    bytes: usize,
+    changes: usize,
+    flagged: usize,
+}
+
+impl Tally {
+    fn add(&mut self, doc: &Document, cleaned: &Cleaned) {
+        self.documents += 1;
+        self.pages += doc.pages().len();
+        self.bytes += doc.raw.len();
+        self.changes += cleaned.changes.iter().filter(|c| c.applied).count();
+        self.flagged += cleaned
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Review)
+            .count();
+    }
+
+    fn summary(&self, errors: usize, started: Instant) -> String {
+        format!(
+            "{} document(s), {} page(s), {} bytes, {} change(s), {} flagged, {} error(s) in {:.2} s",
+            self.documents,
+            self.pages,
+            self.bytes,
+            self.changes,
+            self.flagged,
+            errors,
+            started.elapsed().as_secs_f64()
+        )
+    }
+}
+
+/// What handling one document produced: text for stdout (a drift report), how many of its files
+/// drift, and errors.
+#[derive(Default)]
+struct Handled {
+    output: String,
+    drifting: usize,
+    errors: Vec<anyhow::Error>,
+}
+
+/// A progress bar on stderr when it is a terminal and the run is not `--quiet`; hidden otherwise.
+fn progress_bar(run: &RunArgs, documents: usize) -> ProgressBar {
+    if run.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(documents as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} documents, {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Cleans every input in parallel (`--jobs`) and hands each result to `handle` on its worker
+/// thread as soon as it is ready, then drops it: memory holds the documents being cleaned, not the
+/// batch. What `handle` returns comes back in input order, so output does not depend on timing.
+fn clean_each<F>(
+    run: &RunArgs,
+    inputs: &[Input],
+    handle: F,
+) -> anyhow::Result<(Tally, Vec<Handled>)>
+where
+    F: Fn(&Input, Outcome) -> Handled + Sync,
+{
+    let cleaner = cleaner(run)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(run.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    Ok(pool.install(|| {
-        inputs
-            .into_par_iter()
-            .map(|input| {
-                read_document(&input).and_then(|doc| match cleaner.clean(&doc) {
-                    Ok(cleaned) => Ok((doc, cleaned)),
-                    Err(e) => Err(decode_error(&input, &doc, &e)),
-                })
-            })
-            .collect()
-    }))
+    let started = Instant::now();
+    let bar = progress_bar(run, inputs.len());
+    let tally = Mutex::new(Tally::default());
+    let handled: Mutex<Vec<(usize, Handled)>> = Mutex::new(Vec::new());
+    pool.install(|| {
+        inputs.par_iter().enumerate().for_each(|(i, input)| {
+            let outcome = clean_one(&cleaner, input);
+            if let Ok((doc, cleaned)) = &outcome {
+                let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+                tally.add(doc, cleaned);
+                let rate = tally.bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!(
+                    "{:.1} MB, {rate:.1} MB/s",
+                    tally.bytes as f64 / 1e6
+                ));
+            }
+            let result = handle(input, outcome);
+            if !result.output.is_empty() || result.drifting > 0 || !result.errors.is_empty() {
+                handled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, result));
+            }
+            bar.inc(1);
+        });
+    });
+    bar.finish_and_clear();
+    let mut handled = handled.into_inner().unwrap_or_else(|e| e.into_inner());
+    handled.sort_by_key(|(i, _)| *i);
+    Ok((
+        tally.into_inner().unwrap_or_else(|e| e.into_inner()),
+        handled.into_iter().map(|(_, h)| h).collect(),
+    ))
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so that
@@ -422,36 +559,6 @@ fn guard_outputs(out: &Path, paths: &[PathBuf], inputs: &[Input]) -> anyhow::Res
     Ok(())
 }
 
-fn summary(outcomes: &[Outcome], errors: usize, started: Instant) -> String {
-    let cleaned: Vec<&(Document, Cleaned)> =
-        outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
-    let pages: usize = cleaned.iter().map(|(d, _)| d.pages().len()).sum();
-    let bytes: usize = cleaned.iter().map(|(d, _)| d.raw.len()).sum();
-    let changes: usize = cleaned
-        .iter()
-        .map(|(_, c)| c.changes.iter().filter(|c| c.applied).count())
-        .sum();
-    let review: usize = cleaned
-        .iter()
-        .map(|(_, c)| {
-            c.changes
-                .iter()
-                .filter(|c| c.kind == ChangeKind::Review)
-                .count()
-        })
-        .sum();
-    format!(
-        "{} document(s), {} page(s), {} bytes, {} change(s), {} flagged, {} error(s) in {:.2} s",
-        cleaned.len(),
-        pages,
-        bytes,
-        changes,
-        review,
-        errors,
-        started.elapsed().as_secs_f64()
-    )
-}
-
 fn clean(args: CleanArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
     let run = &args.run;
@@ -459,24 +566,26 @@ fn clean(args: CleanArgs) -> anyhow::Result<Status> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create output folder", args.out.display()))?;
     guard_outputs(&args.out, &run.paths, &inputs)?;
-    let outcomes = clean_all(run, inputs)?;
-    for outcome in &outcomes {
+    let (tally, handled) = clean_each(run, &inputs, |_, outcome| {
+        let mut result = Handled::default();
         match outcome {
             Ok((doc, cleaned)) => {
-                for (file, contents) in render(doc, cleaned) {
+                for (file, contents) in render(&doc, &cleaned) {
                     if let Err(e) = write_atomic(&args.out.join(file), &contents) {
-                        errors.push(e);
+                        result.errors.push(e);
                     }
                 }
             }
-            Err(e) => errors.push(anyhow::anyhow!("{e:#}")),
+            Err(e) => result.errors.push(e),
         }
-    }
+        result
+    })?;
+    errors.extend(handled.into_iter().flat_map(|h| h.errors));
     for e in &errors {
         eprintln!("error: {e:#}");
     }
     if !run.quiet {
-        eprintln!("cleaned {}", summary(&outcomes, errors.len(), started));
+        eprintln!("cleaned {}", tally.summary(errors.len(), started));
     }
     Ok(if errors.is_empty() {
         Status::Ok
@@ -502,39 +611,52 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
     let run = &args.run;
     let (inputs, mut errors) = discover(&run.paths);
-    let outcomes = clean_all(run, inputs)?;
-    let mut report = String::new();
-    let mut drifting = 0;
-    let mut expected = BTreeSet::new();
-    for outcome in &outcomes {
+    // Which output files the inputs produce, for the stale check below.
+    let expected: BTreeSet<String> = inputs
+        .iter()
+        .flat_map(|input| OUTPUT_SUFFIXES.map(|suffix| format!("{}{suffix}", input.name)))
+        .collect();
+    let (tally, handled) = clean_each(run, &inputs, |_, outcome| {
+        let mut result = Handled::default();
         let (doc, cleaned) = match outcome {
             Ok(r) => r,
             Err(e) => {
-                errors.push(anyhow::anyhow!("{e:#}"));
-                continue;
+                result.errors.push(e);
+                return result;
             }
         };
-        for (file, contents) in render(doc, cleaned) {
+        for (file, contents) in render(&doc, &cleaned) {
             let path = args.against.join(&file);
-            expected.insert(file);
             match std::fs::read(&path) {
                 Ok(committed) if committed == contents.as_bytes() => {}
                 Ok(committed) => {
-                    drifting += 1;
+                    result.drifting += 1;
                     let committed = String::from_utf8_lossy(&committed);
-                    report.push_str(&unified_diff(&committed, &contents, &path));
+                    result
+                        .output
+                        .push_str(&unified_diff(&committed, &contents, &path));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    drifting += 1;
+                    result.drifting += 1;
                     let _ = writeln!(
-                        report,
+                        result.output,
                         "{}: missing (run `ocrclean clean` and commit it)",
                         path.display()
                     );
                 }
-                Err(e) => errors.push(anyhow::anyhow!("{}: cannot read: {e}", path.display())),
+                Err(e) => result
+                    .errors
+                    .push(anyhow::anyhow!("{}: cannot read: {e}", path.display())),
             }
         }
+        result
+    })?;
+    let mut report = String::new();
+    let mut drifting = 0;
+    for h in handled {
+        drifting += h.drifting;
+        report.push_str(&h.output);
+        errors.extend(h.errors);
     }
     // Outputs of documents that no longer exist are drift too, when whole collections are checked.
     if run.paths.iter().all(|p| p.is_dir())
@@ -565,7 +687,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
         );
     }
     if !run.quiet {
-        eprintln!("checked {}", summary(&outcomes, errors.len(), started));
+        eprintln!("checked {}", tally.summary(errors.len(), started));
     }
     Ok(if !errors.is_empty() {
         Status::Error
@@ -574,6 +696,49 @@ fn check(args: CheckArgs) -> anyhow::Result<Status> {
     } else {
         Status::Ok
     })
+}
+
+fn restore(args: &RestoreArgs) -> anyhow::Result<Status> {
+    let log_name = args
+        .log
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let Some(stem) = log_name.strip_suffix(".changes.jsonl") else {
+        bail!(
+            "{}: expected a change log named NAME.changes.jsonl",
+            args.log.display()
+        );
+    };
+    let body_path = args.log.with_file_name(format!("{stem}.txt"));
+    let body = std::fs::read_to_string(&body_path)
+        .with_context(|| format!("{}: cannot read the body", body_path.display()))?;
+    let log = std::fs::read_to_string(&args.log)
+        .with_context(|| format!("{}: cannot read", args.log.display()))?;
+    let changes = log
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}:{}: not a change record", args.log.display(), i + 1))
+        })
+        .collect::<anyhow::Result<Vec<ocrclean::Change>>>()?;
+    let raw = ocrclean::restore(&body, &changes).with_context(|| {
+        format!(
+            "{} does not fit {}",
+            body_path.display(),
+            args.log.display()
+        )
+    })?;
+    match &args.out {
+        Some(path) => std::fs::write(path, &raw)
+            .with_context(|| format!("{}: cannot write", path.display()))?,
+        None => std::io::stdout()
+            .write_all(&raw)
+            .context("cannot write to standard output")?,
+    }
+    Ok(Status::Ok)
 }
 
 fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {

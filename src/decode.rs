@@ -49,14 +49,17 @@ fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
                 start: raw.start,
                 end: raw.end,
             },
-            // The invalid bytes cannot stand in a string: the evidence names them in hex.
+            // The invalid bytes cannot stand in a string: `invalid_bytes` holds them, and the
+            // evidence names them in hex.
             before: String::new(),
             after: "\u{FFFD}".to_string(),
             confidence: 1.0,
             evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")),
-            at: cur.start,
+            // Like every change, `at` is an offset in the text the stage was given: the raw bytes.
+            at: raw.start,
             in_note: None,
             to_note: None,
+            invalid_bytes: Some(invalid.to_vec()),
         });
         replaced.push((cur, raw));
     }
@@ -84,6 +87,8 @@ mod tests {
         assert_eq!(changes.len(), 3);
         assert_eq!((changes[0].raw.start, changes[0].raw.end), (2, 3));
         assert_eq!((changes[2].raw.start, changes[2].raw.end), (6, 7));
+        assert_eq!(changes[1].invalid_bytes.as_deref(), Some(&b"\xfe"[..]));
+        assert_eq!(changes[1].at, 3);
         // "cd" still maps to its raw bytes.
         assert_eq!(text.source_map().to_raw(8..10), 4..6);
     }

@@ -23,6 +23,7 @@ pub mod lexicon;
 pub mod passes;
 pub mod pipeline;
 pub mod render;
+pub mod restore;
 pub mod rules;
 pub mod text;
 
@@ -33,7 +34,8 @@ pub use document::Document;
 pub use error::{DecodeError, RuleError};
 pub use lexicon::Lexicon;
 pub use passes::Pass;
-pub use pipeline::{Cleaned, Cleaner, Config};
+pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
+pub use restore::{RestoreError, restore};
 pub use rules::{Rule, RuleSet};
 pub use text::Text;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod bench_cli;
 mod cli;
 mod eval_cli;
 

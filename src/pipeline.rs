@@ -7,13 +7,14 @@
 //! paragraphs.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use crate::change::{Change, ChangeKind, Edit};
 use crate::decode::decode;
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::lang;
-use crate::passes::{self, Context, Pass};
+use crate::passes::{self, Context, DocumentMemo, Pass};
 use crate::rules::RuleSet;
 use crate::text::{SourceMap, Text};
 
@@ -118,8 +119,9 @@ impl Cleaner {
         text: &str,
         body: &str,
         language: Option<&str>,
+        memo: &DocumentMemo,
     ) -> Vec<Edit> {
-        let ctx = Context::new(language, &self.rules, &self.config.disabled, body);
+        let ctx = Context::new(language, &self.rules, &self.config.disabled, body).with_memo(memo);
         let mut edits = pass.run(text, &ctx);
         edits.retain(|e| !self.config.disabled.contains(&e.rule));
         for edit in &mut edits {
@@ -137,12 +139,41 @@ impl Cleaner {
 
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
     pub fn clean(&self, doc: &Document) -> Result<Cleaned, DecodeError> {
+        self.run(doc, None)
+    }
+
+    /// Like [`Cleaner::clean`], and adds the time each stage took to `timings` (for the benchmark;
+    /// the plain path reads no clock).
+    pub fn clean_timed(
+        &self,
+        doc: &Document,
+        timings: &mut PassTimings,
+    ) -> Result<Cleaned, DecodeError> {
+        self.run(doc, Some(timings))
+    }
+
+    fn run(
+        &self,
+        doc: &Document,
+        mut timings: Option<&mut PassTimings>,
+    ) -> Result<Cleaned, DecodeError> {
+        let mut clock = timings.as_ref().map(|_| Instant::now());
+        // Adds the time since the last lap to `stage`.
+        let mut lap = |stage: &'static str, timings: &mut Option<&mut PassTimings>| {
+            if let (Some(t), Some(started)) = (timings.as_deref_mut(), clock.as_mut()) {
+                let now = Instant::now();
+                t.add(stage, now - *started);
+                *started = now;
+            }
+        };
         let (mut text, mut changes) = decode(doc, self.config.lossy)?;
+        lap("decode", &mut timings);
         let language = self
             .config
             .language
             .clone()
             .or_else(|| lang::detect(text.as_str()).map(str::to_string));
+        lap("language", &mut timings);
         let mut notes: BTreeMap<usize, Text> = BTreeMap::new();
         for pass in &self.passes {
             // Document-wide statistics see the body and the notes (a note's URL convention or a
@@ -156,14 +187,28 @@ impl Cleaner {
                 whole
             });
             let document = whole.as_deref().unwrap_or(text.as_str());
-            let edits = self.proposals(pass.as_ref(), text.as_str(), document, language.as_deref());
+            // The body's and every note's run see the same document, so what a pass derives from
+            // it is derived once per stage.
+            let memo = DocumentMemo::default();
+            let edits = self.proposals(
+                pass.as_ref(),
+                text.as_str(),
+                document,
+                language.as_deref(),
+                &memo,
+            );
             let (applied, moved) = text.apply_moving(doc, pass.name(), edits);
             changes.extend(applied);
             // Passes after the footnotes pass run on each note's text as well as on the body.
             for (&number, note) in notes.iter_mut() {
                 let document = whole.as_deref().unwrap_or_default();
-                let edits =
-                    self.proposals(pass.as_ref(), note.as_str(), document, language.as_deref());
+                let edits = self.proposals(
+                    pass.as_ref(),
+                    note.as_str(),
+                    document,
+                    language.as_deref(),
+                    &memo,
+                );
                 let mut applied = note.apply(doc, pass.name(), edits);
                 applied.iter_mut().for_each(|c| c.in_note = Some(number));
                 changes.extend(applied);
@@ -177,6 +222,7 @@ impl Cleaner {
                     }
                 }
             }
+            lap(pass.name(), &mut timings);
         }
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
         for (&number, note) in notes.iter_mut() {
@@ -185,6 +231,7 @@ impl Cleaner {
             applied.iter_mut().for_each(|c| c.in_note = Some(number));
             changes.extend(applied);
         }
+        lap("notes", &mut timings);
         Ok(Cleaned {
             source_map: text.source_map().clone(),
             body: text.into_string(),
@@ -199,6 +246,35 @@ impl Cleaner {
             changes,
             language,
         })
+    }
+}
+
+/// Time spent in each stage of the pipeline (decode, language detection, each pass with the engine
+/// applying its edits, the notes), summed over the documents cleaned with [`Cleaner::clean_timed`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassTimings {
+    /// Stages in the order they first ran.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl PassTimings {
+    pub fn add(&mut self, stage: &'static str, took: Duration) {
+        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, total)) => *total += took,
+            None => self.stages.push((stage, took)),
+        }
+    }
+
+    /// The time of `stage`, if it ran.
+    pub fn get(&self, stage: &str) -> Option<Duration> {
+        self.stages
+            .iter()
+            .find(|(s, _)| *s == stage)
+            .map(|(_, d)| *d)
+    }
+
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
     }
 }
 
@@ -265,6 +341,28 @@ mod tests {
                 .changes
                 .iter()
                 .any(|c| c.rule == "reflow.join-lines" && !c.applied)
+        );
+    }
+
+    #[test]
+    fn timed_cleaning_gives_the_same_result_and_times_every_stage() {
+        let doc = Document::from_bytes("t", b"A line\r\nwrapped.\n".to_vec());
+        let cleaner = Cleaner::new(RuleSet::default(), Config::default());
+        let mut timings = PassTimings::default();
+        let timed = cleaner.clean_timed(&doc, &mut timings).unwrap();
+        let plain = cleaner.clean(&doc).unwrap();
+        assert_eq!((timed.body, timed.changes), (plain.body, plain.changes));
+        let stages: Vec<&str> = timings.stages.iter().map(|(s, _)| *s).collect();
+        let mut expected = vec!["decode", "language"];
+        expected.extend(cleaner.passes().iter().map(|p| p.name()));
+        expected.push("notes");
+        assert_eq!(stages, expected);
+        // A second document adds to the same stages.
+        cleaner.clean_timed(&doc, &mut timings).unwrap();
+        assert_eq!(timings.stages.len(), expected.len());
+        assert_eq!(
+            timings.total(),
+            timings.stages.iter().map(|(_, d)| *d).sum()
         );
     }
 }

@@ -229,6 +229,7 @@ impl Text {
             at: edit.range.start,
             in_note: None,
             to_note: edit.move_to_note,
+            invalid_bytes: None,
         }
     }
 

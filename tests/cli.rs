@@ -49,6 +49,8 @@ fn help_is_there_for_every_command() {
         vec!["rules", "--help"],
         vec!["rules", "list", "--help"],
         vec!["rules", "test", "--help"],
+        vec!["restore", "--help"],
+        vec!["bench", "--help"],
     ] {
         ocrclean()
             .args(&args)
@@ -391,4 +393,166 @@ fn outputs_are_identical_for_one_job_and_many() {
         let other = many.path().join(path.file_name().unwrap());
         assert_eq!(fs::read(&path).unwrap(), fs::read(&other).unwrap());
     }
+}
+
+/// A batch of many documents, one of them broken, as serial and parallel runs see it.
+fn mixed_batch() -> tempfile::TempDir {
+    let page = fs::read(root().join("raw/grenzboten-1841-pages-3-6/179394.abbyy.txt")).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| (format!("doc{i}.txt"), page.repeat(i % 3 + 1)))
+        .collect();
+    files.push(("broken.txt".into(), b"ok\xff".to_vec()));
+    files.push(("pages/2.txt".into(), page.clone()));
+    files.push(("pages/1.txt".into(), page));
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+/// stderr without the run time, which differs between runs.
+fn without_time(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr).into_owned();
+    text.lines()
+        .map(|l| l.rsplit_once(" in ").map_or(l, |(head, _)| head))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_parallel_batch_writes_what_a_serial_one_does_and_says_the_same() {
+    let input = mixed_batch();
+    let mut runs = Vec::new();
+    for jobs in ["1", "3"] {
+        let out = tempfile::tempdir().unwrap();
+        let output = ocrclean()
+            .args(["clean", "--jobs", jobs, "--out"])
+            .arg(out.path())
+            .arg(input.path())
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    fs::read(&path).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        runs.push((files, without_time(&output.stderr)));
+    }
+    // 13 documents cleaned, four files each; the broken one is an error and written nowhere.
+    assert_eq!(runs[0].0.len(), 13 * 4);
+    assert_eq!(runs[0], runs[1]);
+    let stderr = &runs[0].1;
+    assert!(
+        stderr.contains("broken.txt:1: not valid UTF-8 at byte 2"),
+        "{stderr}"
+    );
+    // No progress bar when stderr is not a terminal: the error and the summary line only.
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("cleaned 13 document(s), 14 page(s), ") && last.contains(", 1 error(s)"),
+        "{last}"
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn quiet_prints_only_errors() {
+    let input = mixed_batch();
+    let out = tempfile::tempdir().unwrap();
+    let output = ocrclean()
+        .args(["clean", "--quiet", "--out"])
+        .arg(out.path())
+        .arg(input.path())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn restore_rebuilds_the_raw_input_from_the_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--lossy", "--quiet", "--out"])
+        .arg(out.path())
+        .arg("raw")
+        .arg(mixed_batch().path().join("broken.txt"))
+        .assert()
+        .success();
+    let seed = fs::read_dir(root().join("raw"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .unwrap();
+    let stem = seed.file_stem().unwrap().to_string_lossy().into_owned();
+    ocrclean()
+        .arg("restore")
+        .arg(out.path().join(format!("{stem}.changes.jsonl")))
+        .assert()
+        .success()
+        .stdout(fs::read(&seed).unwrap());
+    // The invalid byte comes back; -o writes a file.
+    let restored = out.path().join("broken.raw");
+    ocrclean()
+        .arg("restore")
+        .arg(out.path().join("broken.changes.jsonl"))
+        .arg("-o")
+        .arg(&restored)
+        .assert()
+        .success();
+    assert_eq!(fs::read(&restored).unwrap(), b"ok\xff");
+    // A body that does not fit its log is an error, not a wrong input.
+    fs::write(out.path().join("broken.txt"), "edited\n").unwrap();
+    ocrclean()
+        .arg("restore")
+        .arg(out.path().join("broken.changes.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not fit"));
+    ocrclean()
+        .args(["restore", "no-log.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NAME.changes.jsonl"));
+}
+
+#[test]
+fn bench_prints_its_tables() {
+    ocrclean()
+        .args([
+            "bench",
+            "--page-folder",
+            "raw/grenzboten-1841-pages-3-6",
+            "--docs",
+            "2",
+            "--pages",
+            "3",
+            "--runs",
+            "1",
+            "--seed",
+        ])
+        .arg(mixed_batch().path().join("doc0.txt"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("| (a) seed x2 | 2 |")
+                .and(predicate::str::contains("| (b) 3 pages | 1 |"))
+                .and(predicate::str::contains("| dehyphenate |"))
+                .and(predicate::str::contains("| render |"))
+                .and(predicate::str::contains("memory (VmHWM)")),
+        );
 }

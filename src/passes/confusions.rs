@@ -458,9 +458,17 @@ impl Pass for Confusions {
         if table.is_empty() {
             return Vec::new();
         }
-        let stats = DocStats::new(ctx.document, table);
+        // Derived once per stage when the pipeline shares a memo between the body and the notes.
+        let counted;
+        let stats = match ctx.memo(|document| DocStats::new(document, table)) {
+            Some(stats) => stats,
+            None => {
+                counted = DocStats::new(ctx.document, table);
+                &counted
+            }
+        };
         let skip = super::links::url_ranges(text);
-        edits(text, &stats, ctx.lexicon, table, &skip)
+        edits(text, stats, ctx.lexicon, table, &skip)
     }
 }
 

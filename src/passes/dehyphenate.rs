@@ -441,7 +441,14 @@ impl Pass for Dehyphenate {
         if found.is_empty() {
             return Vec::new();
         }
-        let words = DocumentWords::new(ctx.document);
+        let counted;
+        let words = match ctx.memo(DocumentWords::new) {
+            Some(words) => words,
+            None => {
+                counted = DocumentWords::new(ctx.document);
+                &counted
+            }
+        };
         let data = ctx.rules.hyphenation(ctx.language);
         let mut edits = Vec::new();
         for c in found {
@@ -449,7 +456,7 @@ impl Pass for Dehyphenate {
             if !c.line_end && right.starts_with(char::is_uppercase) {
                 continue; // `Berg- Hütten- und Salinenwesen`: an enumeration, not a split word
             }
-            let mut v = decide(left, right, &words, ctx.lexicon, data);
+            let mut v = decide(left, right, words, ctx.lexicon, data);
             let hyphen = &text[c.hyphen.clone()];
             let (range, replacement, rule) = match v.decision {
                 Decision::Join => (c.hyphen.start..c.right.start, "", "dehyphenate.join"),

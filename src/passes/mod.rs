@@ -2,7 +2,9 @@
 //! evidence; it never writes text itself (the engine in [`crate::text`] does). Each lives in its own
 //! file, with its algorithm and its known false positives in its module doc and its tests beside it.
 
+use std::any::Any;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use crate::change::Edit;
 use crate::lexicon::Lexicon;
@@ -41,7 +43,16 @@ pub struct Context<'a> {
     /// statistics. A pass may be run on a footnote's text as well as on the body; this is always
     /// the whole document.
     pub document: &'a str,
+    /// Where a pass may keep what it derives from `document` (word counts) while the pipeline runs
+    /// it on the body and then on each note, which all see the same body: see [`Context::memo`].
+    pub memo: Option<&'a DocumentMemo>,
 }
+
+/// One value derived from the body, shared by the runs of one pass on the body and on each note.
+/// Without it a pass that counts the body's words would count them again for every note, and a
+/// document with many notes would cost time in proportion to notes x body.
+#[derive(Debug, Default)]
+pub struct DocumentMemo(OnceLock<Box<dyn Any + Send + Sync>>);
 
 impl<'a> Context<'a> {
     pub fn new(
@@ -56,7 +67,25 @@ impl<'a> Context<'a> {
             disabled,
             lexicon: rules.lexicon(language),
             document,
+            memo: None,
         }
+    }
+
+    /// The same context with `memo` for values derived from `document`.
+    pub fn with_memo(self, memo: &'a DocumentMemo) -> Self {
+        Self {
+            memo: Some(memo),
+            ..self
+        }
+    }
+
+    /// The value `make(document)`, computed once per memo: `None` when the context has no memo or
+    /// the memo holds a value of another type, and the caller computes it itself.
+    pub fn memo<T: Any + Send + Sync>(&self, make: impl FnOnce(&str) -> T) -> Option<&'a T> {
+        self.memo?
+            .0
+            .get_or_init(|| Box::new(make(self.document)))
+            .downcast_ref::<T>()
     }
 }
 

@@ -283,12 +283,16 @@ impl Pass for Numbers {
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let skip = super::links::url_ranges(text);
-        edits(
-            text,
-            &YearStats::new(ctx.document),
-            &ctx.rules.confusions,
-            &skip,
-        )
+        // Derived once per stage when the pipeline shares a memo between the body and the notes.
+        let counted;
+        let years = match ctx.memo(YearStats::new) {
+            Some(years) => years,
+            None => {
+                counted = YearStats::new(ctx.document);
+                &counted
+            }
+        };
+        edits(text, years, &ctx.rules.confusions, &skip)
     }
 }
 

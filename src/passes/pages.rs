@@ -120,9 +120,63 @@ fn running_head_key(line: &str) -> Option<String> {
     (key.chars().count() >= 8).then_some(key)
 }
 
-/// Similarity of two running-head keys (normalised edit distance).
+/// Similarity of two running-head keys (normalised edit distance, as
+/// `strsim::normalized_levenshtein`). The furniture pass compares the head of every page with every
+/// other, so this runs pages^2 times: keys of up to 64 characters take a bit-parallel path.
 pub fn head_similarity(a: &str, b: &str) -> f64 {
-    strsim::normalized_levenshtein(a, b)
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let distance = if a.is_empty() || b.is_empty() {
+        longest
+    } else if a.len() <= 64 {
+        levenshtein_bits(&a, &b)
+    } else if b.len() <= 64 {
+        levenshtein_bits(&b, &a)
+    } else {
+        let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+        strsim::levenshtein(&a, &b)
+    };
+    1.0 - distance as f64 / longest as f64
+}
+
+/// Levenshtein distance of `a` (1 to 64 characters) and `b`, by Myers' bit-vector algorithm in
+/// Hyyrö's formulation: one column of the edit-distance table per character of `b`, held as bits.
+fn levenshtein_bits(a: &[char], b: &[char]) -> usize {
+    debug_assert!((1..=64).contains(&a.len()));
+    // Positions of each character in `a`, as a bit mask (a short list: keys have few characters).
+    let mut masks: Vec<(char, u64)> = Vec::new();
+    for (i, &c) in a.iter().enumerate() {
+        match masks.iter_mut().find(|(m, _)| *m == c) {
+            Some((_, bits)) => *bits |= 1 << i,
+            None => masks.push((c, 1 << i)),
+        }
+    }
+    let last = 1u64 << (a.len() - 1);
+    let (mut pv, mut mv) = (!0u64, 0u64);
+    let mut score = a.len();
+    for c in b {
+        let eq = masks
+            .iter()
+            .find(|(m, _)| m == c)
+            .map_or(0, |(_, bits)| *bits);
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let mut ph = mv | !(xh | pv);
+        let mut mh = pv & xh;
+        if ph & last != 0 {
+            score += 1;
+        } else if mh & last != 0 {
+            score -= 1;
+        }
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+    }
+    score
 }
 
 /// True when two running-head keys are the same head up to OCR noise (similarity of at least
@@ -251,5 +305,38 @@ mod tests {
             vec![6]
         );
         assert!(pass.run("a\nb\x0cc\nd\ne\n", &ctx).is_empty());
+    }
+
+    #[test]
+    fn head_similarity_is_the_normalised_edit_distance() {
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("", ""),
+            ("", "abc"),
+            ("abc", ""),
+            ("politischeschau", "politischeschan"),
+            ("überschrift", "uberschrift"),
+            ("a", "a"),
+        ] {
+            assert_eq!(head_similarity(a, b), strsim::normalized_levenshtein(a, b));
+        }
+        // Longer than one machine word, on one side and on both.
+        let long = "ab".repeat(40);
+        let other = "abc".repeat(30);
+        assert_eq!(
+            head_similarity("abcdefgh", &long),
+            strsim::normalized_levenshtein("abcdefgh", &long)
+        );
+        assert_eq!(
+            head_similarity(&long, &other),
+            strsim::normalized_levenshtein(&long, &other)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn head_similarity_matches_strsim(a in "[a-dä]{0,70}", b in "[a-dä]{0,70}") {
+            proptest::prop_assert_eq!(head_similarity(&a, &b), strsim::normalized_levenshtein(&a, &b));
+        }
     }
 }

@@ -1,0 +1,280 @@
+//! `ocrclean bench`: how fast the pipeline cleans, end to end and pass by pass, and how much memory
+//! it holds. Everything runs in memory (no disk I/O besides reading the inputs once), so the figures
+//! are the cost of cleaning and rendering, not of the disk.
+//!
+//! Two workloads:
+//! - (a) one document (`--seed`) cleaned `--docs` times as separate documents, as a batch does;
+//! - (b) one long document of `--pages` pages built by repeating the page files of `--page-folder`,
+//!   which shows any pass whose cost grows faster than the text.
+//!
+//! Each workload runs `--runs` times and the median is shown. MB/s per core is megabytes of raw
+//! input (10^6 bytes) per second of wall time divided by the number of worker threads.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use clap::Args as ClapArgs;
+use ocrclean::render::render;
+use ocrclean::{Cleaner, Config, Document, PassTimings, RuleSet};
+use rayon::prelude::*;
+
+use crate::cli::Status;
+
+#[derive(Debug, ClapArgs)]
+pub struct BenchArgs {
+    /// The document of workload (a), cleaned `--docs` times.
+    #[arg(long)]
+    seed: PathBuf,
+    /// Folder of page files (`*.txt`) repeated into the long document of workload (b).
+    #[arg(long)]
+    page_folder: PathBuf,
+    /// How many copies of the seed workload (a) cleans.
+    #[arg(long, default_value_t = 1000)]
+    docs: usize,
+    /// How many pages the long document of workload (b) has.
+    #[arg(long, default_value_t = 1000)]
+    pages: usize,
+    /// Runs per measurement; the median is shown.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// The parallel run of workload (a) uses this many threads (compared with 1).
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Folder of rule files (`*.toml`).
+    #[arg(long, default_value = "rules")]
+    rules: PathBuf,
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs.get(xs.len() / 2).copied().unwrap_or_default()
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn rate(bytes: usize, took: Duration) -> f64 {
+    mb(bytes) / took.as_secs_f64().max(1e-9)
+}
+
+/// The process's peak resident memory (VmHWM) in bytes, on Linux.
+fn peak_memory() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Resets the peak to the current resident memory (Linux >= 4.0), so that each workload's peak is
+/// its own; false where that is not possible.
+fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Cleans and renders `doc`; the outputs are dropped at once, as the batch does after writing them.
+fn clean_and_render(cleaner: &Cleaner, doc: &Document) -> anyhow::Result<usize> {
+    let cleaned = cleaner
+        .clean(doc)
+        .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", doc.name, e.offset))?;
+    Ok(render(doc, &cleaned).iter().map(|(_, s)| s.len()).sum())
+}
+
+/// A workload: `count` documents, each made when it is cleaned (as a batch reads each file when
+/// it comes to it), so that memory holds the documents being cleaned, not the whole workload.
+struct Workload<'a> {
+    label: String,
+    count: usize,
+    bytes: usize,
+    make: &'a (dyn Fn(usize) -> Document + Sync),
+}
+
+/// Cleans the workload on `jobs` threads; returns the wall time.
+fn run_batch(cleaner: &Cleaner, w: &Workload, jobs: usize) -> anyhow::Result<Duration> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    let started = Instant::now();
+    pool.install(|| {
+        (0..w.count)
+            .into_par_iter()
+            .try_for_each(|i| clean_and_render(cleaner, &(w.make)(i)).map(drop))
+    })?;
+    Ok(started.elapsed())
+}
+
+/// Per-stage times of cleaning the workload once on one thread, render included.
+fn stage_times(cleaner: &Cleaner, w: &Workload) -> anyhow::Result<PassTimings> {
+    let mut timings = PassTimings::default();
+    for i in 0..w.count {
+        let doc = &(w.make)(i);
+        let cleaned = cleaner
+            .clean_timed(doc, &mut timings)
+            .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", doc.name, e.offset))?;
+        let started = Instant::now();
+        drop(render(doc, &cleaned));
+        timings.add("render", started.elapsed());
+    }
+    Ok(timings)
+}
+
+/// The page files of `dir` in natural order.
+fn page_files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot read folder", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("txt")) && p.is_file())
+        .collect();
+    paths.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
+    if paths.is_empty() {
+        bail!("{}: holds no page files (*.txt)", dir.display());
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy().into();
+            Ok((
+                name,
+                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?,
+            ))
+        })
+        .collect()
+}
+
+struct Row {
+    workload: String,
+    docs: usize,
+    bytes: usize,
+    jobs: usize,
+    took: Duration,
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
+    if args.runs == 0 || args.docs == 0 || args.pages == 0 || args.jobs == 0 {
+        bail!("--runs, --docs, --pages and --jobs must be at least 1");
+    }
+    let baseline = peak_memory();
+    let started = Instant::now();
+    let (rules, errors) = RuleSet::load_dir(&args.rules);
+    if let Some(e) = errors.first() {
+        bail!("{}: {e}", args.rules.display());
+    }
+    let load = started.elapsed();
+    let words: usize = rules.lexicons.values().map(|l| l.len()).sum();
+    let cleaner = Cleaner::new(rules, Config::default());
+    let after_load = peak_memory();
+
+    let seed = std::fs::read(&args.seed)
+        .with_context(|| format!("{}: cannot read", args.seed.display()))?;
+    let make_seed = |i: usize| Document::from_bytes(format!("seed-{i}"), seed.clone());
+    let a = Workload {
+        label: format!("(a) seed x{}", args.docs),
+        count: args.docs,
+        bytes: seed.len() * args.docs,
+        make: &make_seed,
+    };
+    let pages = page_files(&args.page_folder)?;
+    let long = Document::from_pages(
+        "long",
+        pages.iter().cycle().take(args.pages).cloned().collect(),
+    );
+    drop(pages);
+    let make_long = |_: usize| long.clone();
+    let b = Workload {
+        label: format!("(b) {} pages", args.pages),
+        count: 1,
+        bytes: long.raw.len(),
+        make: &make_long,
+    };
+
+    let mut rows = Vec::new();
+    let mut measure = |w: &Workload, jobs: usize| -> anyhow::Result<(Duration, Option<usize>)> {
+        let mut times = Vec::with_capacity(args.runs);
+        let reset = reset_peak_memory();
+        for _ in 0..args.runs {
+            times.push(run_batch(&cleaner, w, jobs)?);
+        }
+        let took = median(times);
+        rows.push(Row {
+            workload: w.label.clone(),
+            docs: w.count,
+            bytes: w.bytes,
+            jobs,
+            took,
+        });
+        Ok((took, if reset { peak_memory() } else { None }))
+    };
+    let (a1, peak_a) = measure(&a, 1)?;
+    let (a_n, _) = measure(&a, args.jobs)?;
+    let (b1, peak_b) = measure(&b, 1)?;
+    let (seed_bytes, long_bytes) = (a.bytes, b.bytes);
+
+    println!(
+        "rules and lexicons loaded in {:.3} s ({} lexicon words; once per batch)",
+        load.as_secs_f64(),
+        words
+    );
+    println!();
+    println!("| workload | documents | MB | jobs | median s | MB/s | MB/s per core |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.2} | {} | {:.3} | {:.1} | {:.1} |",
+            r.workload,
+            r.docs,
+            mb(r.bytes),
+            r.jobs,
+            r.took.as_secs_f64(),
+            rate(r.bytes, r.took),
+            rate(r.bytes, r.took) / r.jobs as f64
+        );
+    }
+    println!();
+    let per_mb = |took: Duration, bytes: usize| took.as_secs_f64() / mb(bytes);
+    println!(
+        "(b) per MB / (a) per MB: {:.2}x (target <= 1.2)",
+        per_mb(b1, long_bytes) / per_mb(a1, seed_bytes)
+    );
+    println!(
+        "{} jobs / 1 job on (a): {:.2}x faster (target >= 1.7 with 2 jobs)",
+        args.jobs,
+        a1.as_secs_f64() / a_n.as_secs_f64()
+    );
+
+    let ta = stage_times(&cleaner, &a)?;
+    let tb = stage_times(&cleaner, &b)?;
+    println!();
+    println!("| stage (1 job) | (a) ms | (a) share | (a) MB/s | (b) ms | (b) share | (b) MB/s |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (stage, da) in &ta.stages {
+        let db = tb.get(stage).unwrap_or_default();
+        println!(
+            "| {stage} | {:.1} | {:.1}% | {:.1} | {:.1} | {:.1}% | {:.1} |",
+            da.as_secs_f64() * 1e3,
+            100.0 * da.as_secs_f64() / ta.total().as_secs_f64().max(1e-9),
+            rate(seed_bytes, *da),
+            db.as_secs_f64() * 1e3,
+            100.0 * db.as_secs_f64() / tb.total().as_secs_f64().max(1e-9),
+            rate(long_bytes, db),
+        );
+    }
+
+    println!();
+    let show = |b: Option<usize>| b.map_or("unknown".to_string(), |b| format!("{:.1} MB", mb(b)));
+    println!(
+        "memory (VmHWM): at start {}, after loading rules {}; peak during (a) {}, during (b) {}",
+        show(baseline),
+        show(after_load),
+        show(peak_a),
+        show(peak_b)
+    );
+    let largest = long_bytes.max(seed.len());
+    println!(
+        "largest document {:.1} MB; budget 64 MB + 4 x largest = {:.1} MB",
+        mb(largest),
+        64.0 + 4.0 * mb(largest)
+    );
+    Ok(Status::Ok)
+}
