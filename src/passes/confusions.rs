@@ -435,12 +435,32 @@ pub fn edits(
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
     let list = tokens(text, table);
+    // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
+    // first, before the costlier tests.
+    let common = |r: &Range<usize>| {
+        lexicon
+            .and_then(|l| l.frequency(&text[r.clone()]))
+            .is_some_and(|f| f > RARE_WORD)
+    };
+    let mut decided: HashMap<&str, Option<Edit>> = HashMap::new();
     list.iter()
         .enumerate()
+        .filter(|(_, r)| !common(r))
         .filter(|(_, r)| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
         .filter(|&(i, _)| !half_of_a_hyphenated_word(text, &list, i, stats, lexicon))
         .filter(|(_, r)| in_a_clean_word(text, r, table))
-        .filter_map(|(_, r)| correct(&text[r.clone()], r.clone(), stats, lexicon, table))
+        .filter_map(|(_, r)| {
+            // A token's verdict depends on the token alone (a name recurs many times): decided
+            // once, placed at each occurrence.
+            let token = &text[r.clone()];
+            let verdict = decided
+                .entry(token)
+                .or_insert_with(|| correct(token, 0..0, stats, lexicon, table));
+            verdict.clone().map(|mut edit| {
+                edit.range = r.clone();
+                edit
+            })
+        })
         .collect()
 }
 

@@ -75,11 +75,11 @@ pub const MIN_YEARS: usize = 3;
 pub const STRONG_DIGIT_CONFUSION: f64 = 0.6;
 
 static ORDINAL_SIGN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
 static ALNUM_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+").expect("valid regex"));
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b1\d{3}\b|\b20\d{2}\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1\d{3}|20\d{2})(?-u:\b)").expect("valid regex"));
 
 /// The English ordinal suffix of `n`.
 pub fn ordinal_suffix(n: u64) -> &'static str {
