@@ -119,7 +119,7 @@ impl MarkPatterns {
     fn new() -> Self {
         let re = |p: &str| Regex::new(p).expect("static pattern");
         Self {
-            number: re(r"^(\d{1,3})([-_.)–—]|\s)\s*"),
+            number: re(r"^([0-9]{1,3})([-_.)–—]|\s)\s*"),
             superscript: re(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*"),
             garbled: re(r"^([^\w\s])[-_–]\s*"),
             symbol: re(r"^(\*{1,3}\)|[†‡§]{1,2}\)?)\s*"),

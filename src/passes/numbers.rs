@@ -75,11 +75,11 @@ pub const MIN_YEARS: usize = 3;
 pub const STRONG_DIGIT_CONFUSION: f64 = 0.6;
 
 static ORDINAL_SIGN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
 static ALNUM_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+").expect("valid regex"));
 static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1\d{3}|20\d{2})(?-u:\b)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1[0-9]{3}|20[0-9]{2})(?-u:\b)").expect("valid regex"));
 
 /// The English ordinal suffix of `n`.
 pub fn ordinal_suffix(n: u64) -> &'static str {
@@ -321,6 +321,14 @@ mod tests {
             &crate::passes::links::url_ranges(text),
         );
         crate::change::apply_edits(text, &edits)
+    }
+
+    #[test]
+    fn digits_of_other_scripts_are_not_years_and_do_not_panic() {
+        // Found by the stress test: `\d` matched an Arabic-Indic digit, and a slice fell inside it.
+        let text = "in 1٦73 and 1٦° Century";
+        assert_eq!(YearStats::new(text).century("1٦"), 0);
+        assert_eq!(applied(text, text), text);
     }
 
     #[test]
