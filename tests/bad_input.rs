@@ -1,13 +1,15 @@
 //! Bad input: no panic anywhere, a clear error for what cannot be cleaned, and the rest of the
 //! batch written. Library cases check that the raw input can still be restored from the outputs.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use ocrclean::{Cleaned, Cleaner, Config, Document, RuleSet, restore};
+use ocrclean::{Cleaned, Cleaner, Config, Document, restore};
 use predicates::prelude::*;
 
 fn root() -> &'static Path {
@@ -17,8 +19,7 @@ fn root() -> &'static Path {
 fn cleaner() -> &'static Cleaner {
     static CLEANER: OnceLock<Cleaner> = OnceLock::new();
     CLEANER.get_or_init(|| {
-        let (rules, errors) = RuleSet::load_dir(&root().join("rules"));
-        assert!(errors.is_empty(), "{errors:?}");
+        let rules = common::bundled_rules();
         Cleaner::new(
             rules,
             Config {

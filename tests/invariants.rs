@@ -1,10 +1,12 @@
 //! Properties that must hold on every real document in `raw/`: every change points at the raw
 //! text it changed, the body has the promised shape, and cleaning is idempotent.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
-use ocrclean::{ChangeKind, Cleaner, Config, Document, RuleSet};
+use ocrclean::{ChangeKind, Cleaner, Config, Document};
 
 fn raw_documents() -> Vec<Document> {
     let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("raw");
@@ -44,8 +46,7 @@ fn raw_documents() -> Vec<Document> {
 }
 
 fn cleaner() -> Cleaner {
-    let (rules, errors) = RuleSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
-    assert!(errors.is_empty(), "{errors:?}");
+    let rules = common::bundled_rules();
     Cleaner::new(rules, Config::default())
 }
 

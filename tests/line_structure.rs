@@ -1,13 +1,14 @@
 //! Line structure on real excerpts of the bundled corpus (the seed article and the Grenzboten
 //! pages): words split at line ends joined or kept, paragraphs, headings and kept verse lines.
 
+mod common;
+
 use std::path::Path;
 
-use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document, RuleSet};
+use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document};
 
 fn clean(text: &str, language: &str) -> Cleaned {
-    let (rules, errors) = RuleSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
-    assert!(errors.is_empty(), "{errors:?}");
+    let rules = common::bundled_rules();
     let config = Config {
         language: Some(language.to_string()),
         ..Config::default()

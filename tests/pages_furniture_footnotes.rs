@@ -1,18 +1,19 @@
 //! Page boundaries, page furniture and footnotes on real documents (the seed article and pages of
 //! Die Grenzboten, 1841) and on small excerpts where nothing may be removed.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
-use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document, RuleSet};
+use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn cleaner() -> Cleaner {
-    let (rules, errors) = RuleSet::load_dir(&root().join("rules"));
-    assert!(errors.is_empty(), "{errors:?}");
+    let rules = common::bundled_rules();
     Cleaner::new(rules, Config::default())
 }
 

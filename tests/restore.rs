@@ -2,21 +2,21 @@
 //! change log (`restore`), for the documents of `raw/`, for the dev corpora (read where they are,
 //! never copied), and for random inputs; cleaning the cleaned body again changes nothing.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use ocrclean::render::jsonl;
-use ocrclean::{Change, Cleaner, Config, Document, RuleSet, restore};
+use ocrclean::{Change, Cleaner, Config, Document, restore};
 use proptest::prelude::*;
 
 /// One cleaner for every test of this file: the lexicons load once.
 fn cleaner() -> &'static Cleaner {
     static CLEANER: OnceLock<Cleaner> = OnceLock::new();
     CLEANER.get_or_init(|| {
-        let (rules, errors) =
-            RuleSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
-        assert!(errors.is_empty(), "{errors:?}");
+        let rules = common::bundled_rules();
         Cleaner::new(
             rules,
             Config {

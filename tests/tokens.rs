@@ -2,10 +2,12 @@
 //! (`raw/lukin-russias-korea-policy.txt`), with the shipped rules folder: what they must repair, and
 //! the many things they must leave alone.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
-use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document, RuleSet};
+use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document};
 
 const TOKEN_PASSES: &[&str] = &["confusions", "numbers", "links"];
 
@@ -13,9 +15,7 @@ const TOKEN_PASSES: &[&str] = &["confusions", "numbers", "links"];
 fn cleaner() -> &'static Cleaner {
     static CLEANER: OnceLock<Cleaner> = OnceLock::new();
     CLEANER.get_or_init(|| {
-        let (rules, errors) =
-            RuleSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
-        assert!(errors.is_empty(), "{errors:?}");
+        let rules = common::bundled_rules();
         Cleaner::new(
             rules,
             Config {
