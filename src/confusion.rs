@@ -176,6 +176,15 @@ impl ConfusionTable {
             .filter(move |e| s[pos..].starts_with(e.ocr.as_str()))
     }
 
+    /// The confusions whose OCR side starts with `c`.
+    pub fn starting_with(&self, c: char) -> impl Iterator<Item = &Confusion> {
+        self.by_first_char
+            .get(&c)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+    }
+
     /// Whether `c` is the start of some OCR side (so that a tokenizer keeps it inside a word).
     pub fn starts_with_char(&self, c: char) -> bool {
         self.by_first_char.contains_key(&c)

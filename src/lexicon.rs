@@ -1,22 +1,44 @@
 //! Word lists with frequencies, one per language (`rules/lexicon/LANG.tsv`), used as evidence: a
 //! word the lexicon knows well is likely right; a word it does not know is only unknown.
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::error::RuleError;
 
+/// One word of the list: where its (folded) spelling lies in the arena, and its frequency.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    start: u32,
+    len: u32,
+    frequency: f32,
+}
+
 /// The words of one language and how often each occurs in running text (share of all tokens).
+///
+/// The spellings live in one arena string and a table of 12-byte entries points into it: a
+/// quarter-million words take a few MB instead of one heap allocation per word, and a lookup
+/// that misses (most candidate spellings do) costs one hash and no allocation.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     pub language: String,
-    frequencies: HashMap<String, f32>,
+    arena: String,
+    table: HashTable<Entry>,
+    hasher: DefaultHashBuilder,
 }
 
 impl Lexicon {
     /// Parses `word<TAB>frequency` lines; `#` starts a comment line.
     pub fn parse(language: &str, path: &Path, source: &str) -> Result<Self, RuleError> {
-        let mut frequencies = HashMap::with_capacity(source.len() / 12);
+        let mut lexicon = Self {
+            language: language.to_string(),
+            arena: String::with_capacity(source.len() / 2),
+            table: HashTable::with_capacity(source.lines().count()),
+            hasher: DefaultHashBuilder::default(),
+        };
         for (i, line) in source.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -33,12 +55,37 @@ impl Lexicon {
                         .into(),
                 });
             };
-            frequencies.entry(word.to_lowercase()).or_insert(frequency);
+            // The first line of a spelling wins (the lists are sorted by frequency).
+            lexicon.insert(&word.to_lowercase(), frequency);
         }
-        Ok(Self {
-            language: language.to_string(),
-            frequencies,
-        })
+        lexicon.arena.shrink_to_fit();
+        lexicon
+            .table
+            .shrink_to_fit(|e| lexicon.hasher.hash_one(&lexicon.arena[span(e)]));
+        Ok(lexicon)
+    }
+
+    fn insert(&mut self, word: &str, frequency: f32) {
+        if self.get(word).is_some() {
+            return;
+        }
+        let hash = self.hasher.hash_one(word);
+        let entry = Entry {
+            start: self.arena.len() as u32,
+            len: word.len() as u32,
+            frequency,
+        };
+        self.arena.push_str(word);
+        let (arena, hasher) = (&self.arena, &self.hasher);
+        self.table
+            .insert_unique(hash, entry, |e| hasher.hash_one(&arena[span(e)]));
+    }
+
+    fn get(&self, word: &str) -> Option<f32> {
+        let hash = self.hasher.hash_one(word);
+        self.table
+            .find(hash, |e| &self.arena[span(e)] == word)
+            .map(|e| e.frequency)
     }
 
     /// Frequency of `word` (looked up in lowercase), if the lexicon knows it.
@@ -46,9 +93,11 @@ impl Lexicon {
     /// The lists are case-folded as wordfreq writes them (lowercase, `ß` as `ss`), so the word is
     /// folded the same way before the lookup.
     pub fn frequency(&self, word: &str) -> Option<f64> {
-        let f = match self.frequencies.get(word) {
-            Some(f) => Some(*f),
-            None => self.frequencies.get(&fold(word)).copied(),
+        let f = match self.get(word) {
+            Some(f) => Some(f),
+            // A word that is already folded needs no second lookup (nor an allocation).
+            None if is_folded(word) => None,
+            None => self.get(&fold(word)),
         };
         f.map(f64::from)
     }
@@ -58,11 +107,40 @@ impl Lexicon {
     }
 
     pub fn len(&self) -> usize {
-        self.frequencies.len()
+        self.table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.frequencies.is_empty()
+        self.table.is_empty()
+    }
+}
+
+fn span(e: &Entry) -> std::ops::Range<usize> {
+    e.start as usize..(e.start + e.len) as usize
+}
+
+/// Whether folding would leave `word` as it is: no capital and no `ß`.
+fn is_folded(word: &str) -> bool {
+    if word.is_ascii() {
+        return !word.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    !word
+        .chars()
+        .any(|c| c == 'ß' || c.is_uppercase() || c.to_lowercase().next() != Some(c))
+}
+
+/// `word` in lowercase, borrowed when it has no capital (most words): counting a document's words
+/// then allocates only for new capitalised forms.
+pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    let has_upper = if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().any(|c| c.to_lowercase().next() != Some(c))
+    };
+    if has_upper {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
     }
 }
 

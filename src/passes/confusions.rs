@@ -24,13 +24,14 @@
 //! use it again (`laud` is protected by its lexicon frequency, but a name absent from the lexicon
 //! and one confusion from a word the document uses could be changed; the review flag helps here).
 
-use std::collections::HashMap;
 use std::ops::Range;
+
+use hashbrown::HashMap;
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, lowercase};
 
 pub struct Confusions;
 
@@ -60,9 +61,8 @@ pub const MARGIN: f64 = 4.0;
 /// Word counts of the document, by lowercase form.
 #[derive(Debug, Clone, Default)]
 pub struct DocStats {
-    counts: HashMap<String, usize>,
-    /// Forms of which every occurrence is capitalised.
-    capitalised_only: HashMap<String, bool>,
+    /// Uses of each form, and whether every one of them is capitalised.
+    counts: HashMap<String, (usize, bool)>,
     total: usize,
 }
 
@@ -71,10 +71,13 @@ impl DocStats {
         let mut stats = Self::default();
         for range in tokens(document, table) {
             let token = &document[range];
-            let lower = token.to_lowercase();
-            *stats.counts.entry(lower.clone()).or_default() += 1;
             let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-            *stats.capitalised_only.entry(lower).or_insert(true) &= capitalised;
+            let entry = stats
+                .counts
+                .entry_ref(lowercase(token).as_ref())
+                .or_insert((0, true));
+            entry.0 += 1;
+            entry.1 &= capitalised;
             stats.total += 1;
         }
         stats
@@ -82,14 +85,15 @@ impl DocStats {
 
     /// How often the document uses `word` (any case).
     pub fn count(&self, word: &str) -> usize {
-        self.counts.get(&word.to_lowercase()).copied().unwrap_or(0)
+        self.counts
+            .get(lowercase(word).as_ref())
+            .map_or(0, |&(count, _)| count)
     }
 
     fn always_capitalised(&self, word: &str) -> bool {
-        self.capitalised_only
-            .get(&word.to_lowercase())
-            .copied()
-            .unwrap_or(false)
+        self.counts
+            .get(lowercase(word).as_ref())
+            .is_some_and(|&(_, capitalised)| capitalised)
     }
 }
 
@@ -135,55 +139,86 @@ pub fn tokens(text: &str, table: &ConfusionTable) -> Vec<Range<usize>> {
     out
 }
 
+/// The confusions a candidate used, as (OCR side, print side): one or two, or a smudge deleted.
+#[derive(Debug, Clone, Copy)]
+struct Used<'a> {
+    subs: [(&'a str, &'a str); 2],
+    len: usize,
+}
+
+impl<'a> Used<'a> {
+    fn one(ocr: &'a str, print: &'a str) -> Self {
+        Self {
+            subs: [(ocr, print), ("", "")],
+            len: 1,
+        }
+    }
+
+    fn two(first: (&'a str, &'a str), second: (&'a str, &'a str)) -> Self {
+        Self {
+            subs: [first, second],
+            len: 2,
+        }
+    }
+
+    /// The token's symbols read as a smudge and deleted (the symbols are the caller's to name).
+    fn smudge() -> Self {
+        Self::one("", "")
+    }
+
+    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        &self.subs[..self.len]
+    }
+}
+
 /// A candidate spelling: the word, the confusions used and their weight product.
 #[derive(Debug, Clone)]
-struct Candidate {
+struct Candidate<'a> {
     word: String,
-    used: Vec<(String, String)>,
+    used: Used<'a>,
     weight: f64,
 }
 
-/// Every spelling one or two substitutions away from `token`.
-fn candidates(token: &str, table: &ConfusionTable) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = Vec::new();
-    let mut single = Vec::new();
-    for (pos, _) in token.char_indices() {
-        for c in table.matches_at(token, pos) {
-            let word = format!(
-                "{}{}{}",
-                &token[..pos],
-                c.print,
-                &token[pos + c.ocr.len()..]
-            );
-            single.push((pos, pos + c.print.len(), c, word));
-        }
-    }
-    for (_, after, c, word) in &single {
-        out.push(Candidate {
-            word: word.clone(),
-            used: vec![(c.ocr.clone(), c.print.clone())],
-            weight: c.weight,
-        });
-        // A second substitution after the first one (in the new word), so each pair comes once.
-        for (pos, _) in word[*after..].char_indices().map(|(p, ch)| (p + after, ch)) {
-            for c2 in table.matches_at(word, pos) {
-                out.push(Candidate {
-                    word: format!(
-                        "{}{}{}",
-                        &word[..pos],
-                        c2.print,
-                        &word[pos + c2.ocr.len()..]
-                    ),
-                    used: vec![
-                        (c.ocr.clone(), c.print.clone()),
-                        (c2.ocr.clone(), c2.print.clone()),
-                    ],
-                    weight: c.weight * c2.weight,
-                });
+/// Calls `each` with every spelling one or two substitutions away from `token`: each single
+/// substitution, then the second substitutions after it (in the new word, so each pair comes
+/// once). The spellings are built in two reused buffers: most are no word and are dropped at once.
+fn for_each_candidate<'t>(
+    token: &str,
+    table: &'t ConfusionTable,
+    mut each: impl FnMut(&str, Used<'t>, f64),
+) {
+    let mut single = String::with_capacity(token.len() + 4);
+    let mut double = String::with_capacity(token.len() + 8);
+    for (pos, ch) in token.char_indices() {
+        for c in table.starting_with(ch) {
+            if !token[pos..].starts_with(c.ocr.as_str()) {
+                continue;
+            }
+            single.clear();
+            single.push_str(&token[..pos]);
+            single.push_str(&c.print);
+            single.push_str(&token[pos + c.ocr.len()..]);
+            each(&single, Used::one(&c.ocr, &c.print), c.weight);
+            let after = pos + c.print.len();
+            for (offset, ch2) in single[after..].char_indices() {
+                let pos2 = after + offset;
+                for c2 in table.starting_with(ch2) {
+                    if !single[pos2..].starts_with(c2.ocr.as_str()) {
+                        continue;
+                    }
+                    double.clear();
+                    double.push_str(&single[..pos2]);
+                    double.push_str(&c2.print);
+                    double.push_str(&single[pos2 + c2.ocr.len()..]);
+                    each(
+                        &double,
+                        Used::two((&c.ocr, &c.print), (&c2.ocr, &c2.print)),
+                        c.weight * c2.weight,
+                    );
+                }
             }
         }
     }
-    out
 }
 
 /// Whether a candidate is supported: the lexicon knows it as a common word, or knows it and the
@@ -201,12 +236,16 @@ fn supported(frequency: f64, count: usize, own_count: usize, substitutions: usiz
 
 /// Lowercase, Capitalised or UPPER: the case shapes a corrected word may have.
 fn regular_case(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    let Some((first, rest)) = letters.split_first() else {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
         return false;
     };
-    rest.iter().all(|c| c.is_lowercase())
-        || (first.is_uppercase() && rest.iter().all(|c| c.is_uppercase()))
+    let (mut all_lower, mut all_upper) = (true, first.is_uppercase());
+    for c in letters {
+        all_lower &= c.is_lowercase();
+        all_upper &= c.is_uppercase();
+    }
+    all_lower || all_upper
 }
 
 fn is_word(word: &str) -> bool {
@@ -228,12 +267,12 @@ fn is_word(word: &str) -> bool {
 }
 
 /// The edit for one token, if the evidence supports one.
-pub fn correct(
+pub fn correct<'t>(
     token: &str,
     range: Range<usize>,
     stats: &DocStats,
     lexicon: Option<&Lexicon>,
-    table: &ConfusionTable,
+    table: &'t ConfusionTable,
 ) -> Option<Edit> {
     if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -266,15 +305,12 @@ pub fn correct(
         return None;
     }
 
-    struct Scored {
-        candidate: Candidate,
+    struct Scored<'a> {
+        candidate: Candidate<'a>,
         frequency: f64,
         count: usize,
         score: f64,
     }
-    let total = stats.total.max(1) as f64;
-    let mut scored: Vec<Scored> = Vec::new();
-    let mut all = candidates(token, table);
     // A smudge read as a symbol competes with the symbol read as a letter: `the}-` is `the`
     // rather than `they`.
     let mut stripped = String::new();
@@ -287,56 +323,60 @@ pub fn correct(
             stripped.push(c);
         }
     }
-    if !smudge.is_empty() && !stripped.is_empty() {
-        all.push(Candidate {
-            word: stripped,
-            used: vec![(smudge, String::new())],
-            weight: SMUDGE_WEIGHT,
-        });
-    }
-    for candidate in all {
-        let word = &candidate.word;
-        if !is_word(word) || !regular_case(word) || word.chars().count() < 2 {
-            continue;
+    let total = stats.total.max(1) as f64;
+    let short = token.chars().count() <= 3;
+    let mut scored: Vec<Scored> = Vec::new();
+    let consider = |word: &str, used: Used<'t>, weight: f64, scored: &mut Vec<Scored<'t>>| {
+        if !is_word(word) || !regular_case(word) || word.chars().nth(1).is_none() {
+            return;
         }
         // A capital first letter stays capital: `Iike` at a sentence start is not `like`.
         if first_upper != word.chars().next().is_some_and(char::is_uppercase)
             && token.starts_with(char::is_alphabetic)
         {
-            continue;
+            return;
         }
-        if scored.iter().any(|s| s.candidate.word == *word) {
-            continue;
+        if scored.iter().any(|s| s.candidate.word == word) {
+            return;
         }
         let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
         let count = stats.count(word);
-        if !supported(frequency, count, own_count, candidate.used.len()) {
-            continue;
+        if !supported(frequency, count, own_count, used.len) {
+            return;
         }
         // Short tokens have many neighbours (`wob`, `tbo`, `nnd`) and capitalised ones may be
         // names (`Hoads`, `Trne`): only a very common word, or one the document uses, will do.
-        let short = token.chars().count() <= 3;
         if (short && frequency < SHORT_WORD)
             || (first_upper && count == 0 && frequency < SHORT_WORD)
         {
-            continue;
+            return;
         }
         if let Some(own) = own_frequency
             && frequency < own * KNOWN_WORD_RATIO
         {
-            continue;
+            return;
         }
         // A word the document uses consistently stays unless the candidate dominates it there.
         if letters_only && own_count >= 2 && count < 10 * own_count {
-            continue;
+            return;
         }
-        let score = candidate.weight * (frequency + count as f64 / total);
+        let score = weight * (frequency + count as f64 / total);
         scored.push(Scored {
-            candidate,
+            candidate: Candidate {
+                word: word.to_string(),
+                used,
+                weight,
+            },
             frequency,
             count,
             score,
         });
+    };
+    for_each_candidate(token, table, |word, used, weight| {
+        consider(word, used, weight, &mut scored)
+    });
+    if !smudge.is_empty() && !stripped.is_empty() {
+        consider(&stripped, Used::smudge(), SMUDGE_WEIGHT, &mut scored);
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
     let best = scored.first()?;
@@ -345,8 +385,12 @@ pub fn correct(
     let used = best
         .candidate
         .used
+        .as_slice()
         .iter()
-        .map(|(o, p)| format!("`{o}`→`{p}`"))
+        .map(|&(o, p)| {
+            let o = if o.is_empty() { smudge.as_str() } else { o };
+            format!("`{o}`→`{p}`")
+        })
         .collect::<Vec<_>>()
         .join(" + ");
     let own = match own_frequency {
@@ -374,9 +418,13 @@ pub fn correct(
         .confidence((confidence * 100.0).round() / 100.0)
         .evidence(evidence);
     // Reading the symbols as a smudge gives a word too (`the}'`: `the` or `they`?): only a flag.
-    let smudge_reading = scored
-        .iter()
-        .any(|s| s.candidate.used.iter().any(|(_, p)| p.is_empty()));
+    let smudge_reading = scored.iter().any(|s| {
+        s.candidate
+            .used
+            .as_slice()
+            .iter()
+            .any(|(_, p)| p.is_empty())
+    });
     Some(if margin < MARGIN || smudge_reading {
         edit.kind(ChangeKind::Review)
     } else {
@@ -557,10 +605,9 @@ mod tests {
 
     #[test]
     fn candidates_come_from_substitutions_of_the_token() {
-        let words: Vec<String> = candidates("rnodcrn", &table())
-            .into_iter()
-            .map(|c| c.word)
-            .collect();
+        let table = table();
+        let mut words = Vec::new();
+        for_each_candidate("rnodcrn", &table, |word, _, _| words.push(word.to_string()));
         assert!(words.contains(&"modcrn".to_string()));
         assert!(words.contains(&"modern".to_string()));
         assert!(words.contains(&"modcm".to_string()));
