@@ -2,6 +2,7 @@
 //! the [`Change`] record that the engine writes for it once it knows where the edit lies in the raw
 //! input. The report, the JSONL log and the check mode are all rendered from `Change` records.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -25,12 +26,13 @@ pub enum ChangeKind {
 pub struct Edit {
     pub range: Range<usize>,
     pub replacement: String,
-    pub rule: String,
+    /// Rule ids and most evidence are fixed texts: borrowed, a change record costs no copy of them.
+    pub rule: Cow<'static, str>,
     pub kind: ChangeKind,
     /// How sure the pass is, from 0 to 1.
     pub confidence: f64,
     /// A short reason a person can check, such as `header: recurs on 12 of 14 pages`.
-    pub evidence: String,
+    pub evidence: Cow<'static, str>,
     /// For a footnote's text: the note it moves to (its text leaves the body and becomes, or is
     /// appended to, note N).
     pub move_to_note: Option<usize>,
@@ -40,7 +42,7 @@ impl Edit {
     pub fn new(
         range: Range<usize>,
         replacement: impl Into<String>,
-        rule: impl Into<String>,
+        rule: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self {
             range,
@@ -48,7 +50,7 @@ impl Edit {
             rule: rule.into(),
             kind: ChangeKind::Edit,
             confidence: 1.0,
-            evidence: String::new(),
+            evidence: Cow::Borrowed(""),
             move_to_note: None,
         }
     }
@@ -70,7 +72,7 @@ impl Edit {
         self
     }
 
-    pub fn evidence(mut self, evidence: impl Into<String>) -> Self {
+    pub fn evidence(mut self, evidence: impl Into<Cow<'static, str>>) -> Self {
         self.evidence = evidence.into();
         self
     }
@@ -93,8 +95,8 @@ pub struct RawLocation {
 /// One recorded change: the single message model of the tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub rule: String,
-    pub pass: String,
+    pub rule: Cow<'static, str>,
+    pub pass: Cow<'static, str>,
     pub kind: ChangeKind,
     /// False for review flags and for edits refused because they overlapped another.
     pub applied: bool,
@@ -102,7 +104,7 @@ pub struct Change {
     pub before: String,
     pub after: String,
     pub confidence: f64,
-    pub evidence: String,
+    pub evidence: Cow<'static, str>,
     /// Byte offset of `before` in the text the pass was given; with `pass` and `in_note` this lets
     /// the log be replayed backwards to restore the raw input.
     pub at: usize,

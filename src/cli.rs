@@ -14,7 +14,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use ocrclean::render::{OUTPUT_SUFFIXES, output_stem, render};
+use ocrclean::render::{OUTPUT_SUFFIXES, output_stem, render, write_output};
 use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, DecodeError, Document, RuleSet};
 use rayon::prelude::*;
 
@@ -508,11 +508,22 @@ where
 
 /// Writes `contents` to `path` through a temporary file in the same folder and a rename, so that
 /// an interrupted run never leaves a half-written file.
-fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Writes a file atomically: `write` fills a buffered temporary file beside it, which then replaces
+/// `path`, so a reader never sees half a file and a failed write leaves the old one.
+fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    write(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| e.into_error())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     tmp.persist(path)
         .with_context(|| format!("{}: cannot write", path.display()))?;
@@ -570,8 +581,13 @@ fn clean(args: CleanArgs) -> anyhow::Result<Status> {
         let mut result = Handled::default();
         match outcome {
             Ok((doc, cleaned)) => {
-                for (file, contents) in render(&doc, &cleaned) {
-                    if let Err(e) = write_atomic(&args.out.join(file), &contents) {
+                // Streamed file by file: a long document's change log is never held as text.
+                for suffix in OUTPUT_SUFFIXES {
+                    let path = args.out.join(format!("{}{suffix}", doc.name));
+                    let written = write_atomic(&path, |out| {
+                        write_output(suffix, &doc, &cleaned, &mut &mut *out)
+                    });
+                    if let Err(e) = written {
                         result.errors.push(e);
                     }
                 }

@@ -38,8 +38,8 @@ fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
         let pos = doc.position(raw.start);
         let bytes: Vec<String> = invalid.iter().map(|b| format!("{b:02X}")).collect();
         changes.push(Change {
-            rule: LOSSY_RULE.to_string(),
-            pass: "decode".to_string(),
+            rule: LOSSY_RULE.into(),
+            pass: "decode".into(),
             kind: ChangeKind::Edit,
             applied: true,
             raw: RawLocation {
@@ -54,7 +54,7 @@ fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
             before: String::new(),
             after: "\u{FFFD}".to_string(),
             confidence: 1.0,
-            evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")),
+            evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")).into(),
             // Like every change, `at` is an offset in the text the stage was given: the raw bytes.
             at: raw.start,
             in_note: None,

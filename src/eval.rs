@@ -751,7 +751,7 @@ fn judge_changes(
         .iter()
         .filter(|c| c.applied && c.kind != ChangeKind::Review)
     {
-        let tally = rules.entry(change.rule.clone()).or_default();
+        let tally = rules.entry(change.rule.to_string()).or_default();
         tally.changes += 1;
         let range = change.raw.start..change.raw.end;
         // Moved text has no source map, and a whitespace change that keeps the token boundaries

@@ -123,13 +123,14 @@ impl Cleaner {
     ) -> Vec<Edit> {
         let ctx = Context::new(language, &self.rules, &self.config.disabled, body).with_memo(memo);
         let mut edits = pass.run(text, &ctx);
-        edits.retain(|e| !self.config.disabled.contains(&e.rule));
+        edits.retain(|e| !self.config.disabled.contains(e.rule.as_ref()));
         for edit in &mut edits {
             if edit.confidence < self.config.min_confidence && edit.kind != ChangeKind::Review {
                 edit.evidence = format!(
                     "below the confidence threshold {}: {}",
                     self.config.min_confidence, edit.evidence
-                );
+                )
+                .into();
                 edit.kind = ChangeKind::Review;
                 edit.move_to_note = None;
             }
@@ -198,6 +199,9 @@ impl Cleaner {
                 &memo,
             );
             let (applied, moved) = text.apply_moving(doc, pass.name(), edits);
+            // Exact growth: the log of a long document is its largest structure, and doubling
+            // would leave up to half of it unused.
+            changes.reserve_exact(applied.len());
             changes.extend(applied);
             // Passes after the footnotes pass run on each note's text as well as on the body.
             for (&number, note) in notes.iter_mut() {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use crate::change::{Change, ChangeKind};
 use crate::document::Document;
@@ -11,17 +12,40 @@ use crate::pipeline::Cleaned;
 /// The suffixes of a document's output files, in the order they are written.
 pub const OUTPUT_SUFFIXES: [&str; 4] = [".txt", ".notes.txt", ".changes.jsonl", ".report.md"];
 
-/// The four output files of a document: (file name, contents).
+/// The four output files of a document: (file name, contents). [`write_output`] streams one of
+/// them to a writer instead, which is how `clean` writes (a long document's change log need not be
+/// held in memory as text).
 pub fn render(doc: &Document, cleaned: &Cleaned) -> Vec<(String, String)> {
-    vec![
-        (format!("{}.txt", doc.name), cleaned.body.clone()),
-        (format!("{}.notes.txt", doc.name), notes(&cleaned.notes)),
-        (
-            format!("{}.changes.jsonl", doc.name),
-            jsonl(&cleaned.changes),
-        ),
-        (format!("{}.report.md", doc.name), report(doc, cleaned)),
-    ]
+    OUTPUT_SUFFIXES
+        .iter()
+        .map(|suffix| {
+            let mut bytes = Vec::new();
+            write_output(suffix, doc, cleaned, &mut bytes).expect("writing to memory never fails");
+            (
+                format!("{}{suffix}", doc.name),
+                String::from_utf8(bytes).expect("outputs are UTF-8"),
+            )
+        })
+        .collect()
+}
+
+/// Writes the output file with `suffix` (one of [`OUTPUT_SUFFIXES`]) of a document to `out`.
+pub fn write_output(
+    suffix: &str,
+    doc: &Document,
+    cleaned: &Cleaned,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match suffix {
+        ".txt" => out.write_all(cleaned.body.as_bytes()),
+        ".notes.txt" => out.write_all(notes(&cleaned.notes).as_bytes()),
+        ".changes.jsonl" => write_jsonl(&cleaned.changes, out),
+        ".report.md" => write_report(doc, cleaned, out),
+        other => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("no output has the suffix {other}"),
+        )),
+    }
 }
 
 /// The document name of an output file name, if it is one.
@@ -47,12 +71,17 @@ pub fn notes(notes: &[String]) -> String {
 
 /// One JSON object per change and per line.
 pub fn jsonl(changes: &[Change]) -> String {
-    let mut out = String::new();
+    let mut bytes = Vec::new();
+    write_jsonl(changes, &mut bytes).expect("writing to memory never fails");
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+fn write_jsonl(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
     for change in changes {
-        out.push_str(&serde_json::to_string(change).expect("a change always serialises"));
-        out.push('\n');
+        serde_json::to_writer(&mut *out, change).map_err(io::Error::other)?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// `text` as inline Markdown code, escaped so that line ends, tabs and invisible characters show.
@@ -92,41 +121,46 @@ fn page_heading(doc: &Document, page: usize) -> String {
 
 /// The human report: summary, counts per rule, changes by page, review flags, removed furniture.
 pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
+    let mut bytes = Vec::new();
+    write_report(doc, cleaned, &mut bytes).expect("writing to memory never fails");
+    String::from_utf8(bytes).expect("the report is UTF-8")
+}
+
+fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::Result<()> {
     let changes = &cleaned.changes;
     let applied = |k: ChangeKind| changes.iter().filter(|c| c.applied && c.kind == k).count();
     let review: Vec<&Change> = changes.iter().filter(|c| !c.applied).collect();
-    let mut out = String::new();
-    let _ = writeln!(out, "# ocrclean report: {}\n", doc.name);
-    let _ = writeln!(
+    writeln!(out, "# ocrclean report: {}\n", doc.name)?;
+    writeln!(
         out,
         "- input: {} bytes, {} page(s), language: {}",
         doc.raw.len(),
         doc.pages().len(),
         cleaned.language.as_deref().unwrap_or("unknown")
-    );
+    )?;
     if !doc.page_files.is_empty() {
-        let _ = writeln!(
+        writeln!(
             out,
             "- page files, in page order: {}",
             doc.page_files.join(", ")
-        );
+        )?;
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "- output: {} paragraph(s), {} note(s)",
         cleaned.body.lines().filter(|l| !l.is_empty()).count(),
         cleaned.notes.len()
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "- changes applied: {}; moved to notes: {}; page furniture removed: {}; flagged for review: {}\n",
         applied(ChangeKind::Edit),
         applied(ChangeKind::Note),
         applied(ChangeKind::Furniture),
         review.len()
-    );
+    )?;
 
-    out.push_str("## Changes per rule\n\n");
+    out.write_all("## Changes per rule\n\n".as_bytes())?;
     let mut per_rule: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     for c in changes {
         let entry = per_rule.entry((&c.rule, &c.pass)).or_default();
@@ -137,16 +171,16 @@ pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
         }
     }
     if per_rule.is_empty() {
-        out.push_str("No changes.\n\n");
+        out.write_all("No changes.\n\n".as_bytes())?;
     } else {
-        out.push_str("| rule | pass | applied | flagged |\n|---|---|---:|---:|\n");
+        out.write_all("| rule | pass | applied | flagged |\n|---|---|---:|---:|\n".as_bytes())?;
         for ((rule, pass), (a, f)) in &per_rule {
-            let _ = writeln!(out, "| `{rule}` | {pass} | {a} | {f} |");
+            writeln!(out, "| `{rule}` | {pass} | {a} | {f} |")?;
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
 
-    out.push_str("## Changes by page\n\n");
+    out.write_all("## Changes by page\n\n".as_bytes())?;
     let mut by_page: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
     for c in changes
         .iter()
@@ -155,40 +189,40 @@ pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
         by_page.entry(c.raw.page).or_default().push(c);
     }
     if by_page.is_empty() {
-        out.push_str("None.\n\n");
+        out.write_all("None.\n\n".as_bytes())?;
     }
     for (page, mut list) in by_page {
         list.sort_by_key(|c| (c.raw.start, c.raw.end));
-        let _ = writeln!(out, "### {}\n", page_heading(doc, page));
+        writeln!(out, "### {}\n", page_heading(doc, page))?;
         for c in list {
-            let _ = writeln!(out, "- {}", change_line(c));
+            writeln!(out, "- {}", change_line(c))?;
         }
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
 
-    out.push_str("## Flagged for review\n\n");
+    out.write_all("## Flagged for review\n\n".as_bytes())?;
     if review.is_empty() {
-        out.push_str("None.\n\n");
+        out.write_all("None.\n\n".as_bytes())?;
     }
     for c in &review {
-        let _ = writeln!(out, "- page {}, {}", c.raw.page, change_line(c));
+        writeln!(out, "- page {}, {}", c.raw.page, change_line(c))?;
     }
     if !review.is_empty() {
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
 
-    out.push_str("## Removed page furniture\n\n");
+    out.write_all("## Removed page furniture\n\n".as_bytes())?;
     let furniture: Vec<&Change> = changes
         .iter()
         .filter(|c| c.applied && c.kind == ChangeKind::Furniture)
         .collect();
     if furniture.is_empty() {
-        out.push_str("None.\n");
+        out.write_all("None.\n".as_bytes())?;
     }
     for c in furniture {
-        let _ = writeln!(out, "- page {}, {}", c.raw.page, change_line(c));
+        writeln!(out, "- page {}, {}", c.raw.page, change_line(c))?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub fn restore(body: &str, changes: &[Change]) -> Result<Vec<u8>, RestoreError> 
         if !change.applied || change.in_note.is_some() {
             continue;
         }
-        if !by_stage.contains_key(change.pass.as_str()) {
+        if !by_stage.contains_key(change.pass.as_ref()) {
             stages.push(&change.pass);
         }
         by_stage
@@ -71,8 +71,8 @@ fn undo_stage(produced: &[u8], changes: &[(usize, &Change)]) -> Result<Vec<u8>, 
         let after = change.after.as_bytes();
         let mismatch = || RestoreError::Mismatch {
             index,
-            pass: change.pass.clone(),
-            rule: change.rule.clone(),
+            pass: change.pass.to_string(),
+            rule: change.rule.to_string(),
             after: change.after.clone(),
             at: change.at,
         };
@@ -101,8 +101,8 @@ mod tests {
 
     fn change(pass: &str, at: usize, before: &str, after: &str) -> Change {
         Change {
-            rule: format!("{pass}.rule"),
-            pass: pass.to_string(),
+            rule: format!("{pass}.rule").into(),
+            pass: pass.to_string().into(),
             kind: ChangeKind::Edit,
             applied: true,
             raw: RawLocation {
@@ -115,7 +115,7 @@ mod tests {
             before: before.to_string(),
             after: after.to_string(),
             confidence: 1.0,
-            evidence: String::new(),
+            evidence: "".into(),
             at,
             in_note: None,
             to_note: None,

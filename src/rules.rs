@@ -135,7 +135,7 @@ impl Rule {
             caps.expand(&self.replacement, &mut after);
             if after != m.as_str() {
                 edits.push(
-                    Edit::new(m.range(), after, &self.id)
+                    Edit::new(m.range(), after, self.id.clone())
                         .confidence(self.confidence)
                         .evidence(format!("rule `{}`: {}", self.id, self.description)),
                 );

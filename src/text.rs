@@ -207,12 +207,12 @@ impl Text {
     }
 
     /// The record of `edit` located in `doc`, without applying anything.
-    pub fn record(&self, doc: &Document, pass: &str, edit: &Edit, applied: bool) -> Change {
+    pub fn record(&self, doc: &Document, pass: &'static str, edit: &Edit, applied: bool) -> Change {
         let raw = self.map.to_raw(edit.range.clone());
         let pos = doc.position(raw.start);
         Change {
             rule: edit.rule.clone(),
-            pass: pass.to_string(),
+            pass: pass.into(),
             kind: edit.kind,
             applied,
             raw: RawLocation {
@@ -289,7 +289,7 @@ impl Text {
     /// Review flags are recorded but not applied. An edit that overlaps one already accepted (in
     /// order of position, then of proposal) is refused and recorded as a review flag, so that no
     /// proposal is ever silently lost. Edits that would change nothing are dropped.
-    pub fn apply(&mut self, doc: &Document, pass: &str, edits: Vec<Edit>) -> Vec<Change> {
+    pub fn apply(&mut self, doc: &Document, pass: &'static str, edits: Vec<Edit>) -> Vec<Change> {
         self.apply_moving(doc, pass, edits).0
     }
 
@@ -298,7 +298,7 @@ impl Text {
     pub fn apply_moving(
         &mut self,
         doc: &Document,
-        pass: &str,
+        pass: &'static str,
         mut edits: Vec<Edit>,
     ) -> (Vec<Change>, Vec<(usize, Text)>) {
         edits.retain(|e| {
@@ -325,7 +325,8 @@ impl Text {
                 refused.evidence = format!(
                     "not applied: overlaps an earlier change of this pass; {}",
                     edit.evidence
-                );
+                )
+                .into();
                 changes.push(refused);
                 continue;
             }

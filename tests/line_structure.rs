@@ -91,7 +91,7 @@ fn the_seed_joins_six_words_and_keeps_three_hyphens() {
         .changes
         .iter()
         .filter(|c| c.rule == "dehyphenate.join" && c.applied)
-        .map(|c| c.evidence.as_str())
+        .map(|c| c.evidence.as_ref())
         .collect();
     // The sixth, `inter-` / footnote block / `national`, joins once the footnotes have left.
     assert_eq!(joined.len(), 6, "{joined:#?}");

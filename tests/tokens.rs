@@ -37,7 +37,7 @@ fn token_changes(cleaned: &Cleaned) -> Vec<String> {
     cleaned
         .changes
         .iter()
-        .filter(|c| TOKEN_PASSES.contains(&c.pass.as_str()) || c.pass == "substitute")
+        .filter(|c| TOKEN_PASSES.contains(&c.pass.as_ref()) || c.pass == "substitute")
         .filter(|c| c.applied && c.kind == ChangeKind::Edit)
         .map(|c| format!("{}: {:?} → {:?}", c.rule, c.before, c.after))
         .collect()
@@ -173,7 +173,7 @@ fn names_transliterations_numbers_and_normal_urls_stay() {
             cleaned
                 .changes
                 .iter()
-                .all(|c| !TOKEN_PASSES.contains(&c.pass.as_str())),
+                .all(|c| !TOKEN_PASSES.contains(&c.pass.as_ref())),
             "flagged in {raw}: {:?}",
             cleaned.changes
         );
@@ -190,7 +190,7 @@ fn on_the_whole_seed_the_token_passes_make_exactly_the_expected_repairs() {
     let token: Vec<String> = cleaned
         .changes
         .iter()
-        .filter(|c| TOKEN_PASSES.contains(&c.pass.as_str()))
+        .filter(|c| TOKEN_PASSES.contains(&c.pass.as_ref()))
         .map(|c| {
             format!(
                 "{} {}: {:?} → {:?}",

@@ -39,13 +39,14 @@
 //! whose joined form the lexicon knows is joined (`wood-pecker` becomes `woodpecker`) unless the
 //! document writes it hyphenated elsewhere. Words counted in the document include OCR errors.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
+
+use hashbrown::HashMap;
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
 use crate::hyphenation::Hyphenation;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, lowercase};
 
 pub struct Dehyphenate;
 
@@ -99,19 +100,22 @@ fn verdict(decision: Decision, confidence: f64, evidence: String) -> Verdict {
 /// Word forms of the document, counted once per pass run. All keys are lowercase.
 #[derive(Debug, Default)]
 struct DocumentWords {
-    /// Whole words, and the parts of hyphenated words.
-    words: BTreeMap<String, usize>,
+    /// Whole words, and the parts of hyphenated words, sorted (for prefix queries).
+    words: Vec<(String, usize)>,
     /// Adjacent parts of hyphenated words, as `a-b`.
-    pairs: BTreeMap<String, usize>,
+    pairs: HashMap<String, usize>,
     /// First parts of hyphenated pairs whose second part is lowercase (`inter-` of `inter-state`).
-    open_prefixes: BTreeMap<String, usize>,
+    open_prefixes: HashMap<String, usize>,
 }
 
 impl DocumentWords {
     /// Tokens are runs of letters and digits joined by single hyphens inside a line; a hyphen at
     /// a line end ends its token, so split words count as neither form.
     fn new(text: &str) -> Self {
-        let mut counts = Self::default();
+        let mut words: HashMap<String, usize> = HashMap::new();
+        let mut pairs: HashMap<String, usize> = HashMap::new();
+        let mut open_prefixes: HashMap<String, usize> = HashMap::new();
+        let mut pair = String::new();
         let is_part = |c: char| c.is_alphanumeric();
         let mut rest = text;
         while let Some(start) = rest.find(is_part) {
@@ -128,31 +132,39 @@ impl DocumentWords {
                     break;
                 }
             }
-            counts.add_token(&rest[..end]);
+            let token = &rest[..end];
+            let mut previous: Option<&str> = None;
+            for part in token.split('-') {
+                *words.entry_ref(lowercase(part).as_ref()).or_default() += 1;
+                if let Some(left) = previous {
+                    pair.clear();
+                    pair.push_str(left);
+                    pair.push('-');
+                    pair.push_str(part);
+                    *pairs.entry_ref(lowercase(&pair).as_ref()).or_default() += 1;
+                    if part.starts_with(char::is_lowercase) {
+                        *open_prefixes
+                            .entry_ref(lowercase(left).as_ref())
+                            .or_default() += 1;
+                    }
+                }
+                previous = Some(part);
+            }
             rest = &rest[end..];
         }
-        counts
-    }
-
-    fn add_token(&mut self, token: &str) {
-        let parts: Vec<&str> = token.split('-').collect();
-        for part in &parts {
-            *self.words.entry(part.to_lowercase()).or_default() += 1;
-        }
-        for pair in parts.windows(2) {
-            let key = format!("{}-{}", pair[0], pair[1]).to_lowercase();
-            *self.pairs.entry(key).or_default() += 1;
-            if pair[1].starts_with(char::is_lowercase) {
-                *self
-                    .open_prefixes
-                    .entry(pair[0].to_lowercase())
-                    .or_default() += 1;
-            }
+        let mut words: Vec<(String, usize)> = words.into_iter().collect();
+        words.sort_unstable();
+        Self {
+            words,
+            pairs,
+            open_prefixes,
         }
     }
 
     fn word(&self, lower: &str) -> usize {
-        self.words.get(lower).copied().unwrap_or(0)
+        self.words
+            .binary_search_by(|(w, _)| w.as_str().cmp(lower))
+            .map_or(0, |i| self.words[i].1)
     }
 
     fn pair(&self, lower_left: &str, lower_right: &str) -> usize {
@@ -165,11 +177,9 @@ impl DocumentWords {
     /// Document words made of `prefix` and a word of at least four letters that the lexicon knows:
     /// evidence that the document writes `prefix` closed up (`international`, `interstate`).
     fn closed_with_prefix<'a>(&'a self, prefix: &str, lexicon: &Lexicon) -> Vec<&'a str> {
-        self.words
-            .range::<str, _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
+        let first = self.words.partition_point(|(w, _)| w.as_str() < prefix);
+        self.words[first..]
+            .iter()
             .take_while(|(w, _)| w.starts_with(prefix))
             .map(|(w, _)| w.as_str())
             .filter(|w| {

@@ -127,7 +127,13 @@ fn edge_lines(text: &str, page: &PageSpan) -> (Option<LineSpan>, Option<LineSpan
     (first, last)
 }
 
-fn drop_line(text: &str, line: LineSpan, rule: &str, confidence: f64, evidence: String) -> Edit {
+fn drop_line(
+    text: &str,
+    line: LineSpan,
+    rule: &'static str,
+    confidence: f64,
+    evidence: String,
+) -> Edit {
     let edit = Edit::new(line.start..line.end_with_newline(text), "", rule)
         .kind(ChangeKind::Furniture)
         .confidence(confidence)

@@ -9,6 +9,7 @@
 //! Known false positives: ZWJ and ZWNJ carry meaning in Indic and Arabic scripts, so they are only
 //! dropped between two Latin characters.
 
+use std::borrow::Cow;
 use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -94,24 +95,26 @@ impl Pass for Normalise {
             let (pos, c) = chars[i];
             let next = chars.get(i + 1).map(|&(_, c)| c);
             let prev = i.checked_sub(1).map(|j| chars[j].1);
-            let delete = |rule: &str, why: &str| Edit::new(pos..end_of(i), "", rule).evidence(why);
+            let delete = |rule: &'static str, why: Cow<'static, str>| {
+                Edit::new(pos..end_of(i), "", rule).evidence(why)
+            };
             match c {
                 '\u{FEFF}' if prev.is_none() || prev == Some('\x0c') => {
                     edits.push(delete(
                         "normalise.bom",
-                        "byte order mark at the start of a page",
+                        "byte order mark at the start of a page".into(),
                     ));
                 }
                 '\u{FEFF}' | '\u{200B}' | '\u{2060}' => {
                     edits.push(delete(
                         "normalise.zero-width",
-                        &format!("U+{:04X}", c as u32),
+                        format!("U+{:04X}", c as u32).into(),
                     ));
                 }
                 '\u{200C}' | '\u{200D}' if is_latin(prev) && is_latin(next) => {
                     edits.push(delete(
                         "normalise.zero-width",
-                        &format!("U+{:04X} between Latin letters", c as u32),
+                        format!("U+{:04X} between Latin letters", c as u32).into(),
                     ));
                 }
                 '\r' if next == Some('\n') => {
@@ -140,7 +143,7 @@ impl Pass for Normalise {
                     );
                     i += 1;
                 }
-                '\u{00AD}' => edits.push(delete("normalise.soft-hyphen", "soft hyphen")),
+                '\u{00AD}' => edits.push(delete("normalise.soft-hyphen", "soft hyphen".into())),
                 ' ' | '\t' => {
                     let start = i;
                     while i + 1 < chars.len() && matches!(chars[i + 1].1, ' ' | '\t') {
@@ -160,7 +163,7 @@ impl Pass for Normalise {
                 c if c.is_control() && !matches!(c, '\n' | '\t' | '\x0c') => {
                     edits.push(delete(
                         "normalise.control",
-                        &format!("control character U+{:04X}", c as u32),
+                        format!("control character U+{:04X}", c as u32).into(),
                     ));
                 }
                 c => {

@@ -168,8 +168,13 @@ pub fn edits(
                 )),
         );
     }
-    let runs: Vec<Range<usize>> = ALNUM_RUN.find_iter(text).map(|m| m.range()).collect();
-    for (i, range) in runs.iter().enumerate() {
+    // Runs are streamed with one run of look-behind and one of look-ahead (a long document has
+    // hundreds of thousands).
+    let mut runs = ALNUM_RUN.find_iter(text).map(|m| m.range()).peekable();
+    let mut previous: Option<Range<usize>> = None;
+    while let Some(range) = runs.next() {
+        let range = &range;
+        let before = previous.replace(range.clone());
         let token = &text[range.clone()];
         if !outside(range) || token.len() < 3 {
             continue;
@@ -216,11 +221,10 @@ pub fn edits(
         if readings.is_empty() {
             continue;
         }
-        let neighbour_number = [i.checked_sub(1), Some(i + 1)]
+        let neighbour_number = [before, runs.peek().cloned()]
             .into_iter()
             .flatten()
-            .filter_map(|k| runs.get(k))
-            .any(|r| is_number(&text[r.clone()]));
+            .any(|r| is_number(&text[r]));
         let year_support = |r: &str| {
             let year = r.parse::<u32>().is_ok_and(|y| (1000..=2099).contains(&y)) && r.len() == 4;
             if year { years.century(&r[..2]) } else { 0 }

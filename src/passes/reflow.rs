@@ -348,7 +348,7 @@ impl Pass for Reflow {
             } else {
                 "reflow.paragraph-break"
             };
-            let paragraph = |rule: &str, confidence: f64, evidence: String| {
+            let paragraph = |rule: &'static str, confidence: f64, evidence: String| {
                 Edit::new(range.clone(), "\n\n", rule)
                     .confidence(confidence)
                     .evidence(evidence)
