@@ -198,11 +198,8 @@ impl Cleaner {
                 language.as_deref(),
                 &memo,
             );
-            let (applied, moved) = text.apply_moving(doc, pass.name(), edits);
-            // Exact growth: the log of a long document is its largest structure, and doubling
-            // would leave up to half of it unused.
-            changes.reserve_exact(applied.len());
-            changes.extend(applied);
+            let (body_changes, moved) = text.apply_moving(doc, pass.name(), edits);
+            let mut note_changes = Vec::new();
             // Passes after the footnotes pass run on each note's text as well as on the body.
             for (&number, note) in notes.iter_mut() {
                 let document = whole.as_deref().unwrap_or_default();
@@ -215,8 +212,13 @@ impl Cleaner {
                 );
                 let mut applied = note.apply(doc, pass.name(), edits);
                 applied.iter_mut().for_each(|c| c.in_note = Some(number));
-                changes.extend(applied);
+                note_changes.extend(applied);
             }
+            // Exact growth, once per stage: the log of a long document is its largest structure,
+            // and doubling would leave up to half of it unused.
+            changes.reserve_exact(body_changes.len() + note_changes.len());
+            changes.extend(body_changes);
+            changes.extend(note_changes);
             for (number, note) in moved {
                 match notes.get_mut(&number) {
                     // A note that continues on the next page: its parts join at a line end.
@@ -229,16 +231,20 @@ impl Cleaner {
             lap(pass.name(), &mut timings);
         }
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
+        let mut stage = Vec::new();
         for (&number, note) in notes.iter_mut() {
             let edits = note_line_breaks(note.as_str());
             let mut applied = note.apply(doc, "notes", edits);
             applied.iter_mut().for_each(|c| c.in_note = Some(number));
-            changes.extend(applied);
+            stage.extend(applied);
         }
+        changes.reserve_exact(stage.len());
+        changes.extend(stage);
         lap("notes", &mut timings);
+        let (body, source_map) = text.into_parts();
         Ok(Cleaned {
-            source_map: text.source_map().clone(),
-            body: text.into_string(),
+            source_map,
+            body,
             // Notes are numbered 1..=n by the footnotes pass; a gap would be a bug, shown as empty.
             notes: (1..=notes.keys().max().copied().unwrap_or(0))
                 .map(|n| {

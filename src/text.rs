@@ -198,6 +198,11 @@ impl Text {
         &self.text
     }
 
+    /// The text and its map, without a copy of either.
+    pub fn into_parts(self) -> (String, SourceMap) {
+        (self.text, self.map)
+    }
+
     pub fn into_string(self) -> String {
         self.text
     }

@@ -88,16 +88,19 @@ impl Pass for Normalise {
 
     fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
         let mut edits = Vec::new();
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let end_of = |i: usize| chars.get(i + 1).map_or(text.len(), |&(p, _)| p);
-        let mut i = 0;
-        while i < chars.len() {
-            let (pos, c) = chars[i];
-            let next = chars.get(i + 1).map(|&(_, c)| c);
-            let prev = i.checked_sub(1).map(|j| chars[j].1);
+        // One character at a time with one of look-behind and two of look-ahead, read from the
+        // text itself (no table of characters: a long document would need 16 bytes per one).
+        let char_at = |p: usize| text.get(p..).and_then(|rest| rest.chars().next());
+        let mut pos = 0;
+        while let Some(c) = char_at(pos) {
+            let end = pos + c.len_utf8();
+            let next = char_at(end);
+            let prev = text[..pos].chars().next_back();
             let delete = |rule: &'static str, why: Cow<'static, str>| {
-                Edit::new(pos..end_of(i), "", rule).evidence(why)
+                Edit::new(pos..end, "", rule).evidence(why)
             };
+            // Where the next character to look at starts.
+            let mut resume = end;
             match c {
                 '\u{FEFF}' if prev.is_none() || prev == Some('\x0c') => {
                     edits.push(delete(
@@ -121,44 +124,41 @@ impl Pass for Normalise {
                     edits.push(
                         Edit::new(pos..pos + 2, "\n", "normalise.crlf").evidence("CRLF line end"),
                     );
-                    i += 1;
+                    resume = pos + 2;
                 }
                 '\r' => edits.push(
                     Edit::new(pos..pos + 1, "\n", "normalise.cr").evidence("lone CR line end"),
                 ),
                 '\u{0085}' | '\u{2028}' | '\u{2029}' => edits.push(
-                    Edit::new(pos..end_of(i), "\n", "normalise.line-separator")
+                    Edit::new(pos..end, "\n", "normalise.line-separator")
                         .evidence(format!("U+{:04X} line separator", c as u32)),
                 ),
                 '\u{00AD}' if matches!(next, Some('\n' | '\r')) => {
                     // The soft hyphen marks a hyphenation point: the line break after it is not a space.
-                    let mut end = end_of(i + 1);
-                    if next == Some('\r') && chars.get(i + 2).map(|&(_, c)| c) == Some('\n') {
-                        end = end_of(i + 2);
-                        i += 1;
+                    let mut line_end = end + 1;
+                    if next == Some('\r') && char_at(line_end) == Some('\n') {
+                        line_end += 1;
                     }
                     edits.push(
-                        Edit::new(pos..end, "", "normalise.soft-hyphen")
+                        Edit::new(pos..line_end, "", "normalise.soft-hyphen")
                             .evidence("soft hyphen at a line end: word halves joined"),
                     );
-                    i += 1;
+                    resume = line_end;
                 }
                 '\u{00AD}' => edits.push(delete("normalise.soft-hyphen", "soft hyphen".into())),
                 ' ' | '\t' => {
-                    let start = i;
-                    while i + 1 < chars.len() && matches!(chars[i + 1].1, ' ' | '\t') {
-                        i += 1;
-                    }
-                    let after = chars.get(i + 1).map(|&(_, c)| c);
+                    let run_end =
+                        pos + text[pos..].len() - text[pos..].trim_start_matches([' ', '\t']).len();
                     if matches!(
-                        after,
+                        char_at(run_end),
                         None | Some('\n' | '\r' | '\x0c' | '\u{2028}' | '\u{2029}' | '\u{0085}')
                     ) {
                         edits.push(
-                            Edit::new(chars[start].0..end_of(i), "", "normalise.trailing-space")
+                            Edit::new(pos..run_end, "", "normalise.trailing-space")
                                 .evidence("whitespace at a line end"),
                         );
                     }
+                    resume = run_end;
                 }
                 c if c.is_control() && !matches!(c, '\n' | '\t' | '\x0c') => {
                     edits.push(delete(
@@ -169,13 +169,13 @@ impl Pass for Normalise {
                 c => {
                     if let Some(letters) = ligature(c) {
                         edits.push(
-                            Edit::new(pos..end_of(i), letters, "normalise.ligature")
+                            Edit::new(pos..end, letters, "normalise.ligature")
                                 .evidence(format!("ligature U+{:04X}", c as u32)),
                         );
                     }
                 }
             }
-            i += 1;
+            pos = resume;
         }
         if is_nfc_quick(text.chars()) != IsNormalized::Yes {
             edits.extend(nfc_edits(text));
