@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
-use ocrclean::render::render;
+use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
 use ocrclean::{Cleaner, Config, Document, PassTimings, RuleSet};
 use rayon::prelude::*;
 
@@ -73,12 +73,37 @@ fn reset_peak_memory() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// Cleans and renders `doc`; the outputs are dropped at once, as the batch does after writing them.
-fn clean_and_render(cleaner: &Cleaner, doc: &Document) -> anyhow::Result<usize> {
+/// Cleans `doc` and streams its outputs, as `clean` writes them, to a sink that counts the bytes.
+fn clean_and_render(cleaner: &Cleaner, doc: &Document) -> anyhow::Result<u64> {
     let cleaned = cleaner
         .clean(doc)
         .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", doc.name, e.offset))?;
-    Ok(render(doc, &cleaned).iter().map(|(_, s)| s.len()).sum())
+    render_to_sink(doc, &cleaned)
+}
+
+fn render_to_sink(doc: &Document, cleaned: &ocrclean::Cleaned) -> anyhow::Result<u64> {
+    let mut written = 0;
+    for suffix in OUTPUT_SUFFIXES {
+        let mut sink = CountingSink::default();
+        write_output(suffix, doc, cleaned, &mut sink)?;
+        written += sink.0;
+    }
+    Ok(written)
+}
+
+/// A writer that keeps only the number of bytes written to it.
+#[derive(Default)]
+struct CountingSink(u64);
+
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A workload: `count` documents, each made when it is cleaned (as a batch reads each file when
@@ -114,7 +139,7 @@ fn stage_times(cleaner: &Cleaner, w: &Workload) -> anyhow::Result<PassTimings> {
             .clean_timed(doc, &mut timings)
             .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", doc.name, e.offset))?;
         let started = Instant::now();
-        drop(render(doc, &cleaned));
+        render_to_sink(doc, &cleaned)?;
         timings.add("render", started.elapsed());
     }
     Ok(timings)

@@ -82,8 +82,9 @@ impl Document {
 
     /// A page-folder document: the pages are joined by form feeds.
     pub fn from_pages(name: impl Into<String>, pages: Vec<(String, Vec<u8>)>) -> Self {
-        let mut raw = Vec::new();
-        let mut page_files = Vec::new();
+        let size = pages.iter().map(|(_, bytes)| bytes.len() + 1).sum();
+        let mut raw = Vec::with_capacity(size);
+        let mut page_files = Vec::with_capacity(pages.len());
         for (i, (file, bytes)) in pages.into_iter().enumerate() {
             if i > 0 {
                 raw.push(b'\x0c');

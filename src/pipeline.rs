@@ -180,7 +180,9 @@ impl Cleaner {
             // Document-wide statistics see the body and the notes (a note's URL convention or a
             // name may be attested only in another note).
             let whole: Option<String> = (!notes.is_empty()).then(|| {
-                let mut whole = text.as_str().to_string();
+                let size = notes.values().map(|n| n.as_str().len() + 2).sum::<usize>();
+                let mut whole = String::with_capacity(text.as_str().len() + size);
+                whole.push_str(text.as_str());
                 for note in notes.values() {
                     whole.push_str("\n\n");
                     whole.push_str(note.as_str());

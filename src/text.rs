@@ -347,7 +347,8 @@ impl Text {
             return (changes, moved);
         }
 
-        let mut text = String::with_capacity(self.text.len());
+        let inserted: usize = accepted.iter().map(|e| e.replacement.len()).sum();
+        let mut text = String::with_capacity(self.text.len() + inserted);
         let mut segments = Vec::with_capacity(self.map.segments.len() + accepted.len());
         let mut pos = 0;
         for edit in accepted {

@@ -106,37 +106,44 @@ fn is_token_symbol(c: char, table: &ConfusionTable) -> bool {
         && table.starts_with_char(c)
 }
 
-/// The tokens of `text`: runs of letters, digits, inner apostrophes and confusable symbols.
-pub fn tokens(text: &str, table: &ConfusionTable) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// The tokens of `text`: runs of letters, digits, inner apostrophes and confusable symbols, in
+/// order (streamed: a long document has hundreds of thousands).
+pub fn tokens<'a>(
+    text: &'a str,
+    table: &'a ConfusionTable,
+) -> impl Iterator<Item = Range<usize>> + 'a {
     let mut start: Option<usize> = None;
     let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
-        let inside = if c.is_alphanumeric() || is_token_symbol(c, table) {
-            true
-        } else if start.is_some() && (c == '\'' || c == '’') {
-            // An inner apostrophe (`Russia’s`), or one that a confusion takes (`onl}'`).
-            next.is_some_and(char::is_alphabetic) || text[..i].ends_with('}')
-        } else {
-            start.is_some()
-                && c == '-'
-                && text[..i].ends_with('}')
-                && table.matches_at(text, i - 1).any(|e| e.ocr == "}-")
-        };
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(s..i);
-                start = None;
+    let mut finished = false;
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = iter.next() {
+            let next = iter.peek().map(|&(_, n)| n);
+            let inside = if c.is_alphanumeric() || is_token_symbol(c, table) {
+                true
+            } else if start.is_some() && (c == '\'' || c == '’') {
+                // An inner apostrophe (`Russia’s`), or one that a confusion takes (`onl}'`).
+                next.is_some_and(char::is_alphabetic) || text[..i].ends_with('}')
+            } else {
+                start.is_some()
+                    && c == '-'
+                    && text[..i].ends_with('}')
+                    && table.matches_at(text, i - 1).any(|e| e.ocr == "}-")
+            };
+            match (inside, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    return Some(s..i);
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    if let Some(s) = start {
-        out.push(s..text.len());
-    }
-    out
+        if finished {
+            return None;
+        }
+        finished = true;
+        start.take().map(|s| s..text.len())
+    })
 }
 
 /// The confusions a candidate used, as (OCR side, print side): one or two, or a smudge deleted.
@@ -452,12 +459,13 @@ fn in_a_clean_word(text: &str, range: &Range<usize>, table: &ConfusionTable) -> 
         .all(|c| c.is_alphanumeric() || "-_'’".contains(c) || is_token_symbol(c, table))
 }
 
-/// Whether token `i` and its neighbour across a hyphen make one known word (`nor-thern`,
+/// Whether `token` and its neighbour across a hyphen make one known word (`nor-thern`,
 /// `pub-lic`): a word that a line end cut, not a misreading, until dehyphenation joins it.
 fn half_of_a_hyphenated_word(
     text: &str,
-    tokens: &[Range<usize>],
-    i: usize,
+    before: Option<&Range<usize>>,
+    token: &Range<usize>,
+    after: Option<&Range<usize>>,
     stats: &DocStats,
     lexicon: Option<&Lexicon>,
 ) -> bool {
@@ -468,10 +476,7 @@ fn half_of_a_hyphenated_word(
         let word = format!("{}{}", &text[a.clone()], &text[b.clone()]);
         stats.count(&word) > 0 || lexicon.is_some_and(|l| l.contains(&word))
     };
-    (i > 0 && joined(&tokens[i - 1], &tokens[i]))
-        || tokens
-            .get(i + 1)
-            .is_some_and(|next| joined(&tokens[i], next))
+    before.is_some_and(|b| joined(b, token)) || after.is_some_and(|a| joined(token, a))
 }
 
 /// The edits of the pass on `text`, with the document's statistics computed once.
@@ -482,7 +487,6 @@ pub fn edits(
     table: &ConfusionTable,
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
-    let list = tokens(text, table);
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
     let common = |r: &Range<usize>| {
@@ -491,25 +495,30 @@ pub fn edits(
             .is_some_and(|f| f > RARE_WORD)
     };
     let mut decided: HashMap<&str, Option<Edit>> = HashMap::new();
-    list.iter()
-        .enumerate()
-        .filter(|(_, r)| !common(r))
-        .filter(|(_, r)| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
-        .filter(|&(i, _)| !half_of_a_hyphenated_word(text, &list, i, stats, lexicon))
-        .filter(|(_, r)| in_a_clean_word(text, r, table))
-        .filter_map(|(_, r)| {
-            // A token's verdict depends on the token alone (a name recurs many times): decided
-            // once, placed at each occurrence.
-            let token = &text[r.clone()];
-            let verdict = decided
-                .entry(token)
-                .or_insert_with(|| correct(token, 0..0, stats, lexicon, table));
-            verdict.clone().map(|mut edit| {
-                edit.range = r.clone();
-                edit
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut list = tokens(text, table).peekable();
+    let mut previous: Option<Range<usize>> = None;
+    while let Some(r) = list.next() {
+        let before = previous.replace(r.clone());
+        if common(&r)
+            || skip.iter().any(|s| s.start < r.end && r.start < s.end)
+            || half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
+            || !in_a_clean_word(text, &r, table)
+        {
+            continue;
+        }
+        // A token's verdict depends on the token alone (a name recurs many times): decided
+        // once, placed at each occurrence.
+        let token = &text[r.clone()];
+        let verdict = decided
+            .entry(token)
+            .or_insert_with(|| correct(token, 0..0, stats, lexicon, table));
+        if let Some(mut edit) = verdict.clone() {
+            edit.range = r;
+            out.push(edit);
+        }
+    }
+    out
 }
 
 impl Pass for Confusions {
@@ -586,7 +595,7 @@ mod tests {
     fn tokens_keep_confusable_symbols_and_inner_apostrophes() {
         let t = table();
         let text = "it is onl}' a chance, Russia’s bell} 'quoted' 0f";
-        let found: Vec<&str> = tokens(text, &t).into_iter().map(|r| &text[r]).collect();
+        let found: Vec<&str> = tokens(text, &t).map(|r| &text[r]).collect();
         assert_eq!(
             found,
             vec![
