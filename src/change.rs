@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// What a change does to the document, which decides where the report lists it.
@@ -78,15 +79,21 @@ impl Edit {
     }
 }
 
+/// A page, line, column or note number as stored in a change (numbers past `u32::MAX`, which no
+/// real document reaches, saturate).
+pub fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// Where a change lies in the raw input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawLocation {
     /// 1-based page (for a page folder: the n-th page file).
-    pub page: usize,
+    pub page: u32,
     /// 1-based line within the page.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column, in characters.
-    pub column: usize,
+    pub column: u32,
     /// Byte range in the raw input.
     pub start: usize,
     pub end: usize,
@@ -101,8 +108,10 @@ pub struct Change {
     /// False for review flags and for edits refused because they overlapped another.
     pub applied: bool,
     pub raw: RawLocation,
-    pub before: String,
-    pub after: String,
+    /// Most befores and afters are a few characters (a line end, a letter): stored inline, a
+    /// change record of a long document costs no heap allocation for them.
+    pub before: CompactString,
+    pub after: CompactString,
     pub confidence: f64,
     pub evidence: Cow<'static, str>,
     /// Byte offset of `before` in the text the pass was given; with `pass` and `in_note` this lets
@@ -110,14 +119,14 @@ pub struct Change {
     pub at: usize,
     /// The note whose text the change was made in; absent for the body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_note: Option<usize>,
+    pub in_note: Option<u32>,
     /// For text moved out of the body: the note it went to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_note: Option<usize>,
+    pub to_note: Option<u32>,
     /// For a lossy decoding (`before` is empty): the raw bytes, not valid UTF-8, that `after`
     /// (U+FFFD) stands for, so that the raw input can be restored byte for byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid_bytes: Option<Vec<u8>>,
+    pub invalid_bytes: Option<Box<[u8]>>,
 }
 
 impl Change {

@@ -5,6 +5,7 @@ use crate::change::{Change, ChangeKind, RawLocation};
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::text::Text;
+use compact_str::CompactString;
 
 /// Rule id of a lossy replacement.
 pub const LOSSY_RULE: &str = "decode.invalid-utf8";
@@ -43,23 +44,23 @@ fn decode_lossy(doc: &Document) -> (Text, Vec<Change>) {
             kind: ChangeKind::Edit,
             applied: true,
             raw: RawLocation {
-                page: pos.page,
-                line: pos.line,
-                column: pos.column,
+                page: crate::change::small(pos.page),
+                line: crate::change::small(pos.line),
+                column: crate::change::small(pos.column),
                 start: raw.start,
                 end: raw.end,
             },
             // The invalid bytes cannot stand in a string: `invalid_bytes` holds them, and the
             // evidence names them in hex.
-            before: String::new(),
-            after: "\u{FFFD}".to_string(),
+            before: CompactString::default(),
+            after: CompactString::const_new("\u{FFFD}"),
             confidence: 1.0,
             evidence: format!("invalid UTF-8 bytes {}", bytes.join(" ")).into(),
             // Like every change, `at` is an offset in the text the stage was given: the raw bytes.
             at: raw.start,
             in_note: None,
             to_note: None,
-            invalid_bytes: Some(invalid.to_vec()),
+            invalid_bytes: Some(invalid.into()),
         });
         replaced.push((cur, raw));
     }

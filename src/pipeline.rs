@@ -213,7 +213,9 @@ impl Cleaner {
                     &memo,
                 );
                 let mut applied = note.apply(doc, pass.name(), edits);
-                applied.iter_mut().for_each(|c| c.in_note = Some(number));
+                applied
+                    .iter_mut()
+                    .for_each(|c| c.in_note = Some(crate::change::small(number)));
                 note_changes.extend(applied);
             }
             // Exact growth, once per stage: the log of a long document is its largest structure,
@@ -237,7 +239,9 @@ impl Cleaner {
         for (&number, note) in notes.iter_mut() {
             let edits = note_line_breaks(note.as_str());
             let mut applied = note.apply(doc, "notes", edits);
-            applied.iter_mut().for_each(|c| c.in_note = Some(number));
+            applied
+                .iter_mut()
+                .for_each(|c| c.in_note = Some(crate::change::small(number)));
             stage.extend(applied);
         }
         changes.reserve_exact(stage.len());

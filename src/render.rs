@@ -181,7 +181,7 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
     }
 
     out.write_all("## Changes by page\n\n".as_bytes())?;
-    let mut by_page: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
+    let mut by_page: BTreeMap<u32, Vec<&Change>> = BTreeMap::new();
     for c in changes
         .iter()
         .filter(|c| c.applied && c.kind != ChangeKind::Furniture)
@@ -193,7 +193,7 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
     }
     for (page, mut list) in by_page {
         list.sort_by_key(|c| (c.raw.start, c.raw.end));
-        writeln!(out, "### {}\n", page_heading(doc, page))?;
+        writeln!(out, "### {}\n", page_heading(doc, page as usize))?;
         for c in list {
             writeln!(out, "- {}", change_line(c))?;
         }

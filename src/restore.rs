@@ -73,7 +73,7 @@ fn undo_stage(produced: &[u8], changes: &[(usize, &Change)]) -> Result<Vec<u8>, 
             index,
             pass: change.pass.to_string(),
             rule: change.rule.to_string(),
-            after: change.after.clone(),
+            after: change.after.to_string(),
             at: change.at,
         };
         let start = change
@@ -112,8 +112,8 @@ mod tests {
                 start: 0,
                 end: 0,
             },
-            before: before.to_string(),
-            after: after.to_string(),
+            before: before.into(),
+            after: after.into(),
             confidence: 1.0,
             evidence: "".into(),
             at,
@@ -150,9 +150,9 @@ mod tests {
     #[test]
     fn a_lossy_decoding_gets_its_invalid_bytes_back() {
         let mut lossy = change("decode", 1, "", "\u{FFFD}");
-        lossy.invalid_bytes = Some(vec![0xFF, 0xFE]);
+        lossy.invalid_bytes = Some(vec![0xFF, 0xFE].into());
         let mut second = change("decode", 5, "", "\u{FFFD}");
-        second.invalid_bytes = Some(vec![0xC3]);
+        second.invalid_bytes = Some(vec![0xC3].into());
         let log = vec![lossy, second];
         assert_eq!(
             restore("a\u{FFFD}bc\u{FFFD}", &log).unwrap(),

@@ -5,6 +5,7 @@
 //! updates the [`SourceMap`], so that every position of every later stage still points into the raw
 //! input. This is the design of ruff's fix engine.
 
+use compact_str::CompactString;
 use std::ops::Range;
 
 use crate::change::{Change, ChangeKind, Edit, RawLocation};
@@ -221,19 +222,19 @@ impl Text {
             kind: edit.kind,
             applied,
             raw: RawLocation {
-                page: pos.page,
-                line: pos.line,
-                column: pos.column,
+                page: crate::change::small(pos.page),
+                line: crate::change::small(pos.line),
+                column: crate::change::small(pos.column),
                 start: raw.start,
                 end: raw.end,
             },
-            before: self.text[edit.range.clone()].to_string(),
-            after: edit.replacement.clone(),
+            before: CompactString::from(&self.text[edit.range.clone()]),
+            after: CompactString::from(edit.replacement.as_str()),
             confidence: edit.confidence,
             evidence: edit.evidence.clone(),
             at: edit.range.start,
             in_note: None,
-            to_note: edit.move_to_note,
+            to_note: edit.move_to_note.map(crate::change::small),
             invalid_bytes: None,
         }
     }

@@ -63,7 +63,11 @@ fn every_change_names_a_rule_and_points_at_the_raw_text_it_changed() {
             let position = doc.position(start);
             assert_eq!(
                 (position.page, position.line, position.column),
-                (change.raw.page, change.raw.line, change.raw.column)
+                (
+                    change.raw.page as usize,
+                    change.raw.line as usize,
+                    change.raw.column as usize
+                )
             );
             // Where no earlier change touched the raw bytes, `before` is exactly those bytes.
             let untouched = touched.iter().all(|&(s, e)| {
