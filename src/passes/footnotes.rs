@@ -133,6 +133,13 @@ impl MarkPatterns {
         let raw = line.text(text);
         let lead = raw.len() - raw.trim_start().len();
         let l = &raw[lead..];
+        // Most lines start with a word: no pattern can match one unless its first token holds
+        // a `)` (an OCR form of `*)`), so the regexes are spared.
+        if l.starts_with(char::is_alphabetic)
+            && !l.split(char::is_whitespace).next().is_some_and(|t| t.contains(')'))
+        {
+            return None;
+        }
         let mut list_like = false;
         let (mark, len) = if let Some(c) = self.number.captures(l) {
             let sep = &c[2];

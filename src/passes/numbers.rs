@@ -76,8 +76,6 @@ pub const STRONG_DIGIT_CONFUSION: f64 = 0.6;
 
 static ORDINAL_SIGN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
-static ALNUM_RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+").expect("valid regex"));
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1[0-9]{3}|20[0-9]{2})(?-u:\b)").expect("valid regex"));
 
@@ -139,6 +137,19 @@ impl YearStats {
     }
 }
 
+/// The runs of letters and digits of `text`, in order.
+fn alnum_runs(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices();
+    std::iter::from_fn(move || {
+        let start = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?.0;
+        let end = chars
+            .by_ref()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(text.len(), |(i, _)| i);
+        Some(start..end)
+    })
+}
+
 fn is_number(token: &str) -> bool {
     !token.is_empty() && token.chars().all(|c| c.is_ascii_digit())
 }
@@ -170,7 +181,7 @@ pub fn edits(
     }
     // Runs are streamed with one run of look-behind and one of look-ahead (a long document has
     // hundreds of thousands).
-    let mut runs = ALNUM_RUN.find_iter(text).map(|m| m.range()).peekable();
+    let mut runs = alnum_runs(text).peekable();
     let mut previous: Option<Range<usize>> = None;
     while let Some(range) = runs.next() {
         let range = &range;
