@@ -49,18 +49,15 @@ impl PageSpan {
 pub fn pages(text: &str) -> Vec<PageSpan> {
     let mut pages = Vec::new();
     let mut start = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), '\x0c')))
-    {
-        if c == '\x0c' {
-            pages.push(PageSpan {
-                start,
-                end: i,
-                lines: lines(text, start, i),
-            });
-            start = i + 1;
-        }
+    // Form feeds are found by byte search (memchr), not by decoding every character.
+    let breaks = text.match_indices('\x0c').map(|(i, _)| i);
+    for i in breaks.chain(std::iter::once(text.len())) {
+        pages.push(PageSpan {
+            start,
+            end: i,
+            lines: lines(text, start, i),
+        });
+        start = i + 1;
     }
     pages
 }
