@@ -76,9 +76,9 @@ pub fn detect(text: &str) -> Option<&'static str> {
         if word.is_empty() || word.len() > 6 {
             continue;
         }
-        let lower = word.to_lowercase();
+        let lower = crate::lexicon::lowercase(word);
         for (i, (_, words)) in STOPWORDS.iter().enumerate() {
-            if words.contains(&lower.as_str()) {
+            if words.contains(&lower.as_ref()) {
                 counts[i] += 1;
             }
         }
