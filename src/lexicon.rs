@@ -132,10 +132,11 @@ fn is_folded(word: &str) -> bool {
 /// `word` in lowercase, borrowed when it has no capital (most words): counting a document's words
 /// then allocates only for new capitalised forms.
 pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
-    let has_upper = if word.is_ascii() {
-        word.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        word.chars().any(|c| c.to_lowercase().next() != Some(c))
+    // One pass over the bytes: ASCII capitals, or any non-ASCII byte (then the characters decide).
+    let has_upper = match word.bytes().position(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        None => false,
+        Some(i) if word.as_bytes()[i].is_ascii() => true,
+        Some(_) => word.chars().any(|c| c.to_lowercase().next() != Some(c)),
     };
     if has_upper {
         std::borrow::Cow::Owned(word.to_lowercase())

@@ -117,12 +117,16 @@ pub fn tokens<'a>(
     let mut finished = false;
     std::iter::from_fn(move || {
         while let Some((i, c)) = iter.next() {
-            let next = iter.peek().map(|&(_, n)| n);
-            let inside = if c.is_alphanumeric() || is_token_symbol(c, table) {
+            // ASCII letters, digits and spaces settle most characters without a table lookup.
+            let inside = if c.is_ascii_alphanumeric() {
+                true
+            } else if c == ' ' || c == '\n' {
+                false
+            } else if c.is_alphanumeric() || is_token_symbol(c, table) {
                 true
             } else if start.is_some() && (c == '\'' || c == '’') {
                 // An inner apostrophe (`Russia’s`), or one that a confusion takes (`onl}'`).
-                next.is_some_and(char::is_alphabetic) || text[..i].ends_with('}')
+                iter.peek().is_some_and(|&(_, n)| n.is_alphabetic()) || text[..i].ends_with('}')
             } else {
                 start.is_some()
                     && c == '-'
