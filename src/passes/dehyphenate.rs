@@ -116,7 +116,7 @@ impl DocumentWords {
         let mut pairs: HashMap<String, usize> = HashMap::new();
         let mut open_prefixes: HashMap<String, usize> = HashMap::new();
         let mut pair = String::new();
-        let is_part = |c: char| c.is_alphanumeric();
+        let is_part = |c: char| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric());
         let mut rest = text;
         while let Some(start) = rest.find(is_part) {
             rest = &rest[start..];
