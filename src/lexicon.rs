@@ -133,7 +133,10 @@ fn is_folded(word: &str) -> bool {
 /// then allocates only for new capitalised forms.
 pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
     // One pass over the bytes: ASCII capitals, or any non-ASCII byte (then the characters decide).
-    let has_upper = match word.bytes().position(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+    let has_upper = match word
+        .bytes()
+        .position(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
         None => false,
         Some(i) if word.as_bytes()[i].is_ascii() => true,
         Some(_) => word.chars().any(|c| c.to_lowercase().next() != Some(c)),

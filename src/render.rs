@@ -85,31 +85,52 @@ fn write_jsonl(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
 }
 
 /// `text` as inline Markdown code, escaped so that line ends, tabs and invisible characters show.
+#[cfg(test)]
 fn code(text: &str) -> String {
-    let shown = format!("{text:?}");
-    let shown = &shown[1..shown.len() - 1];
-    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    if shown.is_empty() {
-        "∅".to_string()
-    } else if shown.starts_with('`') || shown.ends_with('`') {
-        format!("{fence} {shown} {fence}")
-    } else {
-        format!("{fence}{shown}{fence}")
-    }
+    let mut out = String::new();
+    write_code(&mut out, text, &mut String::new()).expect("writing to a string never fails");
+    out
 }
 
-fn change_line(c: &Change) -> String {
-    format!(
-        "line {}, col {}: {} → {} `{}` ({:.2}; {})",
-        c.raw.line,
-        c.raw.column,
-        code(&c.before),
-        code(&c.after),
-        c.rule,
-        c.confidence,
-        c.evidence
-    )
+/// Writes [`code`] of `text` to `out`; `scratch` is reused for the escaped form.
+fn write_code(
+    out: &mut impl std::fmt::Write,
+    text: &str,
+    scratch: &mut String,
+) -> std::fmt::Result {
+    scratch.clear();
+    write!(scratch, "{text:?}")?;
+    let shown = &scratch[1..scratch.len() - 1];
+    if shown.is_empty() {
+        return out.write_str("∅");
+    }
+    let longest = shown.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let pad = if shown.starts_with('`') || shown.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    for _ in 0..=longest {
+        out.write_char('`')?;
+    }
+    out.write_str(pad)?;
+    out.write_str(shown)?;
+    out.write_str(pad)?;
+    for _ in 0..=longest {
+        out.write_char('`')?;
+    }
+    Ok(())
+}
+
+/// One change as a line of the report (without the list marker).
+fn change_line<'a>(c: &Change, line: &'a mut String, scratch: &mut String) -> &'a str {
+    line.clear();
+    let _ = write!(line, "line {}, col {}: ", c.raw.line, c.raw.column);
+    let _ = write_code(line, &c.before, scratch);
+    line.push_str(" → ");
+    let _ = write_code(line, &c.after, scratch);
+    let _ = write!(line, " `{}` ({:.2}; {})", c.rule, c.confidence, c.evidence);
+    line
 }
 
 fn page_heading(doc: &Document, page: usize) -> String {
@@ -127,6 +148,8 @@ pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
 }
 
 fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::Result<()> {
+    // Buffers for one report line, reused for every change.
+    let (mut line, mut scratch) = (String::new(), String::new());
     let changes = &cleaned.changes;
     let applied = |k: ChangeKind| changes.iter().filter(|c| c.applied && c.kind == k).count();
     let review: Vec<&Change> = changes.iter().filter(|c| !c.applied).collect();
@@ -195,7 +218,7 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         list.sort_by_key(|c| (c.raw.start, c.raw.end));
         writeln!(out, "### {}\n", page_heading(doc, page as usize))?;
         for c in list {
-            writeln!(out, "- {}", change_line(c))?;
+            writeln!(out, "- {}", change_line(c, &mut line, &mut scratch))?;
         }
         out.write_all(b"\n")?;
     }
@@ -205,7 +228,12 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         out.write_all("None.\n\n".as_bytes())?;
     }
     for c in &review {
-        writeln!(out, "- page {}, {}", c.raw.page, change_line(c))?;
+        writeln!(
+            out,
+            "- page {}, {}",
+            c.raw.page,
+            change_line(c, &mut line, &mut scratch)
+        )?;
     }
     if !review.is_empty() {
         out.write_all(b"\n")?;
@@ -220,7 +248,12 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         out.write_all("None.\n".as_bytes())?;
     }
     for c in furniture {
-        writeln!(out, "- page {}, {}", c.raw.page, change_line(c))?;
+        writeln!(
+            out,
+            "- page {}, {}",
+            c.raw.page,
+            change_line(c, &mut line, &mut scratch)
+        )?;
     }
     Ok(())
 }

@@ -136,7 +136,10 @@ impl MarkPatterns {
         // Most lines start with a word: no pattern can match one unless its first token holds
         // a `)` (an OCR form of `*)`), so the regexes are spared.
         if l.starts_with(char::is_alphabetic)
-            && !l.split(char::is_whitespace).next().is_some_and(|t| t.contains(')'))
+            && !l
+                .split(char::is_whitespace)
+                .next()
+                .is_some_and(|t| t.contains(')'))
         {
             return None;
         }
