@@ -82,6 +82,35 @@ pub fn lines(text: &str, start: usize, end: usize) -> Vec<LineSpan> {
     out
 }
 
+/// True when the text shows hard-wrapped lines: somewhere a plain line end or page break (no blank
+/// line between) cuts a sentence visibly, because the next line starts with a lowercase letter or
+/// the line before ends in a hyphen after a letter. A page as OCR reads it shows this on almost
+/// every page of prose. Text whose lines are already paragraphs never does, such as the body this
+/// tool writes: a line end is left there only between lines of a kept block (short lines, each
+/// starting with a capital, a digit or a list mark and none ending in a hyphen) or in text that
+/// showed no hard wrap in the first place. Evidence that depends on the printed line (a line that
+/// fills the width, the foot of a page) means nothing without it.
+pub fn shows_hard_wrap(text: &str) -> bool {
+    let mut previous: Option<&str> = None;
+    for line in text.split(['\n', '\x0c']) {
+        let content = line.trim_matches([' ', '\t']);
+        if let Some(before) = previous
+            && (content.starts_with(char::is_lowercase) || ends_word_hyphen(before))
+            && !content.is_empty()
+        {
+            return true;
+        }
+        previous = (!content.is_empty()).then_some(content);
+    }
+    false
+}
+
+/// True when the line ends in a hyphen (`-` or `¬`) right after a letter.
+fn ends_word_hyphen(line: &str) -> bool {
+    let mut rev = line.chars().rev();
+    matches!(rev.next(), Some('-' | '¬')) && rev.next().is_some_and(char::is_alphabetic)
+}
+
 /// Letters only, in lowercase: the part of a line that OCR noise and page numbers do not change
 /// (`21°` and `21%` both vanish), used to compare running heads.
 pub fn letters_key(line: &str) -> String {
@@ -104,6 +133,19 @@ mod tests {
         assert_eq!(pages[0].content(text).count(), 2);
         assert_eq!(pages[1].lines[1].text(text), "d");
         assert_eq!(pages[1].lines[0].end_with_newline(text), 7);
+    }
+
+    #[test]
+    fn hard_wrap_is_a_sentence_running_on_across_a_plain_line_end() {
+        assert!(shows_hard_wrap("It was a\nlong day.\n"));
+        assert!(shows_hard_wrap("It was a long-\nDay.\n"));
+        assert!(!shows_hard_wrap("It was a long day.\n\nand then\n"));
+        assert!(!shows_hard_wrap("It was a long-\n\nDay.\n"));
+        assert!(!shows_hard_wrap(
+            "Kept lines\nStart with capitals\n1 or digits\n"
+        ));
+        // A page break inside a sentence is a line end of the printed text too.
+        assert!(shows_hard_wrap("It was a\x0clong day.\n"));
     }
 
     #[test]

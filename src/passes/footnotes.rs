@@ -18,6 +18,11 @@
 //!
 //! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1).
 //!
+//! Notes are looked for only in text that shows printed pages: page breaks, or hard-wrapped lines
+//! (a plain line end before a line that starts in lowercase or after a word-final hyphen, see
+//! [`crate::layout::shows_hard_wrap`]). Text whose lines are paragraphs, such as the cleaned body
+//! read again, has no page foot; so cleaning the cleaned body moves no note.
+//!
 //! Within a block, a line that starts with the next number or sign starts the next note; any other
 //! line continues the current one. Notes are numbered 1, 2, ... in document order.
 //!
@@ -241,6 +246,14 @@ impl Pass for Footnotes {
         let mut next_printed = 1u32; // the next printed number the sequence expects
         let pages = layout::pages(text);
         let multi_page = pages.len() > 1;
+        // A note block stands at the foot of a printed page, so the text must show that it is the
+        // text of printed pages: page breaks, or hard-wrapped lines. Text whose lines are already
+        // paragraphs (the body this tool writes) has no page foot: its end is where the notes were
+        // taken out, and its lines are the paragraphs of every page run together, so what stood in
+        // the upper part of a page, or alone at the top of a page, would otherwise be read as notes
+        // when the body is cleaned again (`*)` / page break / `*)- `).
+        let printed_pages = multi_page || layout::shows_hard_wrap(text);
+        let pages = if printed_pages { pages } else { Vec::new() };
         for page in pages {
             let lines = &page.lines;
             let content: Vec<usize> = (0..lines.len())
@@ -715,6 +728,31 @@ mod tests {
         MarkPatterns::new()
             .parse(line, span, after_blank)
             .map(|m| m.mark)
+    }
+
+    fn notes_moved(text: &str) -> usize {
+        let rules = crate::rules::RuleSet::default();
+        let disabled = std::collections::BTreeSet::new();
+        let ctx = Context::new(None, &rules, &disabled, text);
+        Footnotes
+            .run(text, &ctx)
+            .iter()
+            .filter(|e| e.rule == "footnotes.note")
+            .count()
+    }
+
+    #[test]
+    fn text_without_printed_pages_has_no_notes() {
+        // `*)` / page break / `*)- ` as the first run writes it: one page whose lines are
+        // paragraphs. The second `*)` stood alone at the top of its page; it is no note now.
+        assert_eq!(notes_moved("*)\n\n*)-\n"), 0);
+        // A single page whose lines are hard-wrapped keeps its notes.
+        assert_eq!(
+            notes_moved(
+                "The body of the page, whose sentence\nruns on *) over two lines.\n*) A note.\n"
+            ),
+            1
+        );
     }
 
     #[test]

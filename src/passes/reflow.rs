@@ -24,16 +24,29 @@
 //!   addresses: the quoted poem of the 1841 periodical pages in raw/). The block is its own paragraph and its lines
 //!   are written one per line with no blank line between them. Each block is listed for review
 //!   (`reflow.kept-lines`, zero-width) so that the report names it.
+//! - Evidence that rests on the printed line (a "full" line, the short lines of a block) counts
+//!   only in text that shows hard-wrapped lines (a plain line end before a lowercase start, or after
+//!   a word-final hyphen: [`crate::layout::shows_hard_wrap`]). In text that shows none, lines are
+//!   already paragraphs: no line is full, and a block of lines need not be short. This is what
+//!   makes cleaning the cleaned body a no-op: it shows no hard wrap, so a paragraph that ends
+//!   mid-sentence is not read as a full line that runs on, and a kept block stays one although the
+//!   typical width has grown to that of a paragraph.
+//! - A lowercase start is read on the line's first word (`¬ a` gives none), never on a word that
+//!   an earlier join may have put after a sign.
 //!
 //! The document is trimmed and ends with one `\n`.
 //!
 //! Known false positives: a heading that ends in lowercase and is as long as a text line is joined
 //! to the next paragraph; three or more short lines of prose that each start with a capital (the
 //! last lines of short paragraphs in a row) are kept as lines; a paragraph that ends at a full
-//! line just before a page break is run on into the next page's first paragraph.
+//! line just before a page break is run on into the next page's first paragraph. A short text whose
+//! wrapped lines all start with a capital or a digit (and none ends in a hyphen) shows no hard
+//! wrap: a sentence end at a line end is a paragraph break there, and three such lines in a row are
+//! kept as lines however long.
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
+use crate::layout;
 
 pub struct Reflow;
 
@@ -154,9 +167,14 @@ fn starts_uppercase(line: &str) -> bool {
         .is_some_and(char::is_uppercase)
 }
 
+/// True when the line's first word starts in lowercase (`und`, `„und`, `(and`). Only the first
+/// token counts: a line whose first token holds no letter or digit (`¬ a`, `— und`, `! a`) gives
+/// no evidence, for the word after such a sign may have been joined to it by an earlier run of
+/// this pass (`¬` / `a` becomes `¬ a`), and evidence must not depend on what a run produced.
 fn starts_lowercase(line: &str) -> bool {
-    line.chars()
-        .find(|c| c.is_alphanumeric())
+    line.split_whitespace()
+        .next()
+        .and_then(|token| token.chars().find(|c| c.is_alphanumeric()))
         .is_some_and(char::is_lowercase)
 }
 
@@ -182,6 +200,9 @@ fn typical_width(text: &str, lines: &[Line]) -> usize {
 /// Narrower "full" lines are no evidence of a text column (a page that holds one short line).
 const MIN_COLUMN_WIDTH: usize = 30;
 
+/// Whether the whole document (body and notes) shows hard-wrapped lines.
+struct DocumentWraps(bool);
+
 /// What a gap between two lines holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum GapKind {
@@ -205,6 +226,9 @@ struct Layout<'t> {
     text: &'t str,
     lines: Vec<Line>,
     width: usize,
+    /// The text shows hard-wrapped lines ([`layout::shows_hard_wrap`]); without them no line is
+    /// "full".
+    hard_wrapped: bool,
 }
 
 impl<'t> Layout<'t> {
@@ -220,17 +244,23 @@ impl<'t> Layout<'t> {
         self.line(i).chars().count()
     }
 
-    /// At least 80% of the typical width: a line that prose filled.
+    /// At least 80% of the typical width: a line that prose filled. Only in hard-wrapped text:
+    /// where lines are already paragraphs (the body this pass writes, read again), a long line is a
+    /// whole paragraph, and a paragraph that ends mid-sentence (`..., A,` / blank line / `Aa`) is
+    /// no evidence that the sentence runs on after the blank line.
     fn is_full(&self, i: usize) -> bool {
-        self.chars(i) * 10 >= self.width * 8
+        self.hard_wrapped && self.chars(i) * 10 >= self.width * 8
     }
 
     /// Runs of at least three short lines, each starting like a verse or list line, joined by plain
-    /// line ends: `(first, last)` line indices.
+    /// line ends: `(first, last)` line indices. In text that shows no hard wrap, the lines need not
+    /// be short: nothing shows that they were wrapped, and the blocks this pass wrote, read again,
+    /// must stay blocks although the typical width, now that of whole paragraphs, no longer makes
+    /// their lines short.
     fn kept_blocks(&self) -> Vec<(usize, usize)> {
         let short = |i: usize| {
             let line = self.line(i);
-            self.chars(i) * 10 < self.width * 7
+            (!self.hard_wrapped || self.chars(i) * 10 < self.width * 7)
                 && starts_block_line(line)
                 && !line.ends_with(['-', '¬'])
         };
@@ -285,7 +315,7 @@ impl Pass for Reflow {
         RULES
     }
 
-    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let lines = content_lines(text);
         let mut edits = Vec::new();
         let (Some(first), Some(last)) = (lines.first().copied(), lines.last().copied()) else {
@@ -304,7 +334,19 @@ impl Pass for Reflow {
             );
         }
         let width = typical_width(text, &lines);
-        let layout = Layout { text, lines, width };
+        // A note is a few lines and may show no hard wrap of its own: the document's lines speak
+        // for it (derived once for the body and all notes).
+        let hard_wrapped = layout::shows_hard_wrap(text)
+            || match ctx.memo(|document| DocumentWraps(layout::shows_hard_wrap(document))) {
+                Some(wraps) => wraps.0,
+                None => layout::shows_hard_wrap(ctx.document),
+            };
+        let layout = Layout {
+            text,
+            lines,
+            width,
+            hard_wrapped,
+        };
         // Block membership of each line: Some(first line of its block).
         let mut block_of = vec![None; layout.lines.len()];
         for (from, to) in layout.kept_blocks() {
@@ -318,8 +360,14 @@ impl Pass for Reflow {
                     .kind(ChangeKind::Review)
                     .confidence(0.7)
                     .evidence(format!(
-                        "{} short lines each starting with a capital kept as lines (verse, list or table): '{}' / ...",
+                        "{} {}lines each starting with a capital kept as lines (verse, list or table){}: '{}' / ...",
                         to - from + 1,
+                        if layout.hard_wrapped { "short " } else { "" },
+                        if layout.hard_wrapped {
+                            ""
+                        } else {
+                            "; the text shows no hard-wrapped line"
+                        },
                         shown.join("' / '")
                     )),
             );
@@ -503,6 +551,35 @@ mod tests {
             run(text),
             "nen; diese germanischen Elemente müssen also doch nicht, so unbedeutend und ohnmächtig sein!\n\nAber in Lüttich, im Hennegau, in den wallonischen Provinzen, wo nie ein deutscher Laut.\n"
         );
+    }
+
+    #[test]
+    fn a_paragraph_read_again_is_no_full_width_line() {
+        // The body as a first run writes it: one paragraph per line. The first paragraph ends
+        // mid-sentence and is far longer than the median line, but the text shows no hard wrap,
+        // so it is not a "full-width line" that runs on across the blank line.
+        let body = "Aa aa aa aa aa aa aa aa, A,\n\nAa aa.\n\nBb.\n";
+        assert_eq!(run(body), body);
+    }
+
+    #[test]
+    fn a_sign_joined_to_a_word_is_no_lowercase_start() {
+        // `!` / `öA` is joined into `! öA`; read again, its first word `!` holds no letter, so the
+        // blank line before it stays a paragraph break, as in the first run.
+        let once = run("0(30ß,\né\n\n!\nöA");
+        assert_eq!(once, "0(30ß, é\n\n! öA\n");
+        assert_eq!(run(&once), once);
+        assert!(starts_lowercase("„und so"));
+        assert!(!starts_lowercase("— und so"));
+    }
+
+    #[test]
+    fn lines_of_text_without_hard_wrap_are_kept() {
+        // Kept lines written by a first run, read again: the typical width is now that of the
+        // paragraph, which no longer makes `3-ü` short, but nothing shows that the lines were
+        // wrapped, so they stay lines and the blank line after them a paragraph break.
+        let body = "öüAAäAéa\n\nA\nA\n3-ü\n\näa0--öAä aaaaa\n";
+        assert_eq!(run(body), body);
     }
 
     #[test]
