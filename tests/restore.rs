@@ -207,7 +207,7 @@ fn pieces(note_signs: bool) -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
     #[test]
     fn random_text_is_restored(text in ocr_like()) {
@@ -248,7 +248,7 @@ fn prose_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
     /// Reflow once read a paragraph that the first run joined into one line as a "full-width
     /// line" and joined it across the blank line after it when it ended mid-sentence (`..., A,` /
@@ -266,6 +266,22 @@ proptest! {
     #[test]
     fn random_text_is_idempotent(text in ocr_like_without_note_signs()) {
         assert_idempotent(&Document::from_bytes("random", text.into_bytes()));
+    }
+
+    /// The same with note signs, in one file and as a page folder.
+    #[test]
+    fn random_text_with_note_signs_is_idempotent(text in ocr_like()) {
+        assert_idempotent(&Document::from_bytes("random", text.into_bytes()));
+    }
+
+    #[test]
+    fn random_page_folders_are_idempotent(pages in prop::collection::vec(ocr_like(), 1..5)) {
+        let pages = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
+            .collect();
+        assert_idempotent(&Document::from_pages("pages", pages));
     }
 }
 
