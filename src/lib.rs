@@ -10,6 +10,8 @@
 //! [`Edit`]s; [`Text::apply`] applies them and writes a [`Change`] for each; [`render`] turns the
 //! result into the four output files.
 
+#![forbid(unsafe_code)]
+
 pub mod change;
 pub mod confusion;
 pub mod decode;
