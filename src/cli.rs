@@ -506,8 +506,6 @@ where
     ))
 }
 
-/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so that
-/// an interrupted run never leaves a half-written file.
 /// Writes a file atomically: `write` fills a buffered temporary file beside it, which then replaces
 /// `path`, so a reader never sees half a file and a failed write leaves the old one.
 fn write_atomic(

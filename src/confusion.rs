@@ -165,8 +165,13 @@ impl ConfusionTable {
         self.entries.is_empty()
     }
 
-    /// The confusions whose OCR side occurs in `s` at byte `pos`.
-    pub fn matches_at<'a>(&'a self, s: &'a str, pos: usize) -> impl Iterator<Item = &'a Confusion> {
+    /// The confusions whose OCR side occurs in `s` at byte `pos` (they outlive `s`: a caller may
+    /// rewrite `s` while it holds them).
+    pub fn matches_at<'a, 's>(
+        &'a self,
+        s: &'s str,
+        pos: usize,
+    ) -> impl Iterator<Item = &'a Confusion> + use<'a, 's> {
         let first = s[pos..].chars().next();
         first
             .and_then(|c| self.by_first_char.get(&c))
@@ -174,15 +179,6 @@ impl ConfusionTable {
             .flatten()
             .map(|&i| &self.entries[i])
             .filter(move |e| s[pos..].starts_with(e.ocr.as_str()))
-    }
-
-    /// The confusions whose OCR side starts with `c`.
-    pub fn starting_with(&self, c: char) -> impl Iterator<Item = &Confusion> {
-        self.by_first_char
-            .get(&c)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.entries[i])
     }
 
     /// Whether `c` is the start of some OCR side (so that a tokenizer keeps it inside a word).

@@ -119,14 +119,9 @@ fn span(e: &Entry) -> std::ops::Range<usize> {
     e.start as usize..(e.start + e.len) as usize
 }
 
-/// Whether folding would leave `word` as it is: no capital and no `ß`.
+/// Whether [`fold`] would leave `word` as it is: no capital and no `ß`.
 fn is_folded(word: &str) -> bool {
-    if word.is_ascii() {
-        return !word.bytes().any(|b| b.is_ascii_uppercase());
-    }
-    !word
-        .chars()
-        .any(|c| c == 'ß' || c.is_uppercase() || c.to_lowercase().next() != Some(c))
+    !word.contains('ß') && matches!(lowercase(word), std::borrow::Cow::Borrowed(_))
 }
 
 /// `word` in lowercase, borrowed when it has no capital (most words): counting a document's words

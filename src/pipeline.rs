@@ -212,11 +212,7 @@ impl Cleaner {
                     language.as_deref(),
                     &memo,
                 );
-                let mut applied = note.apply(doc, pass.name(), edits);
-                applied
-                    .iter_mut()
-                    .for_each(|c| c.in_note = Some(crate::change::small(number)));
-                note_changes.extend(applied);
+                note_changes.extend(apply_in_note(note, number, doc, pass.name(), edits));
             }
             // Exact growth, once per stage: the log of a long document is its largest structure,
             // and doubling would leave up to half of it unused.
@@ -238,11 +234,7 @@ impl Cleaner {
         let mut stage = Vec::new();
         for (&number, note) in notes.iter_mut() {
             let edits = note_line_breaks(note.as_str());
-            let mut applied = note.apply(doc, "notes", edits);
-            applied
-                .iter_mut()
-                .for_each(|c| c.in_note = Some(crate::change::small(number)));
-            stage.extend(applied);
+            stage.extend(apply_in_note(note, number, doc, "notes", edits));
         }
         changes.reserve_exact(stage.len());
         changes.extend(stage);
@@ -311,6 +303,21 @@ fn note_line_breaks(note: &str) -> Vec<Edit> {
         pos = end;
     }
     edits
+}
+
+/// Applies `edits` to the text of note `number`; its changes say which note they were made in.
+fn apply_in_note(
+    note: &mut Text,
+    number: usize,
+    doc: &Document,
+    pass: &'static str,
+    edits: Vec<Edit>,
+) -> Vec<Change> {
+    let mut applied = note.apply(doc, pass, edits);
+    for change in &mut applied {
+        change.in_note = Some(crate::change::small(number));
+    }
+    applied
 }
 
 #[cfg(test)]

@@ -223,36 +223,39 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         out.write_all(b"\n")?;
     }
 
-    out.write_all("## Flagged for review\n\n".as_bytes())?;
-    if review.is_empty() {
-        out.write_all("None.\n\n".as_bytes())?;
-    }
-    for c in &review {
-        writeln!(
-            out,
-            "- page {}, {}",
-            c.raw.page,
-            change_line(c, &mut line, &mut scratch)
-        )?;
-    }
-    if !review.is_empty() {
-        out.write_all(b"\n")?;
-    }
-
-    out.write_all("## Removed page furniture\n\n".as_bytes())?;
+    write_listed(out, "Flagged for review", &review, &mut line, &mut scratch)?;
+    out.write_all(b"\n")?;
     let furniture: Vec<&Change> = changes
         .iter()
         .filter(|c| c.applied && c.kind == ChangeKind::Furniture)
         .collect();
-    if furniture.is_empty() {
-        out.write_all("None.\n".as_bytes())?;
+    write_listed(
+        out,
+        "Removed page furniture",
+        &furniture,
+        &mut line,
+        &mut scratch,
+    )
+}
+
+/// A section of the report that lists changes with their page, or `None.`
+fn write_listed(
+    out: &mut impl Write,
+    heading: &str,
+    list: &[&Change],
+    line: &mut String,
+    scratch: &mut String,
+) -> io::Result<()> {
+    writeln!(out, "## {heading}\n")?;
+    if list.is_empty() {
+        out.write_all(b"None.\n")?;
     }
-    for c in furniture {
+    for c in list {
         writeln!(
             out,
             "- page {}, {}",
             c.raw.page,
-            change_line(c, &mut line, &mut scratch)
+            change_line(c, line, scratch)
         )?;
     }
     Ok(())

@@ -221,13 +221,18 @@ proptest! {
 
     #[test]
     fn random_page_folders_are_restored(pages in prop::collection::vec(ocr_like(), 1..5)) {
-        let pages = pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
-            .collect();
-        assert_restores(&Document::from_pages("pages", pages));
+        assert_restores(&page_folder_of(pages));
     }
+}
+
+/// A page-folder document of `pages`, named `0.txt`, `1.txt`, ...
+fn page_folder_of(pages: Vec<String>) -> Document {
+    let named = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
+        .collect();
+    Document::from_pages("pages", named)
 }
 
 /// Prose as OCR gives it: words with punctuation attached, spaces, line ends of every kind, blank
@@ -276,12 +281,7 @@ proptest! {
 
     #[test]
     fn random_page_folders_are_idempotent(pages in prop::collection::vec(ocr_like(), 1..5)) {
-        let pages = pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
-            .collect();
-        assert_idempotent(&Document::from_pages("pages", pages));
+        assert_idempotent(&page_folder_of(pages));
     }
 }
 
@@ -316,12 +316,7 @@ fn stress_random_inputs() {
     while std::time::Instant::now() < deadline {
         let pages = texts.new_tree(&mut runner).unwrap().current();
         assert_restores(&Document::from_bytes("one", pages.concat().into_bytes()));
-        let named = pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (format!("{i}.txt"), p.into_bytes()))
-            .collect();
-        assert_restores(&Document::from_pages("pages", named));
+        assert_restores(&page_folder_of(pages));
         assert_restores(&Document::from_bytes(
             "bytes",
             bytes.new_tree(&mut runner).unwrap().current(),

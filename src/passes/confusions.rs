@@ -200,27 +200,14 @@ fn for_each_candidate<'t>(
 ) {
     let mut single = String::with_capacity(token.len() + 4);
     let mut double = String::with_capacity(token.len() + 8);
-    for (pos, ch) in token.char_indices() {
-        for c in table.starting_with(ch) {
-            if !token[pos..].starts_with(c.ocr.as_str()) {
-                continue;
-            }
-            single.clear();
-            single.push_str(&token[..pos]);
-            single.push_str(&c.print);
-            single.push_str(&token[pos + c.ocr.len()..]);
+    for (pos, _) in token.char_indices() {
+        for c in table.matches_at(token, pos) {
+            substitute_into(&mut single, token, pos, &c.ocr, &c.print);
             each(&single, Used::one(&c.ocr, &c.print), c.weight);
             let after = pos + c.print.len();
-            for (offset, ch2) in single[after..].char_indices() {
-                let pos2 = after + offset;
-                for c2 in table.starting_with(ch2) {
-                    if !single[pos2..].starts_with(c2.ocr.as_str()) {
-                        continue;
-                    }
-                    double.clear();
-                    double.push_str(&single[..pos2]);
-                    double.push_str(&c2.print);
-                    double.push_str(&single[pos2 + c2.ocr.len()..]);
+            for (offset, _) in single[after..].char_indices() {
+                for c2 in table.matches_at(&single, after + offset) {
+                    substitute_into(&mut double, &single, after + offset, &c2.ocr, &c2.print);
                     each(
                         &double,
                         Used::two((&c.ocr, &c.print), (&c2.ocr, &c2.print)),
@@ -230,6 +217,14 @@ fn for_each_candidate<'t>(
             }
         }
     }
+}
+
+/// Writes `word` with `ocr` at byte `pos` replaced by `print` into `out`.
+fn substitute_into(out: &mut String, word: &str, pos: usize, ocr: &str, print: &str) {
+    out.clear();
+    out.push_str(&word[..pos]);
+    out.push_str(print);
+    out.push_str(&word[pos + ocr.len()..]);
 }
 
 /// Whether a candidate is supported: the lexicon knows it as a common word, or knows it and the
