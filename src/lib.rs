@@ -19,6 +19,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod hyphenation;
+pub mod input;
 pub mod lang;
 pub mod layout;
 pub mod lexicon;

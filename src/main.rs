@@ -4,9 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-mod bench_cli;
 mod cli;
-mod eval_cli;
 
 fn main() -> ExitCode {
     return_large_buffers_to_the_system();

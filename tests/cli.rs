@@ -556,3 +556,39 @@ fn bench_prints_its_tables() {
                 .and(predicate::str::contains("memory (VmHWM)")),
         );
 }
+
+#[test]
+fn a_folder_of_numbered_pages_named_directly_is_one_document() {
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "raw/grenzboten-1841-pages-3-6", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "numbered pages: cleaned as one document",
+        ));
+    // The same document, with the same outputs, as when the folder is read inside raw/.
+    for suffix in [".txt", ".notes.txt", ".changes.jsonl"] {
+        let name = format!("grenzboten-1841-pages-3-6{suffix}");
+        assert_eq!(
+            fs::read(out.path().join(&name)).unwrap(),
+            fs::read(root().join("cleaned").join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+    // --collection reads each page file as its own document.
+    let each = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args([
+            "clean",
+            "raw/grenzboten-1841-pages-3-6",
+            "--collection",
+            "--out",
+        ])
+        .arg(each.path())
+        .assert()
+        .success();
+    assert!(each.path().join("179394.abbyy.txt").exists());
+    assert!(!each.path().join("grenzboten-1841-pages-3-6.txt").exists());
+}

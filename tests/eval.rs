@@ -335,12 +335,14 @@ fn cli_errors_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--truth"));
-    // Folders whose pages do not pair.
+    // A truth folder without page files.
     ocrclean(dir.path())
         .args(["eval", "--raw", "abbyy-txt", "--truth", "rules"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no page has both"));
+        .stderr(predicate::str::contains(
+            "rules: page folder holds no page files",
+        ));
     ocrclean(dir.path())
         .args(["eval", "--raw", "missing", "--truth", "gt"])
         .assert()

@@ -3,44 +3,12 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
 use ocrclean::{ChangeKind, Cleaner, Config, Document};
 
 fn raw_documents() -> Vec<Document> {
-    let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("raw");
-    let mut docs = Vec::new();
-    let mut entries: Vec<_> = fs::read_dir(&raw)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
-            let mut pages: Vec<_> = fs::read_dir(&path)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            pages.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
-            let pages = pages
-                .into_iter()
-                .map(|p| {
-                    (
-                        p.file_name().unwrap().to_string_lossy().into_owned(),
-                        fs::read(&p).unwrap(),
-                    )
-                })
-                .collect();
-            docs.push(Document::from_pages(
-                path.file_name().unwrap().to_string_lossy(),
-                pages,
-            ));
-        } else if path.extension().is_some_and(|x| x == "txt") {
-            docs.push(Document::from_bytes(name, fs::read(&path).unwrap()));
-        }
-    }
+    let docs = common::documents(&Path::new(env!("CARGO_MANIFEST_DIR")).join("raw"));
     assert!(docs.len() >= 2, "raw/ holds the seed and a page folder");
     docs
 }

@@ -27,28 +27,7 @@ fn cleaner() -> &'static Cleaner {
     })
 }
 
-fn sorted(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
-    paths
-}
-
-fn page_folder(dir: &Path) -> Document {
-    let pages = sorted(dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    Document::from_pages(dir.file_name().unwrap().to_string_lossy(), pages)
-}
+use common::{page_folder, sorted};
 
 /// Cleans `doc`, writes the log as the `.changes.jsonl` file would hold it, reads it back and
 /// restores; the result must be the raw input.

@@ -14,7 +14,7 @@ use ocrclean::{Cleaner, Config, Document, RuleSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cli::Status;
+use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LayoutArg {
@@ -160,27 +160,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     Ok(Status::Ok)
 }
 
-/// The non-hidden `*.txt` files of a folder, by file name.
+/// The page files of a folder with their file names, in natural order.
 fn page_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let mut files = Vec::new();
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("{}: cannot read folder", dir.display()))?
-    {
-        let path = entry
-            .with_context(|| format!("{}: cannot read folder", dir.display()))?
-            .path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let is_txt = path
-            .extension()
-            .and_then(|x| x.to_str())
-            .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
-        if is_txt && !name.starts_with('.') && path.is_file() {
-            files.push((name.to_string(), path));
-        }
-    }
-    Ok(files)
+    Ok(ocrclean::input::page_files(dir)?
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, p)
+        })
+        .collect())
 }
 
 fn read_utf8(path: &Path) -> anyhow::Result<String> {

@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
+use ocrclean::input;
 use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
 use ocrclean::{Cleaner, Config, Document, PassTimings, RuleSet};
 use rayon::prelude::*;
 
-use crate::cli::Status;
+use super::Status;
 
 #[derive(Debug, ClapArgs)]
 pub struct BenchArgs {
@@ -145,27 +146,9 @@ fn stage_times(cleaner: &Cleaner, w: &Workload) -> anyhow::Result<PassTimings> {
     Ok(timings)
 }
 
-/// The page files of `dir` in natural order.
+/// The page files of `dir` in natural order, read.
 fn page_files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot read folder", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("txt")) && p.is_file())
-        .collect();
-    paths.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
-    if paths.is_empty() {
-        bail!("{}: holds no page files (*.txt)", dir.display());
-    }
-    paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy().into();
-            Ok((
-                name,
-                std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?,
-            ))
-        })
-        .collect()
+    Ok(input::read_pages(&input::page_files(dir)?)?)
 }
 
 struct Row {

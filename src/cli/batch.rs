@@ -1,0 +1,178 @@
+//! Running a batch: reading each input, cleaning it on a worker pool, handing each result to the
+//! subcommand as soon as it is ready, and tallying what was done.
+
+use std::io::IsTerminal as _;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ocrclean::input::{Discovery, Input};
+use ocrclean::{ChangeKind, Cleaned, Cleaner, DecodeError, Document};
+use rayon::prelude::*;
+
+use super::RunArgs;
+
+/// The documents of a run, and an error for each path that could not be used. A folder read as
+/// one document of numbered pages is said on stderr, with the flag that reads it otherwise.
+pub fn discover(run: &RunArgs) -> (Vec<Input>, Vec<anyhow::Error>) {
+    let how = Discovery {
+        collection: run.collection,
+    };
+    let found = ocrclean::input::discover(&run.paths, how);
+    if !run.quiet {
+        for dir in &found.read_as_pages {
+            eprintln!(
+                "{}: its files are numbered pages: cleaned as one document (--collection cleans each file as its own)",
+                dir.display()
+            );
+        }
+    }
+    let errors = found.errors.into_iter().map(anyhow::Error::from).collect();
+    (found.inputs, errors)
+}
+
+/// One document's result.
+pub type Outcome = anyhow::Result<(Document, Cleaned)>;
+
+/// Reads and cleans one input. A panic inside the library (a bug) is caught and reported as this
+/// document's error, so that the rest of the batch is still cleaned and written.
+fn clean_one(cleaner: &Cleaner, input: &Input) -> Outcome {
+    let doc = input.read()?;
+    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cleaner.clean(&doc)));
+    match cleaned {
+        Ok(Ok(cleaned)) => Ok((doc, cleaned)),
+        Ok(Err(e)) => Err(decode_error(input, &doc, &e)),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            bail!(
+                "{}: internal error while cleaning (please report it with this input): {message}",
+                input.path().display()
+            )
+        }
+    }
+}
+
+/// The decode error located in its file (the page file, for a page folder) and line.
+fn decode_error(input: &Input, doc: &Document, e: &DecodeError) -> anyhow::Error {
+    let line = doc.position(e.offset).line;
+    let (file, offset) = input.locate(doc, e.offset);
+    anyhow::anyhow!(
+        "{}:{line}: not valid UTF-8 at byte {offset} (skipped; --lossy decodes it with U+FFFD)",
+        file.display()
+    )
+}
+
+/// What a batch did, for the summary line.
+#[derive(Debug, Default)]
+pub struct Tally {
+    documents: usize,
+    pages: usize,
+    bytes: usize,
+    changes: usize,
+    flagged: usize,
+}
+
+impl Tally {
+    fn add(&mut self, doc: &Document, cleaned: &Cleaned) {
+        self.documents += 1;
+        self.pages += doc.pages().len();
+        self.bytes += doc.raw.len();
+        self.changes += cleaned.changes.iter().filter(|c| c.applied).count();
+        self.flagged += cleaned
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Review)
+            .count();
+    }
+
+    pub fn summary(&self, errors: usize, started: Instant) -> String {
+        format!(
+            "{} document(s), {} page(s), {} bytes, {} change(s), {} flagged, {} error(s) in {:.2} s",
+            self.documents,
+            self.pages,
+            self.bytes,
+            self.changes,
+            self.flagged,
+            errors,
+            started.elapsed().as_secs_f64()
+        )
+    }
+}
+
+/// What handling one document produced: text for stdout (a drift report), how many of its files
+/// drift, and errors.
+#[derive(Default)]
+pub struct Handled {
+    pub output: String,
+    pub drifting: usize,
+    pub errors: Vec<anyhow::Error>,
+}
+
+/// A progress bar on stderr when it is a terminal and the run is not `--quiet`; hidden otherwise.
+fn progress_bar(run: &RunArgs, documents: usize) -> ProgressBar {
+    if run.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(documents as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} documents, {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Cleans every input in parallel (`--jobs`) and hands each result to `handle` on its worker
+/// thread as soon as it is ready, then drops it: memory holds the documents being cleaned, not the
+/// batch. What `handle` returns comes back in input order, so output does not depend on timing.
+pub fn clean_each<F>(
+    run: &RunArgs,
+    inputs: &[Input],
+    handle: F,
+) -> anyhow::Result<(Tally, Vec<Handled>)>
+where
+    F: Fn(&Input, Outcome) -> Handled + Sync,
+{
+    let cleaner = super::settings::cleaner(run)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(run.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let started = Instant::now();
+    let bar = progress_bar(run, inputs.len());
+    let tally = Mutex::new(Tally::default());
+    let handled: Mutex<Vec<(usize, Handled)>> = Mutex::new(Vec::new());
+    pool.install(|| {
+        inputs.par_iter().enumerate().for_each(|(i, input)| {
+            let outcome = clean_one(&cleaner, input);
+            if let Ok((doc, cleaned)) = &outcome {
+                let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+                tally.add(doc, cleaned);
+                let rate = tally.bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!(
+                    "{:.1} MB, {rate:.1} MB/s",
+                    tally.bytes as f64 / 1e6
+                ));
+            }
+            let result = handle(input, outcome);
+            if !result.output.is_empty() || result.drifting > 0 || !result.errors.is_empty() {
+                handled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, result));
+            }
+            bar.inc(1);
+        });
+    });
+    bar.finish_and_clear();
+    let mut handled = handled.into_inner().unwrap_or_else(|e| e.into_inner());
+    handled.sort_by_key(|(i, _)| *i);
+    Ok((
+        tally.into_inner().unwrap_or_else(|e| e.into_inner()),
+        handled.into_iter().map(|(_, h)| h).collect(),
+    ))
+}
