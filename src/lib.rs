@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundled;
 pub mod change;
 pub mod confusion;
 pub mod decode;
@@ -40,5 +41,5 @@ pub use passes::Pass;
 pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
 pub use restore::{RestoreError, restore};
-pub use rules::{Rule, RuleSet};
+pub use rules::{Rule, RuleSet, RuleSource};
 pub use text::Text;

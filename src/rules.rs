@@ -22,6 +22,7 @@
 //! ]
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -194,35 +195,134 @@ pub struct RuleSet {
     pub confusions: ConfusionTable,
 }
 
-impl RuleSet {
-    /// Loads every `*.toml` file of `dir` (sorted by name). A missing folder is an empty rule set.
-    /// Returns the rules that loaded and an error for every problem found, so that a caller can show
-    /// them all at once.
-    pub fn load_dir(dir: &Path) -> (Self, Vec<RuleError>) {
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-                .collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(source) => {
-                let error = RuleError::Read {
-                    path: dir.to_path_buf(),
-                    source,
-                };
-                return (RuleSet::default(), vec![error]);
-            }
+/// One file of rule data handed to [`RuleSet::load`]: the loader does no I/O, so the same data can
+/// come from a folder, from the copy compiled into the binary, or from a test.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    /// Where the file sits in a rules folder, `/`-separated: `spacing.toml`, `lexicon/en.tsv`,
+    /// `hyphenation/de.toml`, `confusions/ocr.tsv`. It decides what the file holds, and a folder
+    /// given with `--rules` overrides a bundled file of the same name.
+    pub name: String,
+    /// Where the file came from, for messages and `rules list`: its path, or `<bundled>/NAME`.
+    pub origin: PathBuf,
+    pub text: Cow<'static, str>,
+}
+
+impl RuleSource {
+    fn folder(&self) -> Option<&str> {
+        self.name.rsplit_once('/').map(|(folder, _)| folder)
+    }
+
+    fn extension(&self) -> Option<&str> {
+        self.name.rsplit_once('.').map(|(_, ext)| ext)
+    }
+
+    /// The file name without folder and extension: the language of a lexicon or hyphenation file.
+    fn stem(&self) -> String {
+        let file = self.name.rsplit('/').next().unwrap_or(&self.name);
+        file.split_once('.')
+            .map_or(file, |(stem, _)| stem)
+            .to_string()
+    }
+}
+
+/// The rule files of a folder as [`RuleSource`]s, sorted by name: `*.toml` at the top, and
+/// `lexicon/*.tsv`, `hyphenation/*.toml`, `confusions/*.tsv`. A folder that cannot be read is an
+/// error (a missing `--rules` folder must not silently mean "no rules").
+pub fn read_rules_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
+    let mut sources = Vec::new();
+    let read_error = |path: &Path, source| RuleError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::read_dir(dir).map_err(|e| read_error(dir, e))?;
+    for (folder, ext) in RULE_FILES {
+        let sub = if folder.is_empty() {
+            dir.to_path_buf()
+        } else {
+            dir.join(folder)
         };
-        files.sort();
+        for path in files_with_extension(&sub, ext) {
+            if !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, e))?;
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = if folder.is_empty() {
+                file
+            } else {
+                format!("{folder}/{file}")
+            };
+            sources.push(RuleSource {
+                name,
+                origin: path,
+                text: Cow::Owned(text),
+            });
+        }
+    }
+    sources.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(sources)
+}
+
+/// The folders of a rules folder and the extension of the files each holds.
+pub const RULE_FILES: [(&str, &str); 4] = [
+    ("", "toml"),
+    ("lexicon", "tsv"),
+    ("hyphenation", "toml"),
+    ("confusions", "tsv"),
+];
+
+impl RuleSet {
+    /// Loads every rule file of `dir` (see [`read_rules_dir`]).
+    pub fn load_dir(dir: &Path) -> (Self, Vec<RuleError>) {
+        match read_rules_dir(dir) {
+            Ok(sources) => Self::load(&sources),
+            Err(e) => (RuleSet::default(), vec![e]),
+        }
+    }
+
+    /// Loads rule data from files already read. Returns the rules that loaded and an error for
+    /// every problem found, so that a caller can show them all at once. Files whose name fits no
+    /// kind of rule data are ignored.
+    pub fn load(sources: &[RuleSource]) -> (Self, Vec<RuleError>) {
         let mut set = RuleSet::default();
         let mut errors = Vec::new();
-        for path in files {
-            match std::fs::read_to_string(&path) {
-                Ok(source) => match parse_rules(&path, &source) {
+        let mut sorted: Vec<&RuleSource> = sources.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        for source in sorted {
+            let path = &source.origin;
+            let text = source.text.as_ref();
+            match (source.folder(), source.extension()) {
+                (None, Some("toml")) => match parse_rules(path, text) {
                     Ok(rules) => set.rules.extend(rules),
                     Err(mut e) => errors.append(&mut e),
                 },
-                Err(source) => errors.push(RuleError::Read { path, source }),
+                (Some("lexicon"), Some("tsv")) => {
+                    let language = source.stem();
+                    match Lexicon::parse(&language, path, text) {
+                        Ok(lexicon) => {
+                            set.lexicons.insert(language, lexicon);
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                (Some("hyphenation"), Some("toml")) => {
+                    let language = source.stem();
+                    match Hyphenation::parse(&language, path, text) {
+                        Ok(h) => {
+                            set.hyphenation.insert(language, h);
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                (Some("confusions"), Some("tsv")) => match ConfusionTable::parse(path, text) {
+                    Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
+                    Err(mut e) => errors.append(&mut e),
+                },
+                _ => {}
             }
         }
         let mut seen: BTreeMap<&str, &Rule> = BTreeMap::new();
@@ -240,9 +340,6 @@ impl RuleSet {
                 });
             }
         }
-        load_lexicons(&dir.join("lexicon"), &mut set, &mut errors);
-        load_hyphenation(&dir.join("hyphenation"), &mut set, &mut errors);
-        load_confusions(&dir.join("confusions"), &mut set, &mut errors);
         (set, errors)
     }
 
@@ -261,36 +358,6 @@ impl RuleSet {
     }
 }
 
-/// Loads `LANG.tsv` files of the lexicon folder; a missing folder means no lexicons.
-fn load_lexicons(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
-        .collect();
-    files.sort();
-    for path in files {
-        let language = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let lexicon = std::fs::read_to_string(&path)
-            .map_err(|source| RuleError::Read {
-                path: path.clone(),
-                source,
-            })
-            .and_then(|source| Lexicon::parse(&language, &path, &source));
-        match lexicon {
-            Ok(lexicon) => {
-                set.lexicons.insert(language, lexicon);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-}
-
 /// Files of `dir` with extension `ext`, sorted; a missing folder has none.
 fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -302,41 +369,6 @@ fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Loads the `LANG.toml` files of the hyphenation folder; a missing folder means no such data.
-fn load_hyphenation(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
-    for path in files_with_extension(dir, "toml") {
-        let language = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let parsed = std::fs::read_to_string(&path)
-            .map_err(|source| RuleError::Read {
-                path: path.clone(),
-                source,
-            })
-            .and_then(|source| Hyphenation::parse(&language, &path, &source));
-        match parsed {
-            Ok(h) => {
-                set.hyphenation.insert(language, h);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-}
-
-/// Loads the `*.tsv` files of the confusions folder in name order; a missing folder means none.
-fn load_confusions(dir: &Path, set: &mut RuleSet, errors: &mut Vec<RuleError>) {
-    for path in files_with_extension(dir, "tsv") {
-        match std::fs::read_to_string(&path) {
-            Ok(source) => match ConfusionTable::parse(&path, &source) {
-                Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
-                Err(mut e) => errors.append(&mut e),
-            },
-            Err(source) => errors.push(RuleError::Read { path, source }),
-        }
-    }
 }
 
 fn line_of(source: &str, offset: usize) -> usize {
