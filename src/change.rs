@@ -22,6 +22,16 @@ pub enum ChangeKind {
     Review,
 }
 
+/// A rule implemented in code: declared as a `const` next to the code that emits it, listed in its
+/// pass's `RULES`, and so registered in [`crate::pipeline::builtin_rules`], which `rules list`,
+/// `--disable` and the registry test read. An [`Edit`] of a built-in rule can only be made from
+/// one of these values, so an id cannot be typed twice and drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BuiltinRule {
+    pub id: &'static str,
+    pub description: &'static str,
+}
+
 /// An edit proposed by a pass, in byte offsets of the text that the pass was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edit {
@@ -40,15 +50,21 @@ pub struct Edit {
 }
 
 impl Edit {
-    pub fn new(
+    /// An edit of the built-in rule `rule`.
+    pub fn new(range: Range<usize>, replacement: impl Into<String>, rule: BuiltinRule) -> Self {
+        Self::of_data_rule(range, replacement, rule.id)
+    }
+
+    /// An edit of a data rule (loaded from `rules/`), named by its id.
+    pub fn of_data_rule(
         range: Range<usize>,
         replacement: impl Into<String>,
-        rule: impl Into<Cow<'static, str>>,
+        id: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self {
             range,
             replacement: replacement.into(),
-            rule: rule.into(),
+            rule: id.into(),
             kind: ChangeKind::Edit,
             confidence: 1.0,
             evidence: Cow::Borrowed(""),

@@ -1,14 +1,23 @@
 //! Turning raw bytes into the working text: strict UTF-8, or lossy decoding in which each invalid
 //! byte sequence becomes U+FFFD and is recorded as a change.
 
-use crate::change::{Change, ChangeKind, RawLocation};
+use crate::change::{BuiltinRule, Change, ChangeKind, RawLocation};
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::text::Text;
 use compact_str::CompactString;
 
-/// Rule id of a lossy replacement.
-pub const LOSSY_RULE: &str = "decode.invalid-utf8";
+/// The rule of a lossy replacement.
+pub const INVALID_UTF8: BuiltinRule = BuiltinRule {
+    id: "decode.invalid-utf8",
+    description: "With `--lossy`: an invalid UTF-8 byte sequence replaced by U+FFFD; the bytes are kept in the change (`invalid_bytes`) so the raw input can be restored.",
+};
+
+/// The rule id of a lossy replacement.
+pub const LOSSY_RULE: &str = INVALID_UTF8.id;
+
+/// The rules of the decoding stage, as registered.
+pub const RULES: &[BuiltinRule] = &[INVALID_UTF8];
 
 /// Decodes `doc.raw`. Strict decoding fails at the first invalid byte; lossy decoding replaces each
 /// invalid sequence with U+FFFD and returns a change for each replacement.

@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod bundled;
 pub mod change;
 pub mod confusion;

@@ -7,14 +7,16 @@
 //! paragraphs.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use crate::change::{Change, ChangeKind, Edit};
-use crate::decode::decode;
+use crate::analysis::Analysis;
+use crate::change::{BuiltinRule, Change, ChangeKind, Edit};
+use crate::decode::{self, decode};
 use crate::document::Document;
 use crate::error::DecodeError;
 use crate::lang;
-use crate::passes::{self, Context, DocumentMemo, Pass};
+use crate::passes::{self, Context, Pass};
 use crate::rules::RuleSet;
 use crate::text::{SourceMap, Text};
 
@@ -111,31 +113,33 @@ impl Cleaner {
         &self.passes
     }
 
-    /// The edits `pass` proposes on `text`, without disabled rules, and with those below the
-    /// confidence threshold turned into review flags.
+    /// Every rule built into the tool, by the stage that emits it: the registry that `rules
+    /// list`, `--disable` and the registry test read.
+    pub fn builtin_rules(&self) -> Vec<(&'static str, &'static BuiltinRule)> {
+        registry(&self.passes)
+    }
+
+    /// The edits `pass` proposes on `text`, which lies at `span` in `analysis`'s document,
+    /// settled by the run's policy ([`settle`]).
     fn proposals(
         &self,
         pass: &dyn Pass,
         text: &str,
-        body: &str,
+        span: Range<usize>,
+        analysis: &Analysis,
         language: Option<&str>,
-        memo: &DocumentMemo,
     ) -> Vec<Edit> {
-        let ctx = Context::new(language, &self.rules, &self.config.disabled, body).with_memo(memo);
-        let mut edits = pass.run(text, &ctx);
-        edits.retain(|e| !self.config.disabled.contains(e.rule.as_ref()));
-        for edit in &mut edits {
-            if edit.confidence < self.config.min_confidence && edit.kind != ChangeKind::Review {
-                edit.evidence = format!(
-                    "below the confidence threshold {}: {}",
-                    self.config.min_confidence, edit.evidence
-                )
-                .into();
-                edit.kind = ChangeKind::Review;
-                edit.move_to_note = None;
-            }
-        }
-        edits
+        let ctx = Context {
+            language,
+            rules: &self.rules,
+            disabled: &self.config.disabled,
+            lexicon: self.rules.lexicon(language),
+            document: analysis.document(),
+            analysis,
+            span,
+            min_confidence: self.config.min_confidence,
+        };
+        settle(pass.run(text, &ctx), &self.config)
     }
 
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
@@ -179,39 +183,46 @@ impl Cleaner {
         for pass in &self.passes {
             // Document-wide statistics see the body and the notes (a note's URL convention or a
             // name may be attested only in another note).
+            let mut note_spans = Vec::with_capacity(notes.len());
             let whole: Option<String> = (!notes.is_empty()).then(|| {
                 let size = notes.values().map(|n| n.as_str().len() + 2).sum::<usize>();
                 let mut whole = String::with_capacity(text.as_str().len() + size);
                 whole.push_str(text.as_str());
                 for note in notes.values() {
                     whole.push_str("\n\n");
+                    note_spans.push(whole.len()..whole.len() + note.as_str().len());
                     whole.push_str(note.as_str());
                 }
                 whole
             });
+            // The body's and every note's run read the same analysis: what passes derive from the
+            // document is derived once per stage.
             let document = whole.as_deref().unwrap_or(text.as_str());
-            // The body's and every note's run see the same document, so what a pass derives from
-            // it is derived once per stage.
-            let memo = DocumentMemo::default();
+            let analysis = Analysis::new(document);
+            let body_span = 0..text.as_str().len();
             let edits = self.proposals(
                 pass.as_ref(),
                 text.as_str(),
-                document,
+                body_span,
+                &analysis,
                 language.as_deref(),
-                &memo,
             );
-            let (body_changes, moved) = text.apply_moving(doc, pass.name(), edits);
-            let mut note_changes = Vec::new();
+            let mut note_edits = Vec::with_capacity(notes.len());
             // Passes after the footnotes pass run on each note's text as well as on the body.
-            for (&number, note) in notes.iter_mut() {
-                let document = whole.as_deref().unwrap_or_default();
-                let edits = self.proposals(
+            for (note, span) in notes.values().zip(note_spans) {
+                note_edits.push(self.proposals(
                     pass.as_ref(),
                     note.as_str(),
-                    document,
+                    span,
+                    &analysis,
                     language.as_deref(),
-                    &memo,
-                );
+                ));
+            }
+            drop(analysis);
+            drop(whole);
+            let (body_changes, moved) = text.apply_moving(doc, pass.name(), edits);
+            let mut note_changes = Vec::new();
+            for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
                 note_changes.extend(apply_in_note(note, number, doc, pass.name(), edits));
             }
             // Exact growth, once per stage: the log of a long document is its largest structure,
@@ -257,6 +268,51 @@ impl Cleaner {
     }
 }
 
+/// Whether an edit of `confidence` is applied under the threshold `min_confidence`: the one place
+/// this is decided.
+pub fn applies(confidence: f64, min_confidence: f64) -> bool {
+    confidence >= min_confidence
+}
+
+/// The edits of a pass as the run takes them: without disabled rules, and with those below the
+/// confidence threshold turned into review flags. Passes report confidence; this decides.
+pub fn settle(mut edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
+    edits.retain(|e| !config.disabled.contains(e.rule.as_ref()));
+    for edit in &mut edits {
+        if !applies(edit.confidence, config.min_confidence) && edit.kind != ChangeKind::Review {
+            edit.evidence = format!(
+                "below the confidence threshold {}: {}",
+                config.min_confidence, edit.evidence
+            )
+            .into();
+            edit.kind = ChangeKind::Review;
+            edit.move_to_note = None;
+        }
+    }
+    edits
+}
+
+/// The rule of the stage that joins each note into one paragraph.
+pub const NOTE_ONE_PARAGRAPH: BuiltinRule = BuiltinRule {
+    id: "notes.one-paragraph",
+    description: "The lines and paragraphs of a footnote joined into one paragraph of the notes file.",
+};
+
+/// The rules of the notes stage, as registered.
+const NOTES_RULES: &[BuiltinRule] = &[NOTE_ONE_PARAGRAPH];
+
+/// The registry of built-in rules: the decoder's, each pass's (its `RULES`, which lists the
+/// `const`s declared beside the code that emits them), and the notes stage's. A rule emitted by
+/// code but missing here fails the registry test (`tests/registry.rs`).
+pub fn registry(passes: &[Box<dyn Pass>]) -> Vec<(&'static str, &'static BuiltinRule)> {
+    let stages = std::iter::once(("decode", decode::RULES))
+        .chain(passes.iter().map(|p| (p.name(), p.builtin_rules())))
+        .chain(std::iter::once(("notes", NOTES_RULES)));
+    stages
+        .flat_map(|(stage, rules)| rules.iter().map(move |r| (stage, r)))
+        .collect()
+}
+
 /// Time spent in each stage of the pipeline (decode, language detection, each pass with the engine
 /// applying its edits, the notes), summed over the documents cleaned with [`Cleaner::clean_timed`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,7 +352,7 @@ fn note_line_breaks(note: &str) -> Vec<Edit> {
         let start = pos + i;
         let end = start + trimmed[start..].len() - trimmed[start..].trim_start().len();
         edits.push(
-            Edit::new(start..end, " ", "notes.one-paragraph")
+            Edit::new(start..end, " ", NOTE_ONE_PARAGRAPH)
                 .confidence(0.9)
                 .evidence("a note is one paragraph of the notes file"),
         );
@@ -387,5 +443,65 @@ mod tests {
             timings.total(),
             timings.stages.iter().map(|(_, d)| *d).sum()
         );
+    }
+
+    /// Passes report confidence; only the pipeline decides: a lower `--min-confidence` applies
+    /// what a pass is unsure of, in dehyphenate (a syllable break across a blank line, 0.55) and
+    /// in furniture (a garbled page number that the page sequence does not confirm, 0.4).
+    #[test]
+    fn the_threshold_reaches_every_pass() {
+        let mut rules = RuleSet::default();
+        let lexicon = "the\t0.05\nand\t0.03\nhere\t0.001\n";
+        rules.lexicons.insert(
+            "en".into(),
+            crate::lexicon::Lexicon::parse("en", std::path::Path::new("en.tsv"), lexicon).unwrap(),
+        );
+        let lines = [
+            "Here the story starts and the text runs on.\nThe text and the zorb-\n\nquil here.",
+            "Another page of the text and more of it.",
+            "A third page with other words on it here.",
+            "The last page ends the text of the story.",
+        ];
+        let pages: Vec<String> = (10..14)
+            .zip(lines)
+            .map(|(n, body)| {
+                let number = if n == 12 {
+                    "l7".to_string()
+                } else {
+                    n.to_string()
+                };
+                format!("{number}\n{body}\n")
+            })
+            .collect();
+        let doc = Document::from_bytes("t", pages.join("\x0c").into_bytes());
+        let clean = |min_confidence: f64| {
+            let config = Config {
+                min_confidence,
+                language: Some("en".into()),
+                ..Config::default()
+            };
+            Cleaner::new(rules.clone(), config).clean(&doc).unwrap()
+        };
+        let applied = |cleaned: &Cleaned, rule: &str| -> Vec<bool> {
+            let changes = cleaned.changes.iter().filter(|c| c.rule == rule);
+            changes
+                .filter(|c| c.before.contains(['l', '-']))
+                .map(|c| c.applied)
+                .collect()
+        };
+        let strict = clean(DEFAULT_MIN_CONFIDENCE);
+        let lenient = clean(0.3);
+        assert_eq!(applied(&strict, "dehyphenate.join"), vec![false]);
+        assert_eq!(applied(&lenient, "dehyphenate.join"), vec![true]);
+        assert!(strict.body.contains("l7") && !strict.body.contains("zorbquil"));
+        assert!(!lenient.body.contains("l7") && lenient.body.contains("zorbquil"));
+        assert_eq!(applied(&strict, "furniture.page-number"), vec![false]);
+        assert_eq!(applied(&lenient, "furniture.page-number"), vec![true]);
+        let flag = strict.changes.iter().find(|c| c.before == "l7\n").unwrap();
+        assert!(
+            flag.evidence
+                .starts_with("below the confidence threshold 0.6")
+        );
+        assert_eq!(flag.kind, ChangeKind::Review);
     }
 }

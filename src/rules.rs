@@ -136,7 +136,7 @@ impl Rule {
             caps.expand(&self.replacement, &mut after);
             if after != m.as_str() {
                 edits.push(
-                    Edit::new(m.range(), after, self.id.clone())
+                    Edit::of_data_rule(m.range(), after, self.id.clone())
                         .confidence(self.confidence)
                         .evidence(format!("rule `{}`: {}", self.id, self.description)),
                 );

@@ -400,7 +400,10 @@ mod tests {
         let changes = t.apply(
             &d,
             "p",
-            vec![Edit::new(6..8, "\n", "crlf"), Edit::new(2..4, "\n", "crlf")],
+            vec![
+                Edit::of_data_rule(6..8, "\n", "crlf"),
+                Edit::of_data_rule(2..4, "\n", "crlf"),
+            ],
         );
         assert_eq!(t.as_str(), "ab\ncd\nef");
         assert_eq!(changes.len(), 2);
@@ -409,7 +412,7 @@ mod tests {
         // "ef" now starts at 6 and still maps to raw 8..10.
         assert_eq!(t.source_map().to_raw(6..8), 8..10);
         // A second pass edits text that the first one moved.
-        let changes = t.apply(&d, "q", vec![Edit::new(3..5, "CD", "upper")]);
+        let changes = t.apply(&d, "q", vec![Edit::of_data_rule(3..5, "CD", "upper")]);
         assert_eq!((changes[0].raw.start, changes[0].raw.end), (4, 6));
         assert_eq!(changes[0].raw.line, 2);
         // And one that spans a replaced stretch maps to the whole raw stretch.
@@ -423,7 +426,10 @@ mod tests {
         let changes = t.apply(
             &d,
             "p",
-            vec![Edit::new(1..4, "X", "a"), Edit::new(2..5, "Y", "b")],
+            vec![
+                Edit::of_data_rule(1..4, "X", "a"),
+                Edit::of_data_rule(2..5, "Y", "b"),
+            ],
         );
         assert_eq!(t.as_str(), "aXef");
         assert!(changes[0].applied);
@@ -435,8 +441,11 @@ mod tests {
     fn moved_text_keeps_its_map_to_raw() {
         let d = doc("body [note one] more");
         let mut t = Text::new("body [note one] more".into());
-        let (changes, moved) =
-            t.apply_moving(&d, "p", vec![Edit::new(5..15, "", "fn").move_to_note(1)]);
+        let (changes, moved) = t.apply_moving(
+            &d,
+            "p",
+            vec![Edit::of_data_rule(5..15, "", "fn").move_to_note(1)],
+        );
         assert_eq!(t.as_str(), "body  more");
         assert_eq!(changes[0].to_note, Some(1));
         let (n, mut note) = moved.into_iter().next().unwrap();
@@ -453,10 +462,10 @@ mod tests {
     fn deletions_and_insertions_map_to_raw_positions() {
         let d = doc("abc");
         let mut t = Text::new("abc".into());
-        t.apply(&d, "p", vec![Edit::new(0..1, "", "del")]);
+        t.apply(&d, "p", vec![Edit::of_data_rule(0..1, "", "del")]);
         assert_eq!(t.as_str(), "bc");
         assert_eq!(t.source_map().to_raw(0..1), 1..2);
-        let changes = t.apply(&d, "p", vec![Edit::new(2..2, "\n", "ins")]);
+        let changes = t.apply(&d, "p", vec![Edit::of_data_rule(2..2, "\n", "ins")]);
         assert_eq!(t.as_str(), "bc\n");
         assert_eq!((changes[0].raw.start, changes[0].raw.end), (3, 3));
     }

@@ -35,10 +35,13 @@ use crate::lexicon::{Lexicon, lowercase};
 
 pub struct Confusions;
 
-const RULES: &[BuiltinRule] = &[BuiltinRule {
+pub const WORD: BuiltinRule = BuiltinRule {
     id: "confusions.word",
     description: "A word the scanner misread (rare in the document, unknown or very rare in the lexicon) replaced by the form one or two table confusions away that the document or lexicon supports; flagged for review when two candidates are close.",
-}];
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[WORD];
 
 /// A candidate from one substitution that the document does not use needs this lexicon frequency.
 pub const COMMON_WORD: f64 = 3e-5;
@@ -420,7 +423,7 @@ pub fn correct<'t>(
         margin / (margin + 1.0)
     };
     let confidence = ((0.5 + 0.5 * best.candidate.weight) * clarity).min(0.95);
-    let edit = Edit::new(range, best.candidate.word.clone(), "confusions.word")
+    let edit = Edit::new(range, best.candidate.word.clone(), WORD)
         .confidence((confidence * 100.0).round() / 100.0)
         .evidence(evidence);
     // Reading the symbols as a smudge gives a word too (`the}'`: `the` or `they`?): only a flag.
@@ -534,17 +537,12 @@ impl Pass for Confusions {
         if table.is_empty() {
             return Vec::new();
         }
-        // Derived once per stage when the pipeline shares a memo between the body and the notes.
-        let counted;
-        let stats = match ctx.memo(|document| DocStats::new(document, table)) {
-            Some(stats) => stats,
-            None => {
-                counted = DocStats::new(ctx.document, table);
-                &counted
-            }
-        };
+        // Counted once per stage, for the body's and every note's run.
+        let stats = ctx
+            .analysis
+            .derived(|analysis| DocStats::new(analysis.document(), table));
         let skip = super::links::url_ranges(text);
-        edits(text, stats, ctx.lexicon, table, &skip)
+        edits(text, &stats, ctx.lexicon, table, &skip)
     }
 }
 

@@ -41,37 +41,40 @@
 
 use std::ops::Range;
 
-use hashbrown::HashMap;
-
 use super::{BuiltinRule, Context, Pass};
+use crate::analysis::WordCounts;
 use crate::change::{ChangeKind, Edit};
 use crate::hyphenation::Hyphenation;
-use crate::lexicon::{Lexicon, lowercase};
+use crate::lexicon::Lexicon;
 
 pub struct Dehyphenate;
 
-const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "dehyphenate.join",
-        description: "Word split by a hyphen (or `¬`) at a line end, across a page break, or before a space inside a line joined: hyphen and gap removed.",
-    },
-    BuiltinRule {
-        id: "dehyphenate.keep-hyphen",
-        description: "Hyphen of a real compound (`non-interference`, `thirty-eight`, `Russia-Korea`) kept; the gap after it removed.",
-    },
-    BuiltinRule {
-        id: "dehyphenate.suspended",
-        description: "Suspended compound (`Haupt- und`, `pre- and post-war`): hyphen kept, the line break after it becomes one space.",
-    },
-];
+pub const JOIN: BuiltinRule = BuiltinRule {
+    id: "dehyphenate.join",
+    description: "Word split by a hyphen (or `¬`) at a line end, across a page break, or before a space inside a line joined: hyphen and gap removed.",
+};
+
+pub const KEEP_HYPHEN: BuiltinRule = BuiltinRule {
+    id: "dehyphenate.keep-hyphen",
+    description: "Hyphen of a real compound (`non-interference`, `thirty-eight`, `Russia-Korea`) kept; the gap after it removed.",
+};
+
+pub const SUSPENDED: BuiltinRule = BuiltinRule {
+    id: "dehyphenate.suspended",
+    description: "Suspended compound (`Haupt- und`, `pre- and post-war`): hyphen kept, the line break after it becomes one space.",
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[JOIN, KEEP_HYPHEN, SUSPENDED];
 
 /// Lexicon frequency above which a word counts as common.
 const COMMON: f64 = 1e-5;
 /// Lexicon frequency above which a word counts as established rather than rare.
 const ESTABLISHED: f64 = 1e-6;
 
-/// Verdicts less sure than this are flagged for review rather than applied.
-const REVIEW_BELOW: f64 = 0.6;
+/// Inside a line (`twenty- five`) a verdict acts only with this much evidence; weaker ones are
+/// flagged by the pass itself, whatever the run's threshold (OCR also writes `maj- differ`).
+const INSIDE_LINE_EVIDENCE: f64 = 0.8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Decision {
@@ -97,99 +100,22 @@ fn verdict(decision: Decision, confidence: f64, evidence: String) -> Verdict {
     }
 }
 
-/// Word forms of the document, counted once per pass run. All keys are lowercase.
-#[derive(Debug, Default)]
-struct DocumentWords {
-    /// Whole words, and the parts of hyphenated words, sorted (for prefix queries).
-    words: Vec<(String, usize)>,
-    /// Adjacent parts of hyphenated words, as `a-b`.
-    pairs: HashMap<String, usize>,
-    /// First parts of hyphenated pairs whose second part is lowercase (`inter-` of `inter-state`).
-    open_prefixes: HashMap<String, usize>,
-}
-
-impl DocumentWords {
-    /// Tokens are runs of letters and digits joined by single hyphens inside a line; a hyphen at
-    /// a line end ends its token, so split words count as neither form.
-    fn new(text: &str) -> Self {
-        let mut words: HashMap<String, usize> = HashMap::new();
-        let mut pairs: HashMap<String, usize> = HashMap::new();
-        let mut open_prefixes: HashMap<String, usize> = HashMap::new();
-        let mut pair = String::new();
-        let is_part = |c: char| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric());
-        let mut rest = text;
-        while let Some(start) = rest.find(is_part) {
-            rest = &rest[start..];
-            let mut end = 0;
-            loop {
-                end += rest[end..]
-                    .find(|c: char| !is_part(c))
-                    .unwrap_or(rest.len() - end);
-                let after = &rest[end..];
-                if after.starts_with('-') && after[1..].starts_with(is_part) {
-                    end += 1;
-                } else {
-                    break;
-                }
-            }
-            let token = &rest[..end];
-            let mut previous: Option<&str> = None;
-            for part in token.split('-') {
-                *words.entry_ref(lowercase(part).as_ref()).or_default() += 1;
-                if let Some(left) = previous {
-                    pair.clear();
-                    pair.push_str(left);
-                    pair.push('-');
-                    pair.push_str(part);
-                    *pairs.entry_ref(lowercase(&pair).as_ref()).or_default() += 1;
-                    if part.starts_with(char::is_lowercase) {
-                        *open_prefixes
-                            .entry_ref(lowercase(left).as_ref())
-                            .or_default() += 1;
-                    }
-                }
-                previous = Some(part);
-            }
-            rest = &rest[end..];
-        }
-        let mut words: Vec<(String, usize)> = words.into_iter().collect();
-        words.sort_unstable();
-        Self {
-            words,
-            pairs,
-            open_prefixes,
-        }
-    }
-
-    fn word(&self, lower: &str) -> usize {
-        self.words
-            .binary_search_by(|(w, _)| w.as_str().cmp(lower))
-            .map_or(0, |i| self.words[i].1)
-    }
-
-    fn pair(&self, lower_left: &str, lower_right: &str) -> usize {
-        self.pairs
-            .get(&format!("{lower_left}-{lower_right}"))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Document words made of `prefix` and a word of at least four letters that the lexicon knows:
-    /// evidence that the document writes `prefix` closed up (`international`, `interstate`).
-    fn closed_with_prefix<'a>(&'a self, prefix: &str, lexicon: &Lexicon) -> Vec<&'a str> {
-        let first = self.words.partition_point(|(w, _)| w.as_str() < prefix);
-        self.words[first..]
-            .iter()
-            .take_while(|(w, _)| w.starts_with(prefix))
-            .map(|(w, _)| w.as_str())
-            .filter(|w| {
-                let rest = &w[prefix.len()..];
-                rest.chars().count() >= 4
-                    && rest.chars().all(char::is_alphabetic)
-                    && lexicon.contains(rest)
-            })
-            .collect()
-    }
+/// Document words made of `prefix` and a word of at least four letters that the lexicon knows:
+/// evidence that the document writes `prefix` closed up (`international`, `interstate`).
+fn closed_with_prefix<'w>(
+    words: &'w WordCounts,
+    prefix: &'w str,
+    lexicon: &Lexicon,
+) -> Vec<&'w str> {
+    words
+        .with_prefix(prefix)
+        .filter(|w| {
+            let rest = &w[prefix.len()..];
+            rest.chars().count() >= 4
+                && rest.chars().all(char::is_alphabetic)
+                && lexicon.contains(rest)
+        })
+        .collect()
 }
 
 /// A word split by a hyphen and a gap of whitespace.
@@ -250,7 +176,7 @@ fn is_all_uppercase(word: &str) -> bool {
 fn decide(
     left: &str,
     right: &str,
-    words: &DocumentWords,
+    words: &WordCounts,
     lexicon: Option<&Lexicon>,
     data: Option<&Hyphenation>,
 ) -> Verdict {
@@ -296,7 +222,7 @@ fn decide(
             format!("kept: compound number ('{shown_hyphenated}')"),
         );
     }
-    let (j, h) = (words.word(&joined), words.pair(&l, &r));
+    let (j, h) = (words.count(&joined), words.compound(&l, &r));
     if h > j {
         return verdict(
             Decision::Keep,
@@ -365,8 +291,8 @@ fn decide(
             ),
         );
     }
-    let closed = words.closed_with_prefix(&l, lex);
-    let open = words.open_prefixes.get(&l).copied().unwrap_or(0);
+    let closed = closed_with_prefix(words, &l, lex);
+    let open = words.open_prefix(&l);
     if closed.len() >= 2 && closed.len() > 2 * open {
         let shown: Vec<&str> = closed.iter().take(3).copied().collect();
         return verdict(
@@ -451,14 +377,7 @@ impl Pass for Dehyphenate {
         if found.is_empty() {
             return Vec::new();
         }
-        let counted;
-        let words = match ctx.memo(DocumentWords::new) {
-            Some(words) => words,
-            None => {
-                counted = DocumentWords::new(ctx.document);
-                &counted
-            }
-        };
+        let words = ctx.analysis.words();
         let data = ctx.rules.hyphenation(ctx.language);
         let mut edits = Vec::new();
         for c in found {
@@ -469,22 +388,14 @@ impl Pass for Dehyphenate {
             let mut v = decide(left, right, words, ctx.lexicon, data);
             let hyphen = &text[c.hyphen.clone()];
             let (range, replacement, rule) = match v.decision {
-                Decision::Join => (c.hyphen.start..c.right.start, "", "dehyphenate.join"),
-                Decision::Keep if hyphen == "-" => {
-                    (c.hyphen.end..c.right.start, "", "dehyphenate.keep-hyphen")
-                }
-                Decision::Keep => (
-                    c.hyphen.start..c.right.start,
-                    "-",
-                    "dehyphenate.keep-hyphen",
-                ),
+                Decision::Join => (c.hyphen.start..c.right.start, "", JOIN),
+                Decision::Keep if hyphen == "-" => (c.hyphen.end..c.right.start, "", KEEP_HYPHEN),
+                Decision::Keep => (c.hyphen.start..c.right.start, "-", KEEP_HYPHEN),
                 Decision::Suspended if !c.line_end => continue, // already `Haupt- und`
                 Decision::Suspended if hyphen == "-" => {
-                    (c.hyphen.end..c.right.start, " ", "dehyphenate.suspended")
+                    (c.hyphen.end..c.right.start, " ", SUSPENDED)
                 }
-                Decision::Suspended => {
-                    (c.hyphen.start..c.right.start, "- ", "dehyphenate.suspended")
-                }
+                Decision::Suspended => (c.hyphen.start..c.right.start, "- ", SUSPENDED),
             };
             if c.wide_gap {
                 // Blank lines or a page break between the halves: what follows might not be the
@@ -500,14 +411,15 @@ impl Pass for Dehyphenate {
             if !c.line_end {
                 // `- ` inside a line is less surely a split word than a line-end hyphen (OCR also
                 // writes `maj- differ` for `may differ`): only good evidence acts.
-                v.review |= v.confidence < 0.8;
+                v.review |= v.confidence < INSIDE_LINE_EVIDENCE;
                 v.confidence -= 0.1;
                 v.evidence.push_str("; hyphen before a space inside a line");
             }
             let mut edit = Edit::new(range, replacement, rule)
                 .confidence((v.confidence * 100.0).round() / 100.0)
                 .evidence(v.evidence);
-            if v.review || v.confidence < REVIEW_BELOW {
+            // Below the run's threshold the pipeline flags it; here only the pass's own doubts.
+            if v.review {
                 edit = edit.kind(ChangeKind::Review);
             }
             edits.push(edit);
@@ -517,29 +429,22 @@ impl Pass for Dehyphenate {
 }
 
 /// Runs the pass alone on `input` in `language`, with `input` as the whole document, and applies
-/// its edits (not its review flags): how the examples of `rules/hyphenation/LANG.toml` are checked.
+/// its edits (not its review flags, nor edits below the default threshold): how the examples of
+/// `rules/hyphenation/LANG.toml` are checked.
 pub fn apply_alone(rules: &crate::rules::RuleSet, language: &str, input: &str) -> String {
-    let disabled = std::collections::BTreeSet::new();
-    let ctx = Context::new(Some(language), rules, &disabled, input);
-    let mut edits = Dehyphenate.run(input, &ctx);
-    edits.retain(|e| e.kind != ChangeKind::Review);
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(input.len());
-    let mut pos = 0;
-    for e in edits {
-        out.push_str(&input[pos..e.range.start]);
-        out.push_str(&e.replacement);
-        pos = e.range.end;
-    }
-    out + &input[pos..]
+    super::OnePass::new(&Dehyphenate)
+        .rules(rules)
+        .language(language)
+        .apply(input)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
     use std::path::Path;
 
     use super::*;
+    use crate::analysis::Analysis;
+    use crate::passes::OnePass;
     use crate::rules::RuleSet;
 
     const EN: &str = "the\t0.05\neconomy\t7.4e-05\ncredentials\t5.5e-06\nthirty\t2.4e-05\n\
@@ -575,9 +480,11 @@ mod tests {
         text: &str,
         document: &str,
     ) -> (String, Vec<Edit>) {
-        let disabled = BTreeSet::new();
-        let ctx = Context::new(lang, rules, &disabled, document);
-        let edits = Dehyphenate.run(text, &ctx);
+        let mut one = OnePass::new(&Dehyphenate).rules(rules).document(document);
+        if let Some(lang) = lang {
+            one = one.language(lang);
+        }
+        let edits = one.edits(text);
         (crate::change::apply_edits(text, &edits), edits)
     }
 
@@ -592,7 +499,7 @@ mod tests {
             "diplomatic credentials, and"
         );
         let (_, edits) = run_with(&english(), Some("en"), "the eco-\nnomy", "the eco-\nnomy");
-        assert_eq!(edits[0].rule, "dehyphenate.join");
+        assert_eq!(edits[0].rule, JOIN.id);
         assert_eq!(
             edits[0].evidence,
             "joined: 'economy' lexicon 7.4e-5, 'eco-nomy' not in document"
@@ -744,11 +651,12 @@ mod tests {
 
     #[test]
     fn document_words_count_whole_words_and_hyphenated_pairs() {
-        let words = DocumentWords::new("Inter-Korean talks, inter-\nnational; non-inter-ference.");
-        assert_eq!(words.word("inter"), 3);
-        assert_eq!(words.word("international"), 0);
-        assert_eq!(words.pair("inter", "korean"), 1);
-        assert_eq!(words.pair("non", "inter"), 1);
-        assert_eq!(words.open_prefixes.get("inter"), Some(&1));
+        let analysis = Analysis::new("Inter-Korean talks, inter-\nnational; non-inter-ference.");
+        let words = analysis.words();
+        assert_eq!(words.count("inter"), 3);
+        assert_eq!(words.count("international"), 0);
+        assert_eq!(words.compound("inter", "korean"), 1);
+        assert_eq!(words.compound("non", "inter"), 1);
+        assert_eq!(words.open_prefix("inter"), 1);
     }
 }

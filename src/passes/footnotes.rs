@@ -50,28 +50,33 @@ use crate::layout::{self, LineSpan};
 
 pub struct Footnotes;
 
-const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "footnotes.note",
-        description: "Footnote text moved from the foot of its page to the notes.",
-    },
-    BuiltinRule {
-        id: "footnotes.mark",
-        description: "Note mark at the start of a footnote (and the line end before it) dropped: the notes file numbers the notes.",
-    },
-    BuiltinRule {
-        id: "footnotes.reference",
-        description: "Reference mark in the body written as `[^N]`.",
-    },
-    BuiltinRule {
-        id: "footnotes.orphan-note",
-        description: "A note whose reference mark was not found on its page (flag only).",
-    },
-    BuiltinRule {
-        id: "footnotes.orphan-mark",
-        description: "A note mark in the body with no note on its page (flag only).",
-    },
-];
+pub const NOTE: BuiltinRule = BuiltinRule {
+    id: "footnotes.note",
+    description: "Footnote text moved from the foot of its page to the notes.",
+};
+
+pub const MARK: BuiltinRule = BuiltinRule {
+    id: "footnotes.mark",
+    description: "Note mark at the start of a footnote (and the line end before it) dropped: the notes file numbers the notes.",
+};
+
+pub const REFERENCE: BuiltinRule = BuiltinRule {
+    id: "footnotes.reference",
+    description: "Reference mark in the body written as `[^N]`.",
+};
+
+pub const ORPHAN_NOTE: BuiltinRule = BuiltinRule {
+    id: "footnotes.orphan-note",
+    description: "A note whose reference mark was not found on its page (flag only).",
+};
+
+pub const ORPHAN_MARK: BuiltinRule = BuiltinRule {
+    id: "footnotes.orphan-mark",
+    description: "A note mark in the body with no note on its page (flag only).",
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[NOTE, MARK, REFERENCE, ORPHAN_NOTE, ORPHAN_MARK];
 
 /// Signs that OCR makes of a superscript digit, and the digit each most often stands for.
 const MARK_LOOKALIKES: &[(char, u32)] =
@@ -271,7 +276,7 @@ impl Pass for Footnotes {
             let links = references(page.start, body, &notes);
             let linked = links
                 .iter()
-                .any(|e| e.rule == "footnotes.reference" && e.kind != ChangeKind::Review);
+                .any(|e| e.rule == REFERENCE.id && e.kind != ChangeKind::Review);
             if block.marks[0].1.list_like && !linked {
                 // `1.` at the foot of a page with no `1` glued in the body is more likely a list.
                 continue;
@@ -287,14 +292,14 @@ impl Pass for Footnotes {
         for page in layout::pages(text) {
             let page_text = &text[page.start..page.end];
             if edits.iter().any(|e: &Edit| {
-                e.range.start >= page.start && e.range.end <= page.end && e.rule == "footnotes.note"
+                e.range.start >= page.start && e.range.end <= page.end && e.rule == NOTE.id
             }) {
                 continue;
             }
             for (i, m) in page_text.match_indices(orphan) {
                 let at = page.start + i;
                 edits.push(
-                    Edit::new(at..at + m.len(), m, "footnotes.orphan-mark")
+                    Edit::new(at..at + m.len(), m, ORPHAN_MARK)
                         .kind(ChangeKind::Review)
                         .confidence(0.5)
                         .evidence("note mark with no note found at the foot of its page"),
@@ -524,13 +529,13 @@ fn note_edits(note: &Note) -> Vec<Edit> {
     let mut edits = Vec::new();
     // The line end between two notes goes with the mark of the second.
     edits.push(
-        Edit::new(note.mark_start..note.text_start, "", "footnotes.mark")
+        Edit::new(note.mark_start..note.text_start, "", MARK)
             .kind(ChangeKind::Note)
             .confidence(note.confidence)
             .evidence(format!("mark of note {}: {}", note.number, note.evidence)),
     );
     edits.push(
-        Edit::new(note.text_start..note.text_end, "", "footnotes.note")
+        Edit::new(note.text_start..note.text_end, "", NOTE)
             .move_to_note(note.number)
             .confidence(note.confidence)
             .evidence(format!("note {}: {}", note.number, note.evidence)),
@@ -608,7 +613,7 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
                             Edit::new(
                                 body_start + r.start..body_start + r.end,
                                 format!("[^{}]", note.number),
-                                "footnotes.reference",
+                                REFERENCE,
                             )
                             .kind(ChangeKind::Review)
                             .confidence(0.5)
@@ -634,7 +639,7 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
                     Edit::new(
                         body_start + r.start..body_start + r.end,
                         format!("[^{}]", note.number),
-                        "footnotes.reference",
+                        REFERENCE,
                     )
                     .confidence(confidence)
                     .evidence(evidence),
@@ -691,7 +696,7 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
                 Edit::new(
                     body_start + r.start..body_start + r.end,
                     format!("[^{}]", note.number),
-                    "footnotes.reference",
+                    REFERENCE,
                 )
                 .confidence(0.75)
                 .evidence(format!("garbled mark {ch:?} glued to punctuation: {why}")),
@@ -700,17 +705,13 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
     }
     for note in unlinked.iter().filter(|n| !linked.contains(&n.number)) {
         edits.push(
-            Edit::new(
-                note.mark_start..note.mark_start,
-                "",
-                "footnotes.orphan-note",
-            )
-            .kind(ChangeKind::Review)
-            .confidence(0.0)
-            .evidence(format!(
-                "note {}: no reference mark found on its page",
-                note.number
-            )),
+            Edit::new(note.mark_start..note.mark_start, "", ORPHAN_NOTE)
+                .kind(ChangeKind::Review)
+                .confidence(0.0)
+                .evidence(format!(
+                    "note {}: no reference mark found on its page",
+                    note.number
+                )),
         );
     }
     edits
@@ -731,13 +732,10 @@ mod tests {
     }
 
     fn notes_moved(text: &str) -> usize {
-        let rules = crate::rules::RuleSet::default();
-        let disabled = std::collections::BTreeSet::new();
-        let ctx = Context::new(None, &rules, &disabled, text);
-        Footnotes
-            .run(text, &ctx)
+        crate::passes::OnePass::new(&Footnotes)
+            .edits(text)
             .iter()
-            .filter(|e| e.rule == "footnotes.note")
+            .filter(|e| e.rule == NOTE.id)
             .count()
     }
 

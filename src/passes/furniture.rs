@@ -26,20 +26,23 @@ use crate::passes::pages::{HEAD_WINDOW, head_similarity, same_head};
 
 pub struct Furniture;
 
-const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "furniture.page-number",
-        description: "Page number alone on the first or last line of a page dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.running-head",
-        description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.signature-mark",
-        description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
-    },
-];
+pub const PAGE_NUMBER: BuiltinRule = BuiltinRule {
+    id: "furniture.page-number",
+    description: "Page number alone on the first or last line of a page dropped.",
+};
+
+pub const RUNNING_HEAD: BuiltinRule = BuiltinRule {
+    id: "furniture.running-head",
+    description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
+};
+
+pub const SIGNATURE_MARK: BuiltinRule = BuiltinRule {
+    id: "furniture.signature-mark",
+    description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[PAGE_NUMBER, RUNNING_HEAD, SIGNATURE_MARK];
 
 /// The digit an OCR look-alike stands for.
 fn digit_lookalike(c: char) -> Option<u32> {
@@ -130,19 +133,15 @@ fn edge_lines(text: &str, page: &PageSpan) -> (Option<LineSpan>, Option<LineSpan
 fn drop_line(
     text: &str,
     line: LineSpan,
-    rule: &'static str,
+    rule: BuiltinRule,
     confidence: f64,
     evidence: String,
 ) -> Edit {
-    let edit = Edit::new(line.start..line.end_with_newline(text), "", rule)
+    // Below the run's confidence threshold the pipeline turns this into a review flag.
+    Edit::new(line.start..line.end_with_newline(text), "", rule)
         .kind(ChangeKind::Furniture)
         .confidence(confidence)
-        .evidence(evidence);
-    if confidence < 0.6 {
-        edit.kind(ChangeKind::Review)
-    } else {
-        edit
-    }
+        .evidence(evidence)
 }
 
 impl Pass for Furniture {
@@ -154,7 +153,7 @@ impl Pass for Furniture {
         RULES
     }
 
-    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let pages = layout::pages(text);
         if pages.len() < 2 {
             return Vec::new();
@@ -217,13 +216,7 @@ impl Pass for Furniture {
                     let evidence = format!(
                         "number {n} at the foot of the page is not its page number ({sequence}): a signature mark"
                     );
-                    edits.push(drop_line(
-                        text,
-                        line,
-                        "furniture.signature-mark",
-                        0.8,
-                        evidence,
-                    ));
+                    edits.push(drop_line(text, line, SIGNATURE_MARK, 0.8, evidence));
                     dropped[i].1 = true;
                     continue;
                 }
@@ -237,14 +230,9 @@ impl Pass for Furniture {
                     format!("{shown:?} might be page number {n}, but {sequence}"),
                 ),
             };
-            edits.push(drop_line(
-                text,
-                line,
-                "furniture.page-number",
-                confidence,
-                evidence,
-            ));
-            if confidence >= 0.6 {
+            edits.push(drop_line(text, line, PAGE_NUMBER, confidence, evidence));
+            // A page number the run will drop uncovers the line next to it as the page edge.
+            if ctx.applies(confidence) {
                 if is_top {
                     dropped[i].0 = true;
                 } else {
@@ -325,13 +313,7 @@ impl Pass for Furniture {
                 } else {
                     continue;
                 };
-                edits.push(drop_line(
-                    text,
-                    *line,
-                    "furniture.running-head",
-                    confidence,
-                    evidence,
-                ));
+                edits.push(drop_line(text, *line, RUNNING_HEAD, confidence, evidence));
             }
         }
 
@@ -345,13 +327,7 @@ impl Pass for Furniture {
                     "signature mark {:?} at the foot of the page",
                     line.text(text).trim()
                 );
-                edits.push(drop_line(
-                    text,
-                    line,
-                    "furniture.signature-mark",
-                    0.85,
-                    evidence,
-                ));
+                edits.push(drop_line(text, line, SIGNATURE_MARK, 0.85, evidence));
             }
         }
         edits

@@ -38,28 +38,33 @@ use crate::confusion::ConfusionTable;
 
 pub struct Links;
 
-const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "links.join-break",
-        description: "A URL cut by a line break rejoined: the next token has URL syntax or mixes letters and digits.",
-    },
-    BuiltinRule {
-        id: "links.host-space",
-        description: "A space inside a URL's host that stands for a dot (`http://www example.org` → `http://www.example.org`), when that gives a well-formed domain.",
-    },
-    BuiltinRule {
-        id: "links.path-space",
-        description: "A space inside a URL path segment written `_` (applied when the document's URLs use `_` between words, else flagged for review).",
-    },
-    BuiltinRule {
-        id: "links.confusable-char",
-        description: "A character that cannot stand in a URL (`¢`, `{`) mapped through the confusion table (`c`, `f`).",
-    },
-    BuiltinRule {
-        id: "links.hex-run",
-        description: "A hexadecimal id of a usual length (16, 24, 32, 40, 64) with one non-hex character that the confusion table maps to a hex digit, repaired.",
-    },
-];
+pub const JOIN_BREAK: BuiltinRule = BuiltinRule {
+    id: "links.join-break",
+    description: "A URL cut by a line break rejoined: the next token has URL syntax or mixes letters and digits.",
+};
+
+pub const HOST_SPACE: BuiltinRule = BuiltinRule {
+    id: "links.host-space",
+    description: "A space inside a URL's host that stands for a dot (`http://www example.org` → `http://www.example.org`), when that gives a well-formed domain.",
+};
+
+pub const PATH_SPACE: BuiltinRule = BuiltinRule {
+    id: "links.path-space",
+    description: "A space inside a URL path segment written `_` (applied when the document's URLs use `_` between words, else flagged for review).",
+};
+
+pub const CONFUSABLE_CHAR: BuiltinRule = BuiltinRule {
+    id: "links.confusable-char",
+    description: "A character that cannot stand in a URL (`¢`, `{`) mapped through the confusion table (`c`, `f`).",
+};
+
+pub const HEX_RUN: BuiltinRule = BuiltinRule {
+    id: "links.hex-run",
+    description: "A hexadecimal id of a usual length (16, 24, 32, 40, 64) with one non-hex character that the confusion table maps to a hex digit, repaired.",
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[JOIN_BREAK, HOST_SPACE, PATH_SPACE, CONFUSABLE_CHAR, HEX_RUN];
 
 /// Where a URL starts.
 static URL_START: LazyLock<Regex> =
@@ -251,14 +256,14 @@ fn repair(text: &str, url: &UrlSpan, table: &ConfusionTable, underscores: bool) 
     let mut edits = Vec::new();
     for (range, joint) in &url.joints {
         let edit = match joint {
-            Joint::Break => Edit::new(range.clone(), "", "links.join-break")
+            Joint::Break => Edit::new(range.clone(), "", JOIN_BREAK)
                 .confidence(0.85)
                 .evidence("URL cut by a line break: the next token has URL syntax or mixes letters and digits"),
-            Joint::HostDot => Edit::new(range.clone(), ".", "links.host-space")
+            Joint::HostDot => Edit::new(range.clone(), ".", HOST_SPACE)
                 .confidence(0.9)
                 .evidence("host without a dot; with one it is a well-formed domain"),
             Joint::PathSpace => {
-                let edit = Edit::new(range.clone(), "_", "links.path-space").confidence(0.7);
+                let edit = Edit::new(range.clone(), "_", PATH_SPACE).confidence(0.7);
                 if underscores {
                     edit.evidence("space inside a path segment; the document's URLs join words with `_` and never `-`")
                 } else {
@@ -286,15 +291,11 @@ fn repair(text: &str, url: &UrlSpan, table: &ConfusionTable, underscores: bool) 
         };
         if let Some(p) = repaired {
             edits.push(
-                Edit::new(
-                    at..at + c.len_utf8(),
-                    p.to_string(),
-                    "links.confusable-char",
-                )
-                .confidence(0.85)
-                .evidence(format!(
-                    "`{c}` cannot stand in a URL; the confusion table reads it as `{p}`"
-                )),
+                Edit::new(at..at + c.len_utf8(), p.to_string(), CONFUSABLE_CHAR)
+                    .confidence(0.85)
+                    .evidence(format!(
+                        "`{c}` cannot stand in a URL; the confusion table reads it as `{p}`"
+                    )),
             );
         }
         chars.push((at..at + c.len_utf8(), c, repaired));
@@ -326,7 +327,7 @@ fn repair(text: &str, url: &UrlSpan, table: &ConfusionTable, underscores: bool) 
                     .first()
             {
                 edits.push(
-                    Edit::new(run[k].0.clone(), p.to_string(), "links.hex-run")
+                    Edit::new(run[k].0.clone(), p.to_string(), HEX_RUN)
                         .confidence(0.8)
                         .evidence(format!(
                             "{}-character hexadecimal id with one `{}`; the confusion table reads it as `{p}`",
@@ -366,7 +367,6 @@ impl Pass for Links {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
-    use std::collections::BTreeSet;
 
     fn table() -> ConfusionTable {
         ConfusionTable::from_pairs(&[
@@ -383,9 +383,11 @@ mod tests {
             confusions: table(),
             ..RuleSet::default()
         };
-        let disabled = BTreeSet::new();
-        let ctx = Context::new(Some("en"), &rules, &disabled, document);
-        crate::change::apply_edits(text, &Links.run(text, &ctx))
+        crate::passes::OnePass::new(&Links)
+            .rules(&rules)
+            .language("en")
+            .document(document)
+            .apply(text)
     }
 
     #[test]

@@ -2,13 +2,17 @@
 //! evidence; it never writes text itself (the engine in [`crate::text`] does). Each lives in its own
 //! file, with its algorithm and its known false positives in its module doc and its tests beside it.
 
-use std::any::Any;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::analysis::Analysis;
 use crate::change::Edit;
 use crate::lexicon::Lexicon;
+use crate::pipeline::{self, Config};
 use crate::rules::RuleSet;
+
+pub use crate::change::BuiltinRule;
 
 pub mod confusions;
 pub mod dehyphenate;
@@ -21,15 +25,8 @@ pub mod pages;
 pub mod reflow;
 pub mod substitute;
 
-/// A rule that a pass implements in code, as `rules list` and the report show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BuiltinRule {
-    pub id: &'static str,
-    pub description: &'static str,
-}
-
 /// What every pass may read besides the text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// Language of the document (ISO 639-1), when known.
     pub language: Option<&'a str>,
@@ -39,53 +36,107 @@ pub struct Context<'a> {
     pub disabled: &'a BTreeSet<String>,
     /// The word list of the document's language, when there is one.
     pub lexicon: Option<&'a Lexicon>,
-    /// The whole document as this pass receives it (the body, then each note), for document-wide
+    /// The whole document as this stage receives it (the body, then each note), for document-wide
     /// statistics. A pass may be run on a footnote's text as well as on the body; this is always
     /// the whole document.
     pub document: &'a str,
-    /// Where a pass may keep what it derives from `document` (word counts) while the pipeline runs
-    /// it on the body and then on each note, which all see the same body: see [`Context::memo`].
-    pub memo: Option<&'a DocumentMemo>,
+    /// The shared analysis of `document`, made once per stage: tokens, word counts, pages.
+    pub analysis: &'a Analysis<'a>,
+    /// Where the text the pass is given lies in `document`.
+    pub span: Range<usize>,
+    /// Changes less sure than this are flagged by the pipeline, not applied. A pass never flags by
+    /// it; it reads it only where a later decision of its own rests on whether an earlier edit
+    /// will be applied (see [`Context::applies`]).
+    pub min_confidence: f64,
 }
 
-/// One value derived from the body, shared by the runs of one pass on the body and on each note.
-/// Without it a pass that counts the body's words would count them again for every note, and a
-/// document with many notes would cost time in proportion to notes x body.
-#[derive(Debug, Default)]
-pub struct DocumentMemo(OnceLock<Box<dyn Any + Send + Sync>>);
-
 impl<'a> Context<'a> {
-    pub fn new(
-        language: Option<&'a str>,
-        rules: &'a RuleSet,
-        disabled: &'a BTreeSet<String>,
-        document: &'a str,
-    ) -> Self {
+    /// Whether the pipeline will apply an edit of this confidence (one policy, in the pipeline).
+    pub fn applies(&self, confidence: f64) -> bool {
+        pipeline::applies(confidence, self.min_confidence)
+    }
+
+    /// True when the pass runs on the whole document (not on one note's text, nor on the body
+    /// while notes follow it).
+    pub fn text_is_document(&self) -> bool {
+        self.span == (0..self.document.len())
+    }
+}
+
+/// Runs one pass alone on a string, with the pipeline's policy (disabled rules dropped, the
+/// confidence threshold turning weak edits into review flags): for tests and rule examples.
+///
+/// ```
+/// use ocrclean::passes::{OnePass, reflow::Reflow};
+/// assert_eq!(OnePass::new(&Reflow).apply("One\nline.\n"), "One line.\n");
+/// ```
+pub struct OnePass<'a> {
+    pass: &'a dyn Pass,
+    rules: Option<&'a RuleSet>,
+    config: Config,
+    document: Option<&'a str>,
+}
+
+impl<'a> OnePass<'a> {
+    pub fn new(pass: &'a dyn Pass) -> Self {
         Self {
-            language,
+            pass,
+            rules: None,
+            config: Config::default(),
+            document: None,
+        }
+    }
+
+    /// The rules and lexicons to use (default: none).
+    pub fn rules(mut self, rules: &'a RuleSet) -> Self {
+        self.rules = Some(rules);
+        self
+    }
+
+    pub fn language(mut self, language: &str) -> Self {
+        self.config.language = Some(language.to_string());
+        self
+    }
+
+    pub fn min_confidence(mut self, min_confidence: f64) -> Self {
+        self.config.min_confidence = min_confidence;
+        self
+    }
+
+    /// The whole document the text belongs to (default: the text itself).
+    pub fn document(mut self, document: &'a str) -> Self {
+        self.document = Some(document);
+        self
+    }
+
+    /// The edits the pipeline would take from the pass on `text`.
+    pub fn edits(&self, text: &str) -> Vec<Edit> {
+        static NO_RULES: OnceLock<RuleSet> = OnceLock::new();
+        let rules = self
+            .rules
+            .unwrap_or_else(|| NO_RULES.get_or_init(RuleSet::default));
+        let document = self.document.unwrap_or(text);
+        let analysis = Analysis::new(document);
+        let span = match self.document {
+            None => 0..document.len(),
+            Some(document) => document.find(text).map_or(0..0, |at| at..at + text.len()),
+        };
+        let ctx = Context {
+            language: self.config.language.as_deref(),
             rules,
-            disabled,
-            lexicon: rules.lexicon(language),
+            disabled: &self.config.disabled,
+            lexicon: rules.lexicon(self.config.language.as_deref()),
             document,
-            memo: None,
-        }
+            analysis: &analysis,
+            span,
+            min_confidence: self.config.min_confidence,
+        };
+        pipeline::settle(self.pass.run(text, &ctx), &self.config)
     }
 
-    /// The same context with `memo` for values derived from `document`.
-    pub fn with_memo(self, memo: &'a DocumentMemo) -> Self {
-        Self {
-            memo: Some(memo),
-            ..self
-        }
-    }
-
-    /// The value `make(document)`, computed once per memo: `None` when the context has no memo or
-    /// the memo holds a value of another type, and the caller computes it itself.
-    pub fn memo<T: Any + Send + Sync>(&self, make: impl FnOnce(&str) -> T) -> Option<&'a T> {
-        self.memo?
-            .0
-            .get_or_init(|| Box::new(make(self.document)))
-            .downcast_ref::<T>()
+    /// `text` with the pass's applied edits (not its review flags).
+    pub fn apply(&self, text: &str) -> String {
+        crate::change::apply_edits(text, &self.edits(text))
     }
 }
 

@@ -18,47 +18,68 @@ use crate::change::Edit;
 
 pub struct Normalise;
 
+pub const BOM: BuiltinRule = BuiltinRule {
+    id: "normalise.bom",
+    description: "Byte order mark at the start of a file or page dropped.",
+};
+
+pub const CRLF: BuiltinRule = BuiltinRule {
+    id: "normalise.crlf",
+    description: "CRLF line end turned into LF.",
+};
+
+pub const CR: BuiltinRule = BuiltinRule {
+    id: "normalise.cr",
+    description: "Lone CR (old Mac line end) turned into LF.",
+};
+
+pub const LINE_SEPARATOR: BuiltinRule = BuiltinRule {
+    id: "normalise.line-separator",
+    description: "NEL, U+2028 or U+2029 turned into LF.",
+};
+
+pub const NFC: BuiltinRule = BuiltinRule {
+    id: "normalise.nfc",
+    description: "Decomposed or compatibility sequence composed to Unicode NFC.",
+};
+
+pub const LIGATURE: BuiltinRule = BuiltinRule {
+    id: "normalise.ligature",
+    description: "Typographic ligature (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ) expanded to its letters.",
+};
+
+pub const SOFT_HYPHEN: BuiltinRule = BuiltinRule {
+    id: "normalise.soft-hyphen",
+    description: "Soft hyphen (U+00AD) dropped; at a line end the word's halves are joined.",
+};
+
+pub const ZERO_WIDTH: BuiltinRule = BuiltinRule {
+    id: "normalise.zero-width",
+    description: "Zero-width space, word joiner or stray BOM dropped (ZWJ/ZWNJ only between Latin letters).",
+};
+
+pub const CONTROL: BuiltinRule = BuiltinRule {
+    id: "normalise.control",
+    description: "Control character other than newline, tab and form feed dropped.",
+};
+
+pub const TRAILING_SPACE: BuiltinRule = BuiltinRule {
+    id: "normalise.trailing-space",
+    description: "Spaces and tabs at the end of a line dropped.",
+};
+
+/// The rules of this pass, as registered.
 const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "normalise.bom",
-        description: "Byte order mark at the start of a file or page dropped.",
-    },
-    BuiltinRule {
-        id: "normalise.crlf",
-        description: "CRLF line end turned into LF.",
-    },
-    BuiltinRule {
-        id: "normalise.cr",
-        description: "Lone CR (old Mac line end) turned into LF.",
-    },
-    BuiltinRule {
-        id: "normalise.line-separator",
-        description: "NEL, U+2028 or U+2029 turned into LF.",
-    },
-    BuiltinRule {
-        id: "normalise.nfc",
-        description: "Decomposed or compatibility sequence composed to Unicode NFC.",
-    },
-    BuiltinRule {
-        id: "normalise.ligature",
-        description: "Typographic ligature (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ) expanded to its letters.",
-    },
-    BuiltinRule {
-        id: "normalise.soft-hyphen",
-        description: "Soft hyphen (U+00AD) dropped; at a line end the word's halves are joined.",
-    },
-    BuiltinRule {
-        id: "normalise.zero-width",
-        description: "Zero-width space, word joiner or stray BOM dropped (ZWJ/ZWNJ only between Latin letters).",
-    },
-    BuiltinRule {
-        id: "normalise.control",
-        description: "Control character other than newline, tab and form feed dropped.",
-    },
-    BuiltinRule {
-        id: "normalise.trailing-space",
-        description: "Spaces and tabs at the end of a line dropped.",
-    },
+    BOM,
+    CRLF,
+    CR,
+    LINE_SEPARATOR,
+    NFC,
+    LIGATURE,
+    SOFT_HYPHEN,
+    ZERO_WIDTH,
+    CONTROL,
+    TRAILING_SPACE,
 ];
 
 fn ligature(c: char) -> Option<&'static str> {
@@ -96,41 +117,31 @@ impl Pass for Normalise {
             let end = pos + c.len_utf8();
             let next = char_at(end);
             let prev = text[..pos].chars().next_back();
-            let delete = |rule: &'static str, why: Cow<'static, str>| {
+            let delete = |rule: BuiltinRule, why: Cow<'static, str>| {
                 Edit::new(pos..end, "", rule).evidence(why)
             };
             // Where the next character to look at starts.
             let mut resume = end;
             match c {
                 '\u{FEFF}' if prev.is_none() || prev == Some('\x0c') => {
-                    edits.push(delete(
-                        "normalise.bom",
-                        "byte order mark at the start of a page".into(),
-                    ));
+                    edits.push(delete(BOM, "byte order mark at the start of a page".into()));
                 }
                 '\u{FEFF}' | '\u{200B}' | '\u{2060}' => {
-                    edits.push(delete(
-                        "normalise.zero-width",
-                        format!("U+{:04X}", c as u32).into(),
-                    ));
+                    edits.push(delete(ZERO_WIDTH, format!("U+{:04X}", c as u32).into()));
                 }
                 '\u{200C}' | '\u{200D}' if is_latin(prev) && is_latin(next) => {
                     edits.push(delete(
-                        "normalise.zero-width",
+                        ZERO_WIDTH,
                         format!("U+{:04X} between Latin letters", c as u32).into(),
                     ));
                 }
                 '\r' if next == Some('\n') => {
-                    edits.push(
-                        Edit::new(pos..pos + 2, "\n", "normalise.crlf").evidence("CRLF line end"),
-                    );
+                    edits.push(Edit::new(pos..pos + 2, "\n", CRLF).evidence("CRLF line end"));
                     resume = pos + 2;
                 }
-                '\r' => edits.push(
-                    Edit::new(pos..pos + 1, "\n", "normalise.cr").evidence("lone CR line end"),
-                ),
+                '\r' => edits.push(Edit::new(pos..pos + 1, "\n", CR).evidence("lone CR line end")),
                 '\u{0085}' | '\u{2028}' | '\u{2029}' => edits.push(
-                    Edit::new(pos..end, "\n", "normalise.line-separator")
+                    Edit::new(pos..end, "\n", LINE_SEPARATOR)
                         .evidence(format!("U+{:04X} line separator", c as u32)),
                 ),
                 '\u{00AD}' if matches!(next, Some('\n' | '\r')) => {
@@ -140,12 +151,12 @@ impl Pass for Normalise {
                         line_end += 1;
                     }
                     edits.push(
-                        Edit::new(pos..line_end, "", "normalise.soft-hyphen")
+                        Edit::new(pos..line_end, "", SOFT_HYPHEN)
                             .evidence("soft hyphen at a line end: word halves joined"),
                     );
                     resume = line_end;
                 }
-                '\u{00AD}' => edits.push(delete("normalise.soft-hyphen", "soft hyphen".into())),
+                '\u{00AD}' => edits.push(delete(SOFT_HYPHEN, "soft hyphen".into())),
                 ' ' | '\t' => {
                     let run_end =
                         pos + text[pos..].len() - text[pos..].trim_start_matches([' ', '\t']).len();
@@ -154,7 +165,7 @@ impl Pass for Normalise {
                         None | Some('\n' | '\r' | '\x0c' | '\u{2028}' | '\u{2029}' | '\u{0085}')
                     ) {
                         edits.push(
-                            Edit::new(pos..run_end, "", "normalise.trailing-space")
+                            Edit::new(pos..run_end, "", TRAILING_SPACE)
                                 .evidence("whitespace at a line end"),
                         );
                     }
@@ -162,14 +173,14 @@ impl Pass for Normalise {
                 }
                 c if c.is_control() && !matches!(c, '\n' | '\t' | '\x0c') => {
                     edits.push(delete(
-                        "normalise.control",
+                        CONTROL,
                         format!("control character U+{:04X}", c as u32).into(),
                     ));
                 }
                 c => {
                     if let Some(letters) = ligature(c) {
                         edits.push(
-                            Edit::new(pos..end, letters, "normalise.ligature")
+                            Edit::new(pos..end, letters, LIGATURE)
                                 .evidence(format!("ligature U+{:04X}", c as u32)),
                         );
                     }
@@ -205,12 +216,10 @@ fn nfc_edits(text: &str) -> Vec<Edit> {
         let cluster = &text[start..end];
         let composed: String = cluster.nfc().collect();
         if composed != cluster {
-            edits.push(
-                Edit::new(start..end, composed, "normalise.nfc").evidence(format!(
-                    "{} code points composed to NFC",
-                    cluster.chars().count()
-                )),
-            );
+            edits.push(Edit::new(start..end, composed, NFC).evidence(format!(
+                "{} code points composed to NFC",
+                cluster.chars().count()
+            )));
         }
     }
     edits
@@ -218,16 +227,11 @@ fn nfc_edits(text: &str) -> Vec<Edit> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
 
     use super::*;
-    use crate::rules::RuleSet;
 
     fn run(text: &str) -> String {
-        let rules = RuleSet::default();
-        let disabled = BTreeSet::new();
-        let ctx = Context::new(None, &rules, &disabled, "");
-        crate::change::apply_edits(text, &Normalise.run(text, &ctx))
+        crate::passes::OnePass::new(&Normalise).apply(text)
     }
 
     #[test]

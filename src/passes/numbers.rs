@@ -36,20 +36,23 @@ use crate::confusion::ConfusionTable;
 
 pub struct Numbers;
 
-const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "numbers.ordinal-sign",
-        description: "`°`, `º` or `%` after a number, before a noun counted with ordinals (century, anniversary, ...), is the ordinal suffix: `21° Century` → `21st Century`.",
-    },
-    BuiltinRule {
-        id: "numbers.ordinal-letters",
-        description: "Letters read for digits in an ordinal, when the suffix agrees with the repaired number: `2lst` → `21st`.",
-    },
-    BuiltinRule {
-        id: "numbers.digit-confusion",
-        description: "Letters read for digits inside a number in numeric context (a year the document's other years support, or a number beside it): `1S87` → `1887`.",
-    },
-];
+pub const ORDINAL_SIGN: BuiltinRule = BuiltinRule {
+    id: "numbers.ordinal-sign",
+    description: "`°`, `º` or `%` after a number, before a noun counted with ordinals (century, anniversary, ...), is the ordinal suffix: `21° Century` → `21st Century`.",
+};
+
+pub const ORDINAL_LETTERS: BuiltinRule = BuiltinRule {
+    id: "numbers.ordinal-letters",
+    description: "Letters read for digits in an ordinal, when the suffix agrees with the repaired number: `2lst` → `21st`.",
+};
+
+pub const DIGIT_CONFUSION: BuiltinRule = BuiltinRule {
+    id: "numbers.digit-confusion",
+    description: "Letters read for digits inside a number in numeric context (a year the document's other years support, or a number beside it): `1S87` → `1887`.",
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[ORDINAL_SIGN, ORDINAL_LETTERS, DIGIT_CONFUSION];
 
 /// Nouns that follow an ordinal (`21st Century`) and hardly ever a percentage or an angle.
 pub const ORDINAL_NOUNS: &[&str] = &[
@@ -74,7 +77,7 @@ pub const MIN_YEARS: usize = 3;
 /// An ordinal's letter read as a digit through a weaker confusion than this is only flagged.
 pub const STRONG_DIGIT_CONFUSION: f64 = 0.6;
 
-static ORDINAL_SIGN: LazyLock<Regex> =
+static ORDINAL_SIGN_PATTERN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)([0-9]{1,2})([°º%]) (\p{L}+)").expect("valid regex"));
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1[0-9]{3}|20[0-9]{2})(?-u:\b)").expect("valid regex"));
@@ -163,7 +166,7 @@ pub fn edits(
 ) -> Vec<Edit> {
     let outside = |r: &Range<usize>| !skip.iter().any(|s| s.start < r.end && r.start < s.end);
     let mut edits = Vec::new();
-    for caps in ORDINAL_SIGN.captures_iter(text) {
+    for caps in ORDINAL_SIGN_PATTERN.captures_iter(text) {
         let (number, sign, noun) = (&caps[1], caps.get(2).expect("group"), &caps[3]);
         if !outside(&sign.range()) || !ORDINAL_NOUNS.contains(&noun.to_lowercase().as_str()) {
             continue;
@@ -171,7 +174,7 @@ pub fn edits(
         let n: u64 = number.parse().expect("digits");
         let suffix = ordinal_suffix(n);
         edits.push(
-            Edit::new(sign.range(), suffix, "numbers.ordinal-sign")
+            Edit::new(sign.range(), suffix, ORDINAL_SIGN)
                 .confidence(0.85)
                 .evidence(format!(
                     "`{}` before `{noun}`, a noun counted with ordinals",
@@ -207,15 +210,11 @@ pub fn edits(
                 .filter(|(r, _)| r.parse::<u64>().is_ok_and(|n| ordinal_suffix(n) == suffix))
                 .collect();
             if let [(reading, weight)] = &agreeing[..] {
-                let edit = Edit::new(
-                    range.clone(),
-                    format!("{reading}{suffix}"),
-                    "numbers.ordinal-letters",
-                )
-                .confidence((0.5 + 0.5 * weight).min(0.9))
-                .evidence(format!(
-                    "`{body}` read as `{reading}`, and `{suffix}` agrees with it"
-                ));
+                let edit = Edit::new(range.clone(), format!("{reading}{suffix}"), ORDINAL_LETTERS)
+                    .confidence((0.5 + 0.5 * weight).min(0.9))
+                    .evidence(format!(
+                        "`{body}` read as `{reading}`, and `{suffix}` agrees with it"
+                    ));
                 // A weak confusion (`B` for `8` or `6`?) is only flagged.
                 edits.push(if *weight < STRONG_DIGIT_CONFUSION {
                     edit.kind(ChangeKind::Review)
@@ -264,7 +263,7 @@ pub fn edits(
         } else {
             format!("`{token}` read as `{best}`: a number stands beside it")
         };
-        let edit = Edit::new(range.clone(), best.clone(), "numbers.digit-confusion")
+        let edit = Edit::new(range.clone(), best.clone(), DIGIT_CONFUSION)
             .confidence((0.5 + 0.5 * weight).min(0.9))
             .evidence(evidence);
         // Two readings the evidence cannot tell apart (`S` as `5` or `8`): flag.
@@ -298,16 +297,11 @@ impl Pass for Numbers {
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let skip = super::links::url_ranges(text);
-        // Derived once per stage when the pipeline shares a memo between the body and the notes.
-        let counted;
-        let years = match ctx.memo(YearStats::new) {
-            Some(years) => years,
-            None => {
-                counted = YearStats::new(ctx.document);
-                &counted
-            }
-        };
-        edits(text, years, &ctx.rules.confusions, &skip)
+        // Counted once per stage, for the body's and every note's run.
+        let years = ctx
+            .analysis
+            .derived(|analysis| YearStats::new(analysis.document()));
+        edits(text, &years, &ctx.rules.confusions, &skip)
     }
 }
 

@@ -228,10 +228,13 @@ impl BoundaryDetector for RunningHeadStarts {
     }
 }
 
-const RULES: &[BuiltinRule] = &[BuiltinRule {
+pub const BOUNDARY: BuiltinRule = BuiltinRule {
     id: "pages.boundary",
     description: "Page break inserted where the document's own page convention shows one.",
-}];
+};
+
+/// The rules of this pass, as registered.
+const RULES: &[BuiltinRule] = &[BOUNDARY];
 
 impl Pass for Pages {
     fn name(&self) -> &'static str {
@@ -263,7 +266,7 @@ impl Pass for Pages {
                 continue;
             }
             edits.push(
-                Edit::new(at..at, "\x0c", "pages.boundary")
+                Edit::new(at..at, "\x0c", BOUNDARY)
                     .confidence(0.9)
                     .evidence(evidence),
             );
@@ -274,10 +277,8 @@ impl Pass for Pages {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
 
     use super::*;
-    use crate::rules::RuleSet;
 
     struct EveryThirdLine;
 
@@ -295,16 +296,17 @@ mod tests {
 
     #[test]
     fn detectors_propose_page_breaks_unless_the_text_has_form_feeds() {
-        let rules = RuleSet::default();
-        let disabled = BTreeSet::new();
-        let ctx = Context::new(None, &rules, &disabled, "");
         let pass = Pages::with_detectors(vec![Box::new(EveryThirdLine)]);
-        let edits = pass.run("a\nb\nc\nd\ne\n", &ctx);
+        let edits = crate::passes::OnePass::new(&pass).edits("a\nb\nc\nd\ne\n");
         assert_eq!(
             edits.iter().map(|e| e.range.start).collect::<Vec<_>>(),
             vec![6]
         );
-        assert!(pass.run("a\nb\x0cc\nd\ne\n", &ctx).is_empty());
+        assert!(
+            crate::passes::OnePass::new(&pass)
+                .edits("a\nb\x0cc\nd\ne\n")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -50,39 +50,56 @@ use crate::layout;
 
 pub struct Reflow;
 
+pub const JOIN_LINES: BuiltinRule = BuiltinRule {
+    id: "reflow.join-lines",
+    description: "Line end inside a paragraph joined (a space, or nothing after a word-final hyphen).",
+};
+
+pub const JOIN_ACROSS_BLANK: BuiltinRule = BuiltinRule {
+    id: "reflow.join-across-blank",
+    description: "Blank lines that cut a sentence removed.",
+};
+
+pub const JOIN_ACROSS_PAGE: BuiltinRule = BuiltinRule {
+    id: "reflow.join-across-page",
+    description: "Page break inside a paragraph joined (the line before ends mid-sentence or fills the width).",
+};
+
+pub const PARAGRAPH_BREAK: BuiltinRule = BuiltinRule {
+    id: "reflow.paragraph-break",
+    description: "Paragraph break written as one blank line.",
+};
+
+pub const PAGE_BREAK: BuiltinRule = BuiltinRule {
+    id: "reflow.page-break",
+    description: "Page break between two paragraphs written as a paragraph break.",
+};
+
+pub const HEADING: BuiltinRule = BuiltinRule {
+    id: "reflow.heading",
+    description: "Heading (a short line between paragraphs) kept as its own paragraph.",
+};
+
+pub const KEPT_LINES: BuiltinRule = BuiltinRule {
+    id: "reflow.kept-lines",
+    description: "Block of short lines (verse, list, table, address) kept line by line; listed for review.",
+};
+
+pub const TRIM: BuiltinRule = BuiltinRule {
+    id: "reflow.trim",
+    description: "Blank lines and spaces at the start or end of the document dropped; the text ends with one newline.",
+};
+
+/// The rules of this pass, as registered.
 const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "reflow.join-lines",
-        description: "Line end inside a paragraph joined (a space, or nothing after a word-final hyphen).",
-    },
-    BuiltinRule {
-        id: "reflow.join-across-blank",
-        description: "Blank lines that cut a sentence removed.",
-    },
-    BuiltinRule {
-        id: "reflow.join-across-page",
-        description: "Page break inside a paragraph joined (the line before ends mid-sentence or fills the width).",
-    },
-    BuiltinRule {
-        id: "reflow.paragraph-break",
-        description: "Paragraph break written as one blank line.",
-    },
-    BuiltinRule {
-        id: "reflow.page-break",
-        description: "Page break between two paragraphs written as a paragraph break.",
-    },
-    BuiltinRule {
-        id: "reflow.heading",
-        description: "Heading (a short line between paragraphs) kept as its own paragraph.",
-    },
-    BuiltinRule {
-        id: "reflow.kept-lines",
-        description: "Block of short lines (verse, list, table, address) kept line by line; listed for review.",
-    },
-    BuiltinRule {
-        id: "reflow.trim",
-        description: "Blank lines and spaces at the start or end of the document dropped; the text ends with one newline.",
-    },
+    JOIN_LINES,
+    JOIN_ACROSS_BLANK,
+    JOIN_ACROSS_PAGE,
+    PARAGRAPH_BREAK,
+    PAGE_BREAK,
+    HEADING,
+    KEPT_LINES,
+    TRIM,
 ];
 
 /// A non-blank line: its content without leading or trailing spaces and tabs.
@@ -199,9 +216,6 @@ fn typical_width(text: &str, lines: &[Line]) -> usize {
 
 /// Narrower "full" lines are no evidence of a text column (a page that holds one short line).
 const MIN_COLUMN_WIDTH: usize = 30;
-
-/// Whether the whole document (body and notes) shows hard-wrapped lines.
-struct DocumentWraps(bool);
 
 /// What a gap between two lines holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,26 +335,25 @@ impl Pass for Reflow {
         let (Some(first), Some(last)) = (lines.first().copied(), lines.last().copied()) else {
             if !text.is_empty() {
                 edits.push(
-                    Edit::new(0..text.len(), "", "reflow.trim")
-                        .evidence("document holds only whitespace"),
+                    Edit::new(0..text.len(), "", TRIM).evidence("document holds only whitespace"),
                 );
             }
             return edits;
         };
         if first.start > 0 {
             edits.push(
-                Edit::new(0..first.start, "", "reflow.trim")
+                Edit::new(0..first.start, "", TRIM)
                     .evidence("whitespace at the start of the document"),
             );
         }
         let width = typical_width(text, &lines);
         // A note is a few lines and may show no hard wrap of its own: the document's lines speak
         // for it (derived once for the body and all notes).
-        let hard_wrapped = layout::shows_hard_wrap(text)
-            || match ctx.memo(|document| DocumentWraps(layout::shows_hard_wrap(document))) {
-                Some(wraps) => wraps.0,
-                None => layout::shows_hard_wrap(ctx.document),
-            };
+        let hard_wrapped = if ctx.text_is_document() {
+            ctx.analysis.shows_hard_wrap()
+        } else {
+            layout::shows_hard_wrap(text) || ctx.analysis.shows_hard_wrap()
+        };
         let layout = Layout {
             text,
             lines,
@@ -356,7 +369,7 @@ impl Pass for Reflow {
             let shown: Vec<&str> = (from..=to.min(from + 1)).map(|i| layout.line(i)).collect();
             let at = layout.lines[from].start;
             edits.push(
-                Edit::new(at..at, "", "reflow.kept-lines")
+                Edit::new(at..at, "", KEPT_LINES)
                     .kind(ChangeKind::Review)
                     .confidence(0.7)
                     .evidence(format!(
@@ -392,11 +405,11 @@ impl Pass for Reflow {
                 GapKind::LineEnd => "line end",
             };
             let paragraph_rule = if kind == GapKind::Page {
-                "reflow.page-break"
+                PAGE_BREAK
             } else {
-                "reflow.paragraph-break"
+                PARAGRAPH_BREAK
             };
-            let paragraph = |rule: &'static str, confidence: f64, evidence: String| {
+            let paragraph = |rule: BuiltinRule, confidence: f64, evidence: String| {
                 Edit::new(range.clone(), "\n\n", rule)
                     .confidence(confidence)
                     .evidence(evidence)
@@ -404,7 +417,7 @@ impl Pass for Reflow {
 
             if block_of[a].is_some() && block_of[a] == block_of[b] {
                 edits.push(
-                    Edit::new(range.clone(), "\n", "reflow.kept-lines")
+                    Edit::new(range.clone(), "\n", KEPT_LINES)
                         .confidence(0.7)
                         .evidence("line break kept inside a block of short lines"),
                 );
@@ -421,7 +434,7 @@ impl Pass for Reflow {
             if heading[a] || heading[b] {
                 let which = if heading[b] { next } else { prev };
                 edits.push(paragraph(
-                    "reflow.heading",
+                    HEADING,
                     0.8,
                     format!("{what} next to the heading '{which}'"),
                 ));
@@ -432,7 +445,7 @@ impl Pass for Reflow {
                     // Hard-wrapped prose fills its lines; a short line that ends a sentence ends
                     // its paragraph (the convention of books and of OCR that drops blank lines).
                     edits.push(paragraph(
-                        "reflow.paragraph-break",
+                        PARAGRAPH_BREAK,
                         0.85,
                         "short line that ends a sentence, next starts in uppercase".into(),
                     ));
@@ -443,7 +456,7 @@ impl Pass for Reflow {
                         "line end inside a paragraph"
                     };
                     edits.push(
-                        Edit::new(range.clone(), join, "reflow.join-lines")
+                        Edit::new(range.clone(), join, JOIN_LINES)
                             .confidence(0.95)
                             .evidence(evidence),
                     );
@@ -453,9 +466,9 @@ impl Pass for Reflow {
             let mid = ends_mid_sentence(prev);
             let lower = starts_lowercase(next);
             let join_rule = if kind == GapKind::Page {
-                "reflow.join-across-page"
+                JOIN_ACROSS_PAGE
             } else {
-                "reflow.join-across-blank"
+                JOIN_ACROSS_BLANK
             };
             let cut = if mid && lower {
                 Some((0.9, "line ends mid-sentence, next starts in lowercase"))
@@ -485,7 +498,7 @@ impl Pass for Reflow {
         }
         if &text[last.end..] != "\n" {
             edits.push(
-                Edit::new(last.end..text.len(), "\n", "reflow.trim")
+                Edit::new(last.end..text.len(), "\n", TRIM)
                     .evidence("the text ends with one newline"),
             );
         }
@@ -495,16 +508,11 @@ impl Pass for Reflow {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
 
     use super::*;
-    use crate::rules::RuleSet;
 
     fn run(text: &str) -> String {
-        let rules = RuleSet::default();
-        let disabled = BTreeSet::new();
-        let ctx = Context::new(None, &rules, &disabled, "");
-        crate::change::apply_edits(text, &Reflow.run(text, &ctx))
+        crate::passes::OnePass::new(&Reflow).apply(text)
     }
 
     #[test]
