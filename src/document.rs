@@ -7,6 +7,29 @@
 
 use std::ops::Range;
 
+use sha2::Digest as _;
+
+use crate::decode::{self, Encoding, EncodingChoice, EncodingError};
+
+/// SHA-256 of the concatenation of `parts`, in lowercase hex.
+pub fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hex(&hasher.finalize())
+}
+
+/// Bytes in lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 /// One document as read from disk, before any cleaning.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -16,6 +39,15 @@ pub struct Document {
     pub raw: Vec<u8>,
     /// For a page folder, the page file names in page order; empty for a single file.
     pub page_files: Vec<String>,
+    /// The encoding the input was read in; `raw` is its UTF-8 form.
+    pub encoding: Encoding,
+    /// Why that encoding was taken, when it was not simply the one asked for (for the report).
+    pub encoding_note: Option<String>,
+    /// SHA-256 (hex) of the input's original bytes (for a page folder: its pages joined by form
+    /// feeds in the input's encoding): `restore` checks its result against it.
+    pub raw_sha256: String,
+    /// Length of the input's original bytes.
+    pub raw_bytes: u64,
     pages: Vec<Page>,
     /// For valid UTF-8: the number of characters before every `CHAR_STEP`-th byte, so that a column
     /// costs at most `CHAR_STEP` bytes of counting whatever the length of its line (a document of
@@ -74,10 +106,67 @@ impl Document {
         Self {
             name: name.into(),
             char_index: index_chars(&raw),
+            raw_sha256: sha256_hex(&[&raw]),
+            raw_bytes: raw.len() as u64,
             raw,
             page_files: Vec::new(),
+            encoding: Encoding::Utf8,
+            encoding_note: None,
             pages,
         }
+    }
+
+    /// A single-file document read in the encoding `choice` gives (see [`crate::decode`]): `raw`
+    /// is its UTF-8 form.
+    pub fn read(
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+        choice: EncodingChoice,
+    ) -> Result<Self, EncodingError> {
+        let (encoding, note) = decode::detect(&[&bytes], choice)?;
+        if encoding == Encoding::Utf8 {
+            return Ok(Self::from_bytes(name, bytes));
+        }
+        let (raw_sha256, raw_bytes) = (sha256_hex(&[&bytes]), bytes.len() as u64);
+        let mut doc = Self::from_bytes(name, decode::to_utf8(bytes, encoding, 1)?);
+        doc.encoding = encoding;
+        doc.encoding_note = note;
+        doc.raw_sha256 = raw_sha256;
+        doc.raw_bytes = raw_bytes;
+        Ok(doc)
+    }
+
+    /// A page-folder document read in the encoding `choice` gives: one encoding for all pages.
+    pub fn read_pages(
+        name: impl Into<String>,
+        pages: Vec<(String, Vec<u8>)>,
+        choice: EncodingChoice,
+    ) -> Result<Self, EncodingError> {
+        let bytes: Vec<&[u8]> = pages.iter().map(|(_, b)| b.as_slice()).collect();
+        let (encoding, note) = decode::detect(&bytes, choice)?;
+        if encoding == Encoding::Utf8 {
+            return Ok(Self::from_pages(name, pages));
+        }
+        let feed = encoding.form_feed();
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * bytes.len());
+        for (i, page) in bytes.iter().enumerate() {
+            if i > 0 {
+                parts.push(&feed);
+            }
+            parts.push(page);
+        }
+        let raw_sha256 = sha256_hex(&parts);
+        let raw_bytes = parts.iter().map(|p| p.len() as u64).sum();
+        let mut decoded = Vec::with_capacity(pages.len());
+        for (i, (file, page)) in pages.into_iter().enumerate() {
+            decoded.push((file, decode::to_utf8(page, encoding, i + 1)?));
+        }
+        let mut doc = Self::from_pages(name, decoded);
+        doc.encoding = encoding;
+        doc.encoding_note = note;
+        doc.raw_sha256 = raw_sha256;
+        doc.raw_bytes = raw_bytes;
+        Ok(doc)
     }
 
     /// A page-folder document: the pages are joined by form feeds.
@@ -96,8 +185,12 @@ impl Document {
         Self {
             name: name.into(),
             char_index: index_chars(&raw),
+            raw_sha256: sha256_hex(&[&raw]),
+            raw_bytes: raw.len() as u64,
             raw,
             page_files,
+            encoding: Encoding::Utf8,
+            encoding_note: None,
             pages,
         }
     }

@@ -10,6 +10,8 @@ use thiserror::Error;
 pub struct DecodeError {
     /// Byte offset of the first invalid byte in the raw input.
     pub offset: usize,
+    /// The encoding the bytes most likely have, for the message.
+    pub likely: Option<crate::decode::Encoding>,
 }
 
 /// A rule file that cannot be loaded, or a rule whose examples fail.

@@ -34,13 +34,13 @@ pub mod text;
 
 pub use change::{Change, ChangeKind, Edit, RawLocation};
 pub use confusion::ConfusionTable;
-pub use decode::decode;
+pub use decode::{Encoding, EncodingChoice, decode};
 pub use document::Document;
 pub use error::{DecodeError, RuleError};
 pub use lexicon::Lexicon;
 pub use passes::Pass;
 pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
-pub use restore::{RestoreError, restore};
+pub use restore::{LogHeader, RestoreError, parse_log, restore, restore_verified};
 pub use rules::{Rule, RuleSet, RuleSource};
 pub use text::Text;

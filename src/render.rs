@@ -39,7 +39,13 @@ pub fn write_output(
     match suffix {
         ".txt" => out.write_all(cleaned.body.as_bytes()),
         ".notes.txt" => out.write_all(notes(&cleaned.notes).as_bytes()),
-        ".changes.jsonl" => write_jsonl(&cleaned.changes, out),
+        ".changes.jsonl" => {
+            // The header first: what `restore` checks its result against.
+            serde_json::to_writer(&mut *out, &crate::restore::LogHeader::of(doc))
+                .map_err(io::Error::other)?;
+            out.write_all(b"\n")?;
+            write_jsonl(&cleaned.changes, out)
+        }
         ".report.md" => write_report(doc, cleaned, out),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -161,6 +167,11 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         doc.pages().len(),
         cleaned.language.as_deref().unwrap_or("unknown")
     )?;
+    if let Some(note) = &doc.encoding_note {
+        writeln!(out, "- encoding: {note}")?;
+    } else if doc.encoding != crate::decode::Encoding::Utf8 {
+        writeln!(out, "- encoding: read as {}", doc.encoding.label())?;
+    }
     if !doc.page_files.is_empty() {
         writeln!(
             out,

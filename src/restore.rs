@@ -12,10 +12,77 @@
 //! is the moved text, so reinserting it needs no note; changes made inside notes (`in_note`) are
 //! not needed. Changes not applied (review flags, refused overlaps) changed nothing. A lossy
 //! decoding's U+FFFD turns back into the invalid bytes it stood for (`invalid_bytes`).
+//!
+//! The log's first line, its [`LogHeader`], names the encoding the input was read in and the
+//! SHA-256 of its original bytes: [`restore_verified`] re-encodes the rebuilt text and checks it
+//! against that hash, so an edit of the body or of the log that still fits (a `before` changed to
+//! another text of the same length) is found instead of yielding a different "raw" input.
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::change::Change;
+use crate::decode::Encoding;
+use crate::document::{Document, sha256_hex};
+
+/// What the first line of a change log holds: the raw input's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogHeader {
+    /// Always [`LogHeader::MARK`]: tells the header from a change record.
+    pub log: String,
+    /// SHA-256 (hex) of the raw input's original bytes.
+    pub raw_sha256: String,
+    /// Length of the raw input's original bytes.
+    pub raw_bytes: u64,
+    /// The encoding the input was read in.
+    pub encoding: Encoding,
+}
+
+impl LogHeader {
+    pub const MARK: &str = "ocrclean changes";
+
+    pub fn of(doc: &Document) -> Self {
+        Self {
+            log: Self::MARK.into(),
+            raw_sha256: doc.raw_sha256.clone(),
+            raw_bytes: doc.raw_bytes,
+            encoding: doc.encoding,
+        }
+    }
+}
+
+/// A change log that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct LogError {
+    /// 1-based line of the log.
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads a change log: its header (absent in logs written before it existed) and its changes.
+pub fn parse_log(text: &str) -> Result<(Option<LogHeader>, Vec<Change>), LogError> {
+    let mut header = None;
+    let mut changes = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if i == 0
+            && let Ok(h) = serde_json::from_str::<LogHeader>(line)
+            && h.log == LogHeader::MARK
+        {
+            header = Some(h);
+            continue;
+        }
+        changes.push(serde_json::from_str(line).map_err(|e| LogError {
+            line: i + 1,
+            message: format!("not a change record: {e}"),
+        })?);
+    }
+    Ok((header, changes))
+}
 
 /// Why the log and the body do not fit together.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +100,50 @@ pub enum RestoreError {
         after: String,
         at: usize,
     },
+    /// The rebuilt text has a character that the input's encoding cannot hold.
+    #[error(
+        "the rebuilt input has a character that {encoding} cannot hold: the body or the log was edited"
+    )]
+    Unencodable { encoding: &'static str },
+    /// The rebuilt input is not the one the log was written for.
+    #[error(
+        "the rebuilt input ({bytes} bytes, SHA-256 {actual}) is not the raw input the log was written for ({expected_bytes} bytes, SHA-256 {expected}): the body or the log was edited"
+    )]
+    Altered {
+        expected: String,
+        expected_bytes: u64,
+        actual: String,
+        bytes: usize,
+    },
+}
+
+/// [`restore`], then the result re-encoded in the input's encoding and checked against the
+/// header's hash: the original bytes, or an error saying the body or the log was edited.
+pub fn restore_verified(
+    body: &str,
+    header: &LogHeader,
+    changes: &[Change],
+) -> Result<Vec<u8>, RestoreError> {
+    let text = restore(body, changes)?;
+    let raw = if header.encoding == Encoding::Utf8 {
+        text
+    } else {
+        let unencodable = || RestoreError::Unencodable {
+            encoding: header.encoding.label(),
+        };
+        let text = String::from_utf8(text).map_err(|_| unencodable())?;
+        crate::decode::encode(&text, header.encoding).ok_or_else(unencodable)?
+    };
+    let actual = sha256_hex(&[&raw]);
+    if actual != header.raw_sha256 || raw.len() as u64 != header.raw_bytes {
+        return Err(RestoreError::Altered {
+            expected: header.raw_sha256.clone(),
+            expected_bytes: header.raw_bytes,
+            actual,
+            bytes: raw.len(),
+        });
+    }
+    Ok(raw)
 }
 
 /// The raw input that `body` was cleaned from, rebuilt with the change log `changes` (in the order
@@ -174,5 +285,33 @@ mod tests {
         ));
         // Nothing to undo: the body is the raw input.
         assert_eq!(restore("aXb", &[]).unwrap(), b"aXb");
+    }
+
+    #[test]
+    fn a_log_edited_to_the_same_length_is_caught_by_the_hash() {
+        let doc = Document::from_bytes("d", b"a\r\nb".to_vec());
+        let header = LogHeader::of(&doc);
+        let log = vec![change("p", 1, "\r\n", "\n")];
+        assert_eq!(restore_verified("a\nb", &header, &log).unwrap(), b"a\r\nb");
+        // The same length, so the replay alone cannot tell.
+        let edited = vec![change("p", 1, "\n\r", "\n")];
+        assert_eq!(restore("a\nb", &edited).unwrap(), b"a\n\rb");
+        assert!(matches!(
+            restore_verified("a\nb", &header, &edited),
+            Err(RestoreError::Altered { .. })
+        ));
+    }
+
+    #[test]
+    fn the_header_is_the_first_line_and_optional() {
+        let doc = Document::from_bytes("d", b"x".to_vec());
+        let header = serde_json::to_string(&LogHeader::of(&doc)).unwrap();
+        let record = serde_json::to_string(&change("p", 0, "x", "y")).unwrap();
+        let (h, changes) = parse_log(&format!("{header}\n{record}\n")).unwrap();
+        assert_eq!(h, Some(LogHeader::of(&doc)));
+        assert_eq!(changes.len(), 1);
+        let (h, changes) = parse_log(&format!("{record}\n")).unwrap();
+        assert_eq!((h, changes.len()), (None, 1));
+        assert_eq!(parse_log("{}\n").unwrap_err().line, 1);
     }
 }

@@ -427,6 +427,29 @@ pub fn parse_rules(path: &Path, source: &str) -> Result<Vec<Rule>, Vec<RuleError
     }
 }
 
+/// Largest compiled form of a rule's regex. Rules are short patterns that compile to a few KB; a
+/// huge repetition (`a{100000}`) compiles to hundreds of MB and runs for minutes, so it is refused
+/// at load with its file and line instead.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A rule's regex, in multi-line mode: rules run on the reflowed text, in which every paragraph
+/// (and every line of a block that keeps its lines) is one line, so `^` and `$` match at paragraph
+/// boundaries rather than only at the document's start and end.
+fn compile_regex(what: &str, pattern: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .multi_line(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(_) => format!(
+                "{what} is too large once compiled (over {} KiB; a large repetition count such as `{{100000}}` is the usual cause)",
+                REGEX_SIZE_LIMIT >> 10
+            ),
+            e => format!("{what} is not a valid regex: {e}"),
+        })
+}
+
 fn compile(path: &Path, line: usize, spec: &RuleSpec) -> Result<Rule, String> {
     if spec.id.is_empty()
         || !spec
@@ -436,16 +459,14 @@ fn compile(path: &Path, line: usize, spec: &RuleSpec) -> Result<Rule, String> {
     {
         return Err("id must be non-empty and use only a-z, 0-9, '-', '_', '.'".into());
     }
-    let regex = |what: &str, p: &str| {
-        Regex::new(p).map_err(|e| format!("{what} is not a valid regex: {e}"))
-    };
-    let pattern = regex("pattern", &spec.pattern)?;
+    let pattern = compile_regex("pattern", &spec.pattern)?;
+    // `\z` and `\A`, not `$` and `^`: those match at every line end in multi-line mode.
     let left = match &spec.left {
-        Some(l) => Some(regex("left", &format!("(?:{l})$"))?),
+        Some(l) => Some(compile_regex("left", &format!("(?:{l})\\z"))?),
         None => None,
     };
     let right = match &spec.right {
-        Some(r) => Some(regex("right", &format!("^(?:{r})"))?),
+        Some(r) => Some(compile_regex("right", &format!("\\A(?:{r})"))?),
         None => None,
     };
     let confidence = spec.confidence.unwrap_or(0.9);
@@ -537,5 +558,54 @@ examples = [
         let unknown = GOOD.replace("kind = \"regex\"", "kind = \"regex\"\ncolour = 1");
         let message = parse_rules(Path::new("x.toml"), &unknown).unwrap_err()[0].to_string();
         assert!(message.contains("unknown field `colour`"), "{message}");
+    }
+
+    #[test]
+    fn a_huge_repetition_is_refused_at_load_with_file_and_line() {
+        let huge = GOOD.replace("' +,'", "'a{100000}'");
+        let started = std::time::Instant::now();
+        let message = parse_rules(Path::new("x.toml"), &huge).unwrap_err()[0].to_string();
+        assert!(
+            message.starts_with("x.toml:2: rule `comma-space`"),
+            "{message}"
+        );
+        assert!(message.contains("too large once compiled"), "{message}");
+        // Not a timing test: the refusal comes before any matching, so it cannot take minutes.
+        assert!(started.elapsed().as_secs() < 60);
+    }
+
+    #[test]
+    fn anchors_match_at_paragraph_boundaries_and_contexts_stay_local() {
+        let rule = r#"
+[[rule]]
+id = "para-start"
+description = "a stray mark at a paragraph's start"
+kind = "regex"
+pattern = '^[|] *'
+replacement = ''
+right = '\p{Lu}|$'
+examples = [
+  { input = "One.\n\n| Two.", output = "One.\n\nTwo." },
+  { input = "a | b", output = "a | b" },
+]
+"#;
+        let rules = parse_rules(Path::new("x.toml"), rule).unwrap();
+        assert_eq!(rules[0].apply_to("| A\n\n| B\n| c"), "A\n\nB\n| c");
+    }
+
+    /// The anchored example in the README's Rules section is a rule file that loads, so its
+    /// examples (which are what the README shows) hold.
+    #[test]
+    fn the_readme_anchor_example_holds() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("<!-- anchored-rule-example -->")
+            .expect("the README shows an anchored rule");
+        let block = &readme[start..];
+        let toml_start = block.find("```toml\n").expect("a toml block") + 8;
+        let toml_end = toml_start + block[toml_start..].find("```").expect("its end");
+        let rules = parse_rules(Path::new("README.md"), &block[toml_start..toml_end])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(rules[0].examples.len() >= 2);
     }
 }
