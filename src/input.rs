@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::decode::{EncodingChoice, EncodingError};
 use crate::document::Document;
 
 /// A path that cannot be used as input, with what is wrong with it.
@@ -74,12 +75,35 @@ impl Input {
         }
     }
 
-    /// Reads the document: a file's bytes, or a page folder's pages.
+    /// Reads the document: a file's bytes, or a page folder's pages, as UTF-8 (or UTF-16/32 when
+    /// a byte order mark says so).
     pub fn read(&self) -> Result<Document, InputError> {
-        Ok(match &self.source {
-            Source::File(path) => Document::from_bytes(&self.name, read(path)?),
-            Source::Pages(_, pages) => Document::from_pages(&self.name, read_pages(pages)?),
-        })
+        self.read_in(EncodingChoice::Utf8)
+    }
+
+    /// Reads the document in the encoding `choice` gives (see [`crate::decode`]).
+    pub fn read_in(&self, choice: EncodingChoice) -> Result<Document, InputError> {
+        let read = match &self.source {
+            Source::File(path) => Document::read(&self.name, read(path)?, choice),
+            Source::Pages(_, pages) => Document::read_pages(&self.name, read_pages(pages)?, choice),
+        };
+        read.map_err(|e| self.encoding_error(&e))
+    }
+
+    /// An encoding error located in its file, with the flags that read the file otherwise.
+    fn encoding_error(&self, e: &EncodingError) -> InputError {
+        match e {
+            EncodingError::Invalid { page, offset, .. } => {
+                let file = match &self.source {
+                    Source::File(p) => p,
+                    Source::Pages(_, pages) => &pages[page - 1],
+                };
+                InputError::new(file, format!("{e} (page {page}, byte {offset}; skipped)"))
+            }
+            EncodingError::MixedMarks { .. } => {
+                InputError::new(self.path(), format!("{e}; skipped"))
+            }
+        }
     }
 }
 
@@ -91,6 +115,9 @@ pub struct Discovered {
     /// Folders named directly that were read as one document of numbered pages, for a note to the
     /// user (the rule is a guess from file names and can be overridden).
     pub read_as_pages: Vec<PathBuf>,
+    /// What was read or left in a way the user may not expect: folders inside a page folder
+    /// (not read), links that lead out of the folder they are in (followed).
+    pub warnings: Vec<String>,
 }
 
 /// How [`discover`] reads folders named directly.
@@ -141,9 +168,48 @@ pub fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     Ok(entries)
 }
 
+/// Where `entry` leads when it is a link that leaves `root` (links resolved on both sides).
+fn link_leaving(entry: &Path, root: &Path) -> Option<PathBuf> {
+    if !std::fs::symlink_metadata(entry).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = entry.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (!target.starts_with(&root)).then_some(target)
+}
+
+fn note_link(entry: &Path, root: &Path, warnings: &mut Vec<String>) {
+    if let Some(target) = link_leaving(entry, root) {
+        warnings.push(format!(
+            "{}: a link to {}, outside {}: read all the same",
+            entry.display(),
+            target.display(),
+            root.display()
+        ));
+    }
+}
+
 /// The page files (`*.txt`) of a page folder, in natural order; an error when there are none.
 pub fn page_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let pages: Vec<PathBuf> = sorted_entries(dir)?
+    page_files_noting(dir, &mut Vec::new())
+}
+
+/// [`page_files`], adding a warning for each folder inside the page folder (its files are not
+/// pages of this document) and each page that is a link leading out of the folder.
+fn page_files_noting(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, InputError> {
+    let entries = sorted_entries(dir)?;
+    for entry in &entries {
+        if entry.is_dir() {
+            warnings.push(format!(
+                "{}: a folder inside the page folder {}: its files are not read as pages",
+                entry.display(),
+                dir.display()
+            ));
+        } else if is_text_file(entry) {
+            note_link(entry, dir, warnings);
+        }
+    }
+    let pages: Vec<PathBuf> = entries
         .into_iter()
         .filter(|p| is_text_file(p) && !p.is_dir())
         .collect();
@@ -163,9 +229,13 @@ pub fn read_pages(pages: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, InputErro
 
 /// A page folder as one document named after the folder.
 pub fn page_folder(dir: &Path) -> Result<Input, InputError> {
+    page_folder_noting(dir, &mut Vec::new())
+}
+
+fn page_folder_noting(dir: &Path, warnings: &mut Vec<String>) -> Result<Input, InputError> {
     Ok(Input {
         name: file_name(dir),
-        source: Source::Pages(dir.to_path_buf(), page_files(dir)?),
+        source: Source::Pages(dir.to_path_buf(), page_files_noting(dir, warnings)?),
     })
 }
 
@@ -222,7 +292,7 @@ pub fn discover(paths: &[PathBuf], how: Discovery) -> Discovered {
             }
         };
         if !how.collection && is_numbered_page_folder(&entries) {
-            match page_folder(path) {
+            match page_folder_noting(path, &mut found.warnings) {
                 Ok(input) => {
                     found.read_as_pages.push(path.clone());
                     found.inputs.push(input);
@@ -233,11 +303,13 @@ pub fn discover(paths: &[PathBuf], how: Discovery) -> Discovered {
         }
         for entry in entries {
             if entry.is_dir() {
-                match page_folder(&entry) {
+                note_link(&entry, path, &mut found.warnings);
+                match page_folder_noting(&entry, &mut found.warnings) {
                     Ok(input) => found.inputs.push(input),
                     Err(e) => found.errors.push(e),
                 }
             } else if is_text_file(&entry) {
+                note_link(&entry, path, &mut found.warnings);
                 found.inputs.push(Input {
                     name: file_stem(&entry),
                     source: Source::File(entry),
@@ -251,6 +323,7 @@ pub fn discover(paths: &[PathBuf], how: Discovery) -> Discovered {
     }
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let Discovered { inputs, errors, .. } = &mut found;
+    // Links that lead out are checked per folder; the same target reached twice is named twice.
     inputs.retain(|input| match seen.get(&input.name) {
         Some(first) => {
             errors.push(InputError::new(
@@ -347,5 +420,24 @@ mod tests {
             found.errors[0].to_string(),
             "no/such/thing: no such file or folder"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn subfolders_of_page_folders_and_links_leaving_the_input_are_named() {
+        let outside = folder(&["elsewhere.txt"]);
+        let dir = folder(&["book/", "book/1.txt", "book/scans/", "a.txt"]);
+        std::fs::write(dir.path().join("book/scans/2.txt"), b"p").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("elsewhere.txt"),
+            dir.path().join("linked.txt"),
+        )
+        .unwrap();
+        let found = discover(&[dir.path().to_path_buf()], Discovery::default());
+        assert_eq!(found.inputs.len(), 3, "{:?}", found.inputs);
+        assert_eq!(found.warnings.len(), 2, "{:?}", found.warnings);
+        assert!(found.warnings[0].contains("scans: a folder inside the page folder"));
+        assert!(found.warnings[1].contains("linked.txt: a link to"));
+        assert!(found.warnings[1].contains("outside"));
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cli;
+mod outdir;
 
 fn main() -> ExitCode {
     return_large_buffers_to_the_system();

@@ -220,7 +220,7 @@ pub fn guard(out: &Path, inputs: &InputPaths, documents: &[String]) -> anyhow::R
             .find(|t| input_files.contains(*t))
         {
             bail!(
-                "--out {}: {name} would replace the input {}; raw inputs are never written",
+                "--out {}: {name} would overwrite the input {}; raw inputs are never written",
                 out.display(),
                 input.display()
             );
@@ -282,10 +282,6 @@ impl OutDir {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
     /// Counts one step of writing and fails there if the failpoint says so.
     fn step(&self) -> io::Result<()> {
         let n = self.steps.fetch_add(1, Ordering::SeqCst) + 1;
@@ -335,11 +331,9 @@ impl OutDir {
         mut write: impl FnMut(&str, &mut dyn Write) -> io::Result<()>,
     ) -> anyhow::Result<()> {
         self.check_edits(name)?;
-        let staging = self.temp.join(
-            self.documents
-                .fetch_add(1, Ordering::SeqCst)
-                .to_string(),
-        );
+        let staging = self
+            .temp
+            .join(self.documents.fetch_add(1, Ordering::SeqCst).to_string());
         fs::create_dir(&staging)
             .with_context(|| format!("{}: cannot create", staging.display()))?;
         let staged = self.stage(name, suffixes, &staging, &mut write);
@@ -388,7 +382,9 @@ impl OutDir {
         let path = staging.join(&manifest_name);
         fs::write(&path, manifest.render())
             .and_then(|()| self.step())
-            .with_context(|| format!("{}: cannot write", self.dir.join(&manifest_name).display()))?;
+            .with_context(|| {
+                format!("{}: cannot write", self.dir.join(&manifest_name).display())
+            })?;
         names.push(manifest_name);
         Ok(names)
     }
@@ -490,9 +486,8 @@ fn remove_stale(dir: &Path) -> anyhow::Result<()> {
         } else {
             continue;
         };
-        removed.with_context(|| {
-            format!("{}: cannot remove a stale temporary file", path.display())
-        })?;
+        removed
+            .with_context(|| format!("{}: cannot remove a stale temporary file", path.display()))?;
     }
     Ok(())
 }
@@ -562,9 +557,15 @@ mod tests {
         let err = write(&OutDir::open(&out, false).unwrap(), "a", "two")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("a.txt: changed since ocrclean wrote it"), "{err}");
+        assert!(
+            err.contains("a.txt: changed since ocrclean wrote it"),
+            "{err}"
+        );
         assert!(err.contains("--force"), "{err}");
-        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "edited by hand");
+        assert_eq!(
+            fs::read_to_string(out.join("a.txt")).unwrap(),
+            "edited by hand"
+        );
         write(&OutDir::open(&out, true).unwrap(), "a", "two").unwrap();
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two.txt");
     }

@@ -61,7 +61,7 @@ fn help_is_there_for_every_command() {
 }
 
 #[test]
-fn clean_writes_four_files_per_document_matching_the_committed_outputs() {
+fn clean_writes_four_files_and_a_manifest_per_document_matching_the_committed_outputs() {
     let out = tempfile::tempdir().unwrap();
     ocrclean()
         .args(["clean", "--out"])
@@ -76,8 +76,8 @@ fn clean_writes_four_files_per_document_matching_the_committed_outputs() {
     written.sort();
     assert_eq!(
         written.len(),
-        8,
-        "two documents, four files each: {written:?}"
+        10,
+        "two documents, four files and a manifest each, no lock or temporary file: {written:?}"
     );
     for file in written {
         let name = file.file_name().unwrap();
@@ -171,7 +171,7 @@ fn lossy_decoding_records_each_replacement() {
         "bad \u{FFFD} byte\n"
     );
     let log = fs::read_to_string(out.path().join("bad.changes.jsonl")).unwrap();
-    let first: serde_json::Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(log.lines().nth(1).unwrap()).unwrap();
     assert_eq!(first["rule"], "decode.invalid-utf8");
     assert_eq!(first["raw"]["start"], 4);
     assert_eq!(first["raw"]["end"], 5);
@@ -188,12 +188,16 @@ fn an_empty_file_gives_empty_outputs() {
         .arg(out.path())
         .assert()
         .success();
-    for suffix in [".txt", ".notes.txt", ".changes.jsonl"] {
+    for suffix in [".txt", ".notes.txt"] {
         assert_eq!(
             fs::read_to_string(out.path().join(format!("empty{suffix}"))).unwrap(),
             ""
         );
     }
+    // The change log holds only its header: the hash of zero bytes.
+    let log = fs::read_to_string(out.path().join("empty.changes.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1);
+    assert!(log.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
     let report = fs::read_to_string(out.path().join("empty.report.md")).unwrap();
     assert!(report.contains("No changes."), "{report}");
 }
@@ -449,8 +453,9 @@ fn a_parallel_batch_writes_what_a_serial_one_does_and_says_the_same() {
         files.sort();
         runs.push((files, without_time(&output.stderr)));
     }
-    // 13 documents cleaned, four files each; the broken one is an error and written nowhere.
-    assert_eq!(runs[0].0.len(), 13 * 4);
+    // 13 documents cleaned, four files and a manifest each; the broken one is an error and
+    // written nowhere.
+    assert_eq!(runs[0].0.len(), 13 * 5);
     assert_eq!(runs[0], runs[1]);
     let stderr = &runs[0].1;
     assert!(
@@ -522,7 +527,8 @@ fn restore_rebuilds_the_raw_input_from_the_outputs() {
         .arg(out.path().join("broken.changes.jsonl"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("does not fit"));
+        .stderr(predicate::str::contains("do not give the raw input back"))
+        .stderr(predicate::str::contains("broken.txt (changed)"));
     ocrclean()
         .args(["restore", "no-log.txt"])
         .assert()

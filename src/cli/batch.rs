@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ocrclean::input::{Discovery, Input};
-use ocrclean::{ChangeKind, Cleaned, Cleaner, DecodeError, Document};
+use ocrclean::{ChangeKind, Cleaned, Cleaner, DecodeError, Document, Encoding, EncodingChoice};
 use rayon::prelude::*;
 
 use super::RunArgs;
@@ -28,6 +28,9 @@ pub fn discover(run: &RunArgs) -> (Vec<Input>, Vec<anyhow::Error>) {
             );
         }
     }
+    for warning in &found.warnings {
+        eprintln!("warning: {warning}");
+    }
     let errors = found.errors.into_iter().map(anyhow::Error::from).collect();
     (found.inputs, errors)
 }
@@ -37,8 +40,8 @@ pub type Outcome = anyhow::Result<(Document, Cleaned)>;
 
 /// Reads and cleans one input. A panic inside the library (a bug) is caught and reported as this
 /// document's error, so that the rest of the batch is still cleaned and written.
-fn clean_one(cleaner: &Cleaner, input: &Input) -> Outcome {
-    let doc = input.read()?;
+fn clean_one(cleaner: &Cleaner, input: &Input, encoding: EncodingChoice) -> Outcome {
+    let doc = input.read_in(encoding)?;
     let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cleaner.clean(&doc)));
     match cleaned {
         Ok(Ok(cleaned)) => Ok((doc, cleaned)),
@@ -61,10 +64,49 @@ fn clean_one(cleaner: &Cleaner, input: &Input) -> Outcome {
 fn decode_error(input: &Input, doc: &Document, e: &DecodeError) -> anyhow::Error {
     let line = doc.position(e.offset).line;
     let (file, offset) = input.locate(doc, e.offset);
+    let likely = match e.likely {
+        Some(Encoding::Windows1252) => {
+            "; it reads as Windows-1252: --encoding windows-1252 or --encoding auto reads it".into()
+        }
+        Some(other) => format!(
+            "; it looks like {} without a byte order mark, which is not read",
+            other.label()
+        ),
+        None => String::new(),
+    };
     anyhow::anyhow!(
-        "{}:{line}: not valid UTF-8 at byte {offset} (skipped; --lossy decodes it with U+FFFD)",
+        "{}:{line}: not valid UTF-8 at byte {offset} (skipped{likely}; --lossy decodes it with U+FFFD)",
         file.display()
     )
+}
+
+/// What a person should know of how a document was decoded: an encoding other than UTF-8, or
+/// bytes replaced by `--lossy` and the encoding they more likely are in.
+fn decoding_notes(input: &Input, doc: &Document, cleaned: &Cleaned) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(note) = &doc.encoding_note {
+        notes.push(format!("{}: {note}", input.path().display()));
+    }
+    let replaced = cleaned
+        .changes
+        .iter()
+        .filter(|c| c.rule == ocrclean::decode::LOSSY_RULE)
+        .count();
+    if replaced > 0 {
+        let likely = match ocrclean::decode::likely_encoding(&doc.raw) {
+            Some(Encoding::Windows1252) => {
+                "; the bytes read as Windows-1252 (--encoding windows-1252 or auto reads them as text)"
+                    .to_string()
+            }
+            Some(other) => format!("; the bytes look like {}", other.label()),
+            None => String::new(),
+        };
+        notes.push(format!(
+            "{}: {replaced} invalid UTF-8 sequence(s) replaced with U+FFFD (--lossy){likely}",
+            input.path().display()
+        ));
+    }
+    notes
 }
 
 /// What a batch did, for the summary line.
@@ -111,6 +153,8 @@ pub struct Handled {
     pub output: String,
     pub drifting: usize,
     pub errors: Vec<anyhow::Error>,
+    /// Warnings for stderr (how a document was decoded).
+    pub warnings: Vec<String>,
 }
 
 /// A progress bar on stderr when it is a terminal and the run is not `--quiet`; hidden otherwise.
@@ -131,13 +175,13 @@ fn progress_bar(run: &RunArgs, documents: usize) -> ProgressBar {
 /// batch. What `handle` returns comes back in input order, so output does not depend on timing.
 pub fn clean_each<F>(
     run: &RunArgs,
+    cleaner: &Cleaner,
     inputs: &[Input],
     handle: F,
 ) -> anyhow::Result<(Tally, Vec<Handled>)>
 where
     F: Fn(&Input, Outcome) -> Handled + Sync,
 {
-    let cleaner = super::settings::cleaner(run)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(run.jobs.unwrap_or(0))
         .build()
@@ -148,8 +192,10 @@ where
     let handled: Mutex<Vec<(usize, Handled)>> = Mutex::new(Vec::new());
     pool.install(|| {
         inputs.par_iter().enumerate().for_each(|(i, input)| {
-            let outcome = clean_one(&cleaner, input);
+            let outcome = clean_one(cleaner, input, run.encoding);
+            let mut warnings = Vec::new();
             if let Ok((doc, cleaned)) = &outcome {
+                warnings = decoding_notes(input, doc, cleaned);
                 let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
                 tally.add(doc, cleaned);
                 let rate = tally.bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9);
@@ -158,8 +204,14 @@ where
                     tally.bytes as f64 / 1e6
                 ));
             }
-            let result = handle(input, outcome);
-            if !result.output.is_empty() || result.drifting > 0 || !result.errors.is_empty() {
+            let mut result = handle(input, outcome);
+            warnings.append(&mut result.warnings);
+            result.warnings = warnings;
+            if !result.output.is_empty()
+                || result.drifting > 0
+                || !result.errors.is_empty()
+                || !result.warnings.is_empty()
+            {
                 handled
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

@@ -11,6 +11,7 @@ use ocrclean::render::{OUTPUT_SUFFIXES, output_stem, render};
 
 use super::batch::{Handled, clean_each, discover};
 use super::{RunArgs, Status};
+use crate::outdir::{MANIFEST_SUFFIX, Manifest};
 
 #[derive(Debug, ClapArgs)]
 pub struct CheckArgs {
@@ -38,12 +39,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
     let run = &args.run;
     let (inputs, mut errors) = discover(run);
+    let cleaner = super::settings::cleaner(run)?;
     // Which output files the inputs produce, for the stale check below.
     let expected: BTreeSet<String> = inputs
         .iter()
-        .flat_map(|input| OUTPUT_SUFFIXES.map(|suffix| format!("{}{suffix}", input.name)))
+        .flat_map(|input| {
+            OUTPUT_SUFFIXES
+                .iter()
+                .copied()
+                .chain([MANIFEST_SUFFIX])
+                .map(|suffix| format!("{}{suffix}", input.name))
+        })
         .collect();
-    let (tally, handled) = clean_each(run, &inputs, |_, outcome| {
+    let (tally, handled) = clean_each(run, &cleaner, &inputs, |_, outcome| {
         let mut result = Handled::default();
         let (doc, cleaned) = match outcome {
             Ok(r) => r,
@@ -52,7 +60,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                 return result;
             }
         };
-        for (file, contents) in render(&doc, &cleaned) {
+        let mut files = render(&doc, &cleaned);
+        // The manifest is an output like the others: a torn or hand-edited document drifts.
+        let listed: Vec<(String, &[u8])> = files
+            .iter()
+            .map(|(name, text)| (name.clone(), text.as_bytes()))
+            .collect();
+        let manifest = Manifest::of(&doc.name, &listed).render();
+        files.push((Manifest::file_name(&doc.name), manifest));
+        for (file, contents) in files {
             let path = args.against.join(&file);
             match std::fs::read(&path) {
                 Ok(committed) if committed == contents.as_bytes() => {}
@@ -80,7 +96,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     })?;
     let mut report = String::new();
     let mut drifting = 0;
-    for h in handled {
+    let mut warnings = Vec::new();
+    for mut h in handled {
+        warnings.append(&mut h.warnings);
         drifting += h.drifting;
         report.push_str(&h.output);
         errors.extend(h.errors);
@@ -93,7 +111,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             let Some(file) = entry.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            if output_stem(file).is_some() && !expected.contains(file) {
+            let is_output = output_stem(file).is_some() || file.ends_with(MANIFEST_SUFFIX);
+            if is_output && !expected.contains(file) {
                 drifting += 1;
                 let _ = writeln!(
                     report,
@@ -104,6 +123,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
     }
     print!("{report}");
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     for e in &errors {
         eprintln!("error: {e:#}");
     }

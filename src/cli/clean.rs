@@ -1,17 +1,19 @@
 //! `ocrclean clean`: clean documents and write their outputs.
+//!
+//! How outputs are written (one unit per document, a lock, the guards, hand edits kept) is in
+//! [`crate::outdir`]. Everything that can refuse the run (arguments, rules, the guards) is
+//! checked before the output folder is created, so a refused run creates nothing.
 
-use std::collections::BTreeSet;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::input::{Input, Source};
 use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
 
 use super::batch::{Handled, clean_each, discover};
 use super::{RunArgs, Status};
+use crate::outdir::{self, InputPaths, OutDir};
 
 #[derive(Debug, ClapArgs)]
 pub struct CleanArgs {
@@ -20,97 +22,61 @@ pub struct CleanArgs {
     /// Output folder.
     #[arg(long, default_value = "cleaned")]
     out: PathBuf,
+    /// Overwrite outputs that were changed by hand since ocrclean wrote them (otherwise such a
+    /// document is reported and left as it is).
+    #[arg(long)]
+    force: bool,
 }
 
-/// Writes a file atomically: `write` fills a buffered temporary file beside it, which then replaces
-/// `path`, so a reader never sees half a file and a failed write leaves the old one.
-fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp);
-    write(&mut buffered)
-        .and_then(|()| buffered.flush())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    let tmp = buffered
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
-}
-
-/// Refuses an output folder that is, or lies inside, an input folder, or that would overwrite an
-/// input file.
-fn guard_outputs(out: &Path, paths: &[PathBuf], inputs: &[Input]) -> anyhow::Result<()> {
-    let out = out
-        .canonicalize()
-        .with_context(|| format!("{}: cannot use as output folder", out.display()))?;
-    for path in paths.iter().filter(|p| p.is_dir()) {
-        let dir = path.canonicalize().unwrap_or_else(|_| path.clone());
-        if out.starts_with(&dir) {
-            bail!(
-                "--out {}: is the input folder {} or inside it; raw inputs are never written",
-                out.display(),
-                path.display()
-            );
-        }
-    }
-    let mut input_files = BTreeSet::new();
+/// Every input path, for the guard: the folders named, the page folders and each page.
+fn input_paths(paths: &[PathBuf], inputs: &[Input]) -> InputPaths {
+    let mut all = InputPaths {
+        folders: paths.iter().filter(|p| p.is_dir()).cloned().collect(),
+        files: paths.iter().filter(|p| p.is_file()).cloned().collect(),
+    };
     for input in inputs {
         match &input.source {
-            Source::File(p) => input_files.insert(p.canonicalize().unwrap_or_else(|_| p.clone())),
-            Source::Pages(dir, _) => {
-                input_files.insert(dir.canonicalize().unwrap_or_else(|_| dir.clone()))
-            }
-        };
-    }
-    for input in inputs {
-        for suffix in OUTPUT_SUFFIXES {
-            let target = out.join(format!("{}{suffix}", input.name));
-            if input_files.contains(&target) {
-                bail!(
-                    "--out {}: would overwrite the input {}; raw inputs are never written",
-                    out.display(),
-                    target.display()
-                );
+            Source::File(p) => all.files.push(p.clone()),
+            Source::Pages(dir, pages) => {
+                all.folders.push(dir.clone());
+                all.files.extend(pages.iter().cloned());
             }
         }
     }
-    Ok(())
+    all
 }
 
 pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
     let run = &args.run;
     let (inputs, mut errors) = discover(run);
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create output folder", args.out.display()))?;
-    guard_outputs(&args.out, &run.paths, &inputs)?;
-    let (tally, handled) = clean_each(run, &inputs, |_, outcome| {
+    let cleaner = super::settings::cleaner(run)?;
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    outdir::guard(&args.out, &input_paths(&run.paths, &inputs), &names)?;
+    let out = OutDir::open(&args.out, args.force)?;
+    let (tally, handled) = clean_each(run, &cleaner, &inputs, |_, outcome| {
         let mut result = Handled::default();
         match outcome {
+            // Streamed file by file: a long document's change log is never held as text.
             Ok((doc, cleaned)) => {
-                // Streamed file by file: a long document's change log is never held as text.
-                for suffix in OUTPUT_SUFFIXES {
-                    let path = args.out.join(format!("{}{suffix}", doc.name));
-                    let written = write_atomic(&path, |out| {
-                        write_output(suffix, &doc, &cleaned, &mut &mut *out)
-                    });
-                    if let Err(e) = written {
-                        result.errors.push(e);
-                    }
+                let written = out.write_document(&doc.name, &OUTPUT_SUFFIXES, |suffix, file| {
+                    write_output(suffix, &doc, &cleaned, &mut &mut *file)
+                });
+                if let Err(e) = written {
+                    result.errors.push(e);
                 }
             }
             Err(e) => result.errors.push(e),
         }
         result
     })?;
-    errors.extend(handled.into_iter().flat_map(|h| h.errors));
+    drop(out);
+    for h in handled {
+        for w in &h.warnings {
+            eprintln!("warning: {w}");
+        }
+        errors.extend(h.errors);
+    }
     for e in &errors {
         eprintln!("error: {e:#}");
     }

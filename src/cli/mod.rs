@@ -83,6 +83,11 @@ pub struct RunArgs {
     /// Decode invalid UTF-8 as U+FFFD, recording each replacement, instead of skipping the file.
     #[arg(long)]
     lossy: bool,
+    /// Encoding of the inputs: utf-8, windows-1252, latin-1, or auto (UTF-8 when valid, else
+    /// Windows-1252 when that reads without control characters). A UTF-16 or UTF-32 byte order
+    /// mark is read whatever this says, except for an explicit single-byte encoding.
+    #[arg(long, default_value = "utf-8", value_name = "ENCODING")]
+    encoding: ocrclean::EncodingChoice,
     /// Language of the documents (en, de, fr); detected per document when not given.
     #[arg(long)]
     lang: Option<String>,

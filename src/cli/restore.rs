@@ -1,20 +1,43 @@
 //! `ocrclean restore`: the raw input rebuilt byte for byte from a body and its change log.
+//!
+//! The rebuilt bytes are checked against the SHA-256 that the log's header holds; when they do not
+//! match (or the log and body do not fit), the run fails with exit 2 and, when the document's
+//! manifest is beside the log, names the files that were changed since `clean` wrote them.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 
 use super::Status;
+use crate::outdir::{Manifest, write_file_atomic};
 
 #[derive(Debug, ClapArgs)]
 pub struct RestoreArgs {
     /// The change log, `NAME.changes.jsonl`; the body `NAME.txt` is read from beside it.
     log: PathBuf,
-    /// Where to write the raw input (default: standard output).
+    /// Where to write the raw input (default: standard output); written atomically.
     #[arg(long, short)]
     out: Option<PathBuf>,
+}
+
+/// Which of the document's files no longer match its manifest, as a sentence, if any.
+fn edited_files(dir: &Path, stem: &str) -> Option<String> {
+    let manifest = Manifest::read(dir, stem).ok()??;
+    let changed = manifest.changed_files(dir);
+    if changed.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = changed
+        .iter()
+        .map(|(path, how)| format!("{} ({how})", path.display()))
+        .collect();
+    Some(format!(
+        "; since clean wrote them, these files differ from {}: {}",
+        dir.join(Manifest::file_name(stem)).display(),
+        list.join(", ")
+    ))
 }
 
 pub fn run(args: &RestoreArgs) -> anyhow::Result<Status> {
@@ -29,30 +52,34 @@ pub fn run(args: &RestoreArgs) -> anyhow::Result<Status> {
             args.log.display()
         );
     };
+    let dir = args.log.parent().unwrap_or(Path::new(""));
     let body_path = args.log.with_file_name(format!("{stem}.txt"));
     let body = std::fs::read_to_string(&body_path)
         .with_context(|| format!("{}: cannot read the body", body_path.display()))?;
     let log = std::fs::read_to_string(&args.log)
         .with_context(|| format!("{}: cannot read", args.log.display()))?;
-    let changes = log
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not a change record", args.log.display(), i + 1))
-        })
-        .collect::<anyhow::Result<Vec<ocrclean::Change>>>()?;
-    let raw = ocrclean::restore(&body, &changes).with_context(|| {
-        format!(
-            "{} does not fit {}",
+    let (header, changes) = ocrclean::parse_log(&log)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {}", args.log.display(), e.line, e.message))?;
+    let restored = match &header {
+        Some(header) => ocrclean::restore_verified(&body, header, &changes),
+        None => ocrclean::restore(&body, &changes),
+    };
+    let raw = restored.map_err(|e| {
+        anyhow::anyhow!(
+            "{} and {} do not give the raw input back: {e}{}",
             body_path.display(),
-            args.log.display()
+            args.log.display(),
+            edited_files(dir, stem).unwrap_or_default()
         )
     })?;
+    if header.is_none() {
+        eprintln!(
+            "warning: {}: the log has no header (written by an older version): the result is not checked against the raw input's hash",
+            args.log.display()
+        );
+    }
     match &args.out {
-        Some(path) => std::fs::write(path, &raw)
-            .with_context(|| format!("{}: cannot write", path.display()))?,
+        Some(path) => write_file_atomic(path, &raw)?,
         None => std::io::stdout()
             .write_all(&raw)
             .context("cannot write to standard output")?,
