@@ -276,19 +276,18 @@ pub fn detect(
             )),
         ));
     }
-    if choice == EncodingChoice::Auto {
-        if let Some(i) = pages.iter().position(|p| std::str::from_utf8(p).is_err()) {
-            if pages.iter().all(|p| reads_as_windows_1252(p)) {
-                let offset = std::str::from_utf8(pages[i]).unwrap_err().valid_up_to();
-                return Ok((
-                    Encoding::Windows1252,
-                    Some(format!(
-                        "read as windows-1252 (--encoding auto): page {} is not UTF-8 from byte {offset}, and Windows-1252 reads every page without control characters",
-                        i + 1
-                    )),
-                ));
-            }
-        }
+    if choice == EncodingChoice::Auto
+        && let Some(i) = pages.iter().position(|p| std::str::from_utf8(p).is_err())
+        && pages.iter().all(|p| reads_as_windows_1252(p))
+    {
+        let offset = std::str::from_utf8(pages[i]).unwrap_err().valid_up_to();
+        return Ok((
+            Encoding::Windows1252,
+            Some(format!(
+                "read as windows-1252 (--encoding auto): page {} is not UTF-8 from byte {offset}, and Windows-1252 reads every page without control characters",
+                i + 1
+            )),
+        ));
     }
     Ok((Encoding::Utf8, None))
 }
@@ -330,7 +329,7 @@ pub fn to_utf8(bytes: Vec<u8>, encoding: Encoding, page: usize) -> Result<Vec<u8
             text.into_bytes()
         }
         Encoding::Utf32Le | Encoding::Utf32Be => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return Err(invalid(bytes.len() - bytes.len() % 4));
             }
             let mut text = String::with_capacity(bytes.len());
