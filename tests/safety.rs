@@ -483,3 +483,30 @@ fn a_log_edited_to_the_same_length_is_caught_by_restore() {
         .stderr(predicate::str::contains("the body or the log was edited"))
         .stderr(predicate::str::contains("a.changes.jsonl (changed)"));
 }
+
+#[test]
+fn pages_in_subfolders_and_links_leaving_the_input_are_named() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("elsewhere.txt"), PAGE).unwrap();
+    let input = tempfile::tempdir().unwrap();
+    fs::create_dir_all(input.path().join("book/scans")).unwrap();
+    fs::write(input.path().join("book/1.txt"), PAGE).unwrap();
+    fs::write(input.path().join("book/scans/2.txt"), PAGE).unwrap();
+    symlink(
+        outside.path().join("elsewhere.txt"),
+        input.path().join("linked.txt"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "scans: a folder inside the page folder",
+        ))
+        .stderr(predicate::str::contains("linked.txt: a link to"));
+}
