@@ -54,7 +54,7 @@ pub fn write_output(
             write_jsonl(&cleaned.changes, out)
         }
         ".report.md" => write_report(doc, cleaned, out),
-        ".report.html" => out.write_all(review::review_page(doc, cleaned).as_bytes()),
+        ".report.html" => review::write_review_page(doc, cleaned, out),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("no output has the suffix {other}"),

@@ -188,6 +188,8 @@ fn visible(bytes: &[u8]) -> String {
         match c {
             '\n' | '\t' => out.push(c),
             '\u{c}' => out.push_str("\\f"),
+            // CRLF files would otherwise show `\u{d}` at every line end.
+            '\r' => out.push('↵'),
             c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
@@ -205,17 +207,25 @@ fn shown(text: &str) -> String {
 }
 
 fn render_marks(raw: &[u8], range: Range<usize>, marks: &[Mark], changes: &[Change]) -> Markup {
+    // The text between marks, then each mark; siblings never overlap (see `nest`).
+    let mut pieces: Vec<(String, Option<&Mark>)> = Vec::new();
     let mut pos = range.start;
-    html! {
-        @for mark in marks {
-            @if mark.range.start > pos {
-                (visible(&raw[pos..mark.range.start]))
-            }
-            (render_mark(raw, mark, changes))
-            @let _ = { pos = pos.max(mark.range.end); };
+    for mark in marks {
+        if mark.range.start > pos {
+            pieces.push((visible(&raw[pos..mark.range.start]), None));
         }
-        @if pos < range.end {
-            (visible(&raw[pos..range.end]))
+        pieces.push((String::new(), Some(mark)));
+        pos = pos.max(mark.range.end);
+    }
+    if pos < range.end {
+        pieces.push((visible(&raw[pos..range.end]), None));
+    }
+    html! {
+        @for (text, mark) in &pieces {
+            @match mark {
+                Some(mark) => (render_mark(raw, mark, changes)),
+                None => (text),
+            }
         }
     }
 }
@@ -354,6 +364,17 @@ const SCRIPT: &str = r#"
 
 /// The review page of one document, `NAME.report.html`.
 pub fn review_page(doc: &Document, cleaned: &Cleaned) -> String {
+    let mut bytes = Vec::new();
+    write_review_page(doc, cleaned, &mut bytes).expect("writing to memory never fails");
+    String::from_utf8(bytes).expect("the page is UTF-8")
+}
+
+/// Writes the review page page by page: a long document's page is never held whole as text.
+pub fn write_review_page(
+    doc: &Document,
+    cleaned: &Cleaned,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let changes = &cleaned.changes;
     let starts = page_starts(doc, changes);
     let raw = &doc.raw[..];
@@ -382,73 +403,78 @@ pub fn review_page(doc: &Document, cleaned: &Cleaned) -> String {
         .map(|c| format!("show-{}", c.name()))
         .collect();
     let physical = doc.pages().len();
-    let markup = html! {
+    let head = html! {
         (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "ocrclean review: " (doc.name) }
-                style { (PreEscaped(STYLE)) }
+        // The page is written in pieces; the opening tags here close at the end of this function.
+        (PreEscaped("<html lang=\"en\"><head>"))
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { "ocrclean review: " (doc.name) }
+        style { (PreEscaped(STYLE)) }
+        (PreEscaped("</head>"))
+        (PreEscaped(format!("<body class=\"{}\">", show_classes.join(" "))))
+        header {
+            h1 { "ocrclean review: " (doc.name) }
+            div {
+                (doc.raw.len()) " bytes, " (starts.len()) " page(s)"
+                @if starts.len() != physical { " (" (starts.len() - physical) " page break(s) inferred from the layout)" }
+                ", language " (cleaned.language.as_deref().unwrap_or("unknown")) ". "
+                (changes.len()) " change(s), " (counts.flagged) " flagged for review. "
+                "Keys: n / j next change, p / k previous; hover or focus a change for its rule and evidence. "
+                "∅ = nothing (an insertion or a deletion), \\n = line end, \\f = page break, ↵ = carriage return, ‸ = inserted here."
             }
-            body class=(show_classes.join(" ")) {
-                header {
-                    h1 { "ocrclean review: " (doc.name) }
-                    div {
-                        (doc.raw.len()) " bytes, " (starts.len()) " page(s)"
-                        @if starts.len() != physical { " (" (starts.len() - physical) " page break(s) inferred from the layout)" }
-                        ", language " (cleaned.language.as_deref().unwrap_or("unknown")) ". "
-                        (changes.len()) " change(s), " (counts.flagged) " flagged for review. "
-                        "Keys: n / j next change, p / k previous; hover or focus a change for its rule and evidence. "
-                        "∅ = nothing (an insertion or a deletion), \\n = line end, \\f = page break, ‸ = inserted here."
-                    }
-                    div.filters {
-                        @for cat in Category::ALL {
-                            label title=(cat.description()) {
-                                input type="checkbox" data-class={ "show-" (cat.name()) } checked[!cat.is_routine()];
-                                " " span.swatch style={ "background: var(--" (cat.name()) ")" } {} " "
-                                (cat.name()) " (" (counts.applied.get(&cat).copied().unwrap_or(0)) ")"
-                                @if cat.is_routine() { ", hidden by default" }
-                            }
-                        }
-                        label {
-                            input type="checkbox" data-class="flagged-only";
-                            " flagged only (" (counts.flagged) ")"
-                        }
-                        output id="status" {}
-                    }
-                    div id="inspector" aria-live="polite" { "Hover or focus a highlighted change." }
-                }
-                main {
-                    @for (p, items) in per_page.into_iter().enumerate() {
-                        @let range = page_range(p);
-                        section.page id={ "page-" (p + 1) } {
-                            h2 {
-                                "Page " (p + 1)
-                                @if let Some(file) = doc.page_label(doc.position(range.start).page) {
-                                    " (" (file) ")"
-                                }
-                            }
-                            pre.raw aria-label="raw text" {
-                                (render_marks(raw, range.clone(), &nest(items), changes))
-                            }
-                            div.clean aria-label="cleaned text" {
-                                @for text in &paragraphs[p] { p { (text) } }
-                            }
-                        }
-                    }
-                    @if !cleaned.notes.is_empty() {
-                        section.notes {
-                            h2 { "Notes" }
-                            ol { @for note in &cleaned.notes { li { (note) } } }
-                        }
+            div.filters {
+                @for cat in Category::ALL {
+                    label title=(cat.description()) {
+                        input type="checkbox" data-class={ "show-" (cat.name()) } checked[!cat.is_routine()];
+                        " " span.swatch style={ "background: var(--" (cat.name()) ")" } {} " "
+                        (cat.name()) " (" (counts.applied.get(&cat).copied().unwrap_or(0)) ")"
+                        @if cat.is_routine() { ", hidden by default" }
                     }
                 }
-                script { (PreEscaped(SCRIPT)) }
+                label {
+                    input type="checkbox" data-class="flagged-only";
+                    " flagged only (" (counts.flagged) ")"
+                }
+                output id="status" {}
+            }
+            div id="inspector" aria-live="polite" { "Hover or focus a highlighted change." }
+        }
+    };
+    out.write_all(head.into_string().as_bytes())?;
+    out.write_all(b"<main>")?;
+    for (p, items) in per_page.into_iter().enumerate() {
+        let range = page_range(p);
+        let section = html! {
+            section.page id={ "page-" (p + 1) } {
+                h2 {
+                    "Page " (p + 1)
+                    @if let Some(file) = doc.page_label(doc.position(range.start).page) {
+                        " (" (file) ")"
+                    }
+                }
+                pre.raw aria-label="raw text" {
+                    (render_marks(raw, range.clone(), &nest(items), changes))
+                }
+                div.clean aria-label="cleaned text" {
+                    @for text in &paragraphs[p] { p { (text) } }
+                }
+            }
+        };
+        out.write_all(section.into_string().as_bytes())?;
+    }
+    let tail = html! {
+        @if !cleaned.notes.is_empty() {
+            section.notes {
+                h2 { "Notes" }
+                ol { @for note in &cleaned.notes { li { (note) } } }
             }
         }
     };
-    markup.into_string()
+    out.write_all(tail.into_string().as_bytes())?;
+    out.write_all(b"</main><script>")?;
+    out.write_all(SCRIPT.as_bytes())?;
+    out.write_all(b"</script></body></html>")
 }
 
 /// One line of a batch's index page.
@@ -581,7 +607,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_shown_escaped() {
-        assert_eq!(visible(b"a\x0cb\n\x01"), "a\\fb\n\\u{1}");
+        assert_eq!(visible(b"a\x0cb\r\n\x01"), "a\\fb↵\n\\u{1}");
     }
 
     #[test]
