@@ -8,7 +8,7 @@
 //! How a document is cleaned: [`decode`] turns the raw bytes into a [`Text`], whose source map ties
 //! every byte back to the raw input; each [`Pass`] of the [`pipeline`] reads the text and proposes
 //! [`Edit`]s; [`Text::apply`] applies them and writes a [`Change`] for each; [`render`] turns the
-//! result into the four output files.
+//! result into the output files.
 
 #![forbid(unsafe_code)]
 
@@ -29,6 +29,7 @@ pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod restore;
+pub mod review;
 pub mod rules;
 pub mod text;
 

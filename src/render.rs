@@ -1,18 +1,25 @@
-//! Rendering one cleaned document into its four output files. Everything here is built from the
+//! Rendering one cleaned document into its output files. Everything here is built from the
 //! [`Cleaned`] result and its [`Change`] records only.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::change::{Change, ChangeKind};
+use crate::change::Change;
 use crate::document::Document;
 use crate::pipeline::Cleaned;
+use crate::review::{self, Category};
 
 /// The suffixes of a document's output files, in the order they are written.
-pub const OUTPUT_SUFFIXES: [&str; 4] = [".txt", ".notes.txt", ".changes.jsonl", ".report.md"];
+pub const OUTPUT_SUFFIXES: [&str; 5] = [
+    ".txt",
+    ".notes.txt",
+    ".changes.jsonl",
+    ".report.md",
+    ".report.html",
+];
 
-/// The four output files of a document: (file name, contents). [`write_output`] streams one of
+/// The output files of a document: (file name, contents). [`write_output`] streams one of
 /// them to a writer instead, which is how `clean` writes (a long document's change log need not be
 /// held in memory as text).
 pub fn render(doc: &Document, cleaned: &Cleaned) -> Vec<(String, String)> {
@@ -47,6 +54,7 @@ pub fn write_output(
             write_jsonl(&cleaned.changes, out)
         }
         ".report.md" => write_report(doc, cleaned, out),
+        ".report.html" => review::write_review_page(doc, cleaned, out),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("no output has the suffix {other}"),
@@ -57,10 +65,16 @@ pub fn write_output(
 /// The document name of an output file name, if it is one.
 pub fn output_stem(file_name: &str) -> Option<&str> {
     // Longest suffixes first: `x.notes.txt` is the notes of `x`, not the body of `x.notes`.
-    [".notes.txt", ".changes.jsonl", ".report.md", ".txt"]
-        .iter()
-        .find_map(|s| file_name.strip_suffix(s))
-        .filter(|stem| !stem.is_empty())
+    [
+        ".notes.txt",
+        ".changes.jsonl",
+        ".report.md",
+        ".report.html",
+        ".txt",
+    ]
+    .iter()
+    .find_map(|s| file_name.strip_suffix(s))
+    .filter(|stem| !stem.is_empty())
 }
 
 /// Footnotes as `[^N]: text`, one per paragraph.
@@ -139,14 +153,16 @@ fn change_line<'a>(c: &Change, line: &'a mut String, scratch: &mut String) -> &'
     line
 }
 
-fn page_heading(doc: &Document, page: usize) -> String {
-    match doc.page_label(page) {
+fn page_heading(doc: &Document, page: usize, physical: u32) -> String {
+    match doc.page_label(physical as usize) {
         Some(file) => format!("Page {page} ({file})"),
         None => format!("Page {page}"),
     }
 }
 
-/// The human report: summary, counts per rule, changes by page, review flags, removed furniture.
+/// The human report: summary, then the changes that alter what the text says, the spots flagged
+/// for review, furniture, notes and structure; routine changes (line joins, whitespace) as counts
+/// per rule only. Sections and categories are those of [`crate::review`].
 pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
     let mut bytes = Vec::new();
     write_report(doc, cleaned, &mut bytes).expect("writing to memory never fails");
@@ -157,14 +173,28 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
     // Buffers for one report line, reused for every change.
     let (mut line, mut scratch) = (String::new(), String::new());
     let changes = &cleaned.changes;
-    let applied = |k: ChangeKind| changes.iter().filter(|c| c.applied && c.kind == k).count();
-    let review: Vec<&Change> = changes.iter().filter(|c| !c.applied).collect();
+    let starts = review::page_starts(doc, changes);
+    let page = |c: &Change| review::page_of(&starts, c.raw.start);
+    let counts = review::counts(changes);
+    let applied = |cat: Category| counts.applied.get(&cat).copied().unwrap_or(0);
+    let physical = doc.pages().len();
     writeln!(out, "# ocrclean report: {}\n", doc.name)?;
+    write!(
+        out,
+        "- input: {} bytes, {} page(s)",
+        doc.raw.len(),
+        starts.len()
+    )?;
+    if starts.len() > physical {
+        write!(
+            out,
+            " ({} page break(s) inferred from the layout)",
+            starts.len() - physical
+        )?;
+    }
     writeln!(
         out,
-        "- input: {} bytes, {} page(s), language: {}",
-        doc.raw.len(),
-        doc.pages().len(),
+        ", language: {}",
         cleaned.language.as_deref().unwrap_or("unknown")
     )?;
     if let Some(note) = &doc.encoding_note {
@@ -187,12 +217,78 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
     )?;
     writeln!(
         out,
-        "- changes applied: {}; moved to notes: {}; page furniture removed: {}; flagged for review: {}\n",
-        applied(ChangeKind::Edit),
-        applied(ChangeKind::Note),
-        applied(ChangeKind::Furniture),
-        review.len()
+        "- changes: {} to words, {} to structure, {} page furniture removed, {} for notes, {} routine (line joins, whitespace); {} flagged for review",
+        applied(Category::Words),
+        applied(Category::Structure),
+        applied(Category::Furniture),
+        applied(Category::Notes),
+        applied(Category::Whitespace),
+        counts.flagged
     )?;
+    out.write_all(
+        "- legend: `∅` is nothing (an insertion or a deletion), `\\n` a line end, `\\u{c}` a page break; \
+         line and column are those of the raw file (of the page file, for a page folder)\n\n"
+            .as_bytes(),
+    )?;
+
+    let listed = |cat: Category| -> Vec<&Change> {
+        changes
+            .iter()
+            .filter(|c| c.applied && review::category(c) == cat)
+            .collect()
+    };
+    writeln!(out, "## Changes to words\n")?;
+    let words = listed(Category::Words);
+    if words.is_empty() {
+        out.write_all(b"None.\n\n")?;
+    }
+    let mut by_page: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
+    for c in words {
+        by_page.entry(page(c)).or_default().push(c);
+    }
+    for (p, mut list) in by_page {
+        list.sort_by_key(|c| (c.raw.start, c.raw.end));
+        writeln!(out, "### {}\n", page_heading(doc, p, list[0].raw.page))?;
+        for c in list {
+            writeln!(out, "- {}", change_line(c, &mut line, &mut scratch))?;
+        }
+        out.write_all(b"\n")?;
+    }
+    let flagged: Vec<&Change> = changes.iter().filter(|c| review::is_flagged(c)).collect();
+    let sections = [
+        ("Flagged for review", flagged),
+        ("Removed page furniture", listed(Category::Furniture)),
+        (
+            "Notes: moved text, marks and references",
+            listed(Category::Notes),
+        ),
+        (
+            "Structure: paragraph and page breaks",
+            listed(Category::Structure),
+        ),
+    ];
+    for (heading, list) in sections {
+        write_listed(out, heading, &list, &page, &mut line, &mut scratch)?;
+        out.write_all(b"\n")?;
+    }
+
+    out.write_all("## Routine changes (counted, not listed)\n\n".as_bytes())?;
+    let mut routine: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in changes
+        .iter()
+        .filter(|c| c.applied && review::category(c).is_routine())
+    {
+        *routine.entry(&c.rule).or_default() += 1;
+    }
+    if routine.is_empty() {
+        out.write_all(b"None.\n\n")?;
+    } else {
+        out.write_all("| rule | applied |\n|---|---:|\n".as_bytes())?;
+        for (rule, n) in &routine {
+            writeln!(out, "| `{rule}` | {n} |")?;
+        }
+        out.write_all(b"\n")?;
+    }
 
     out.write_all("## Changes per rule\n\n".as_bytes())?;
     let mut per_rule: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
@@ -205,48 +301,14 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
         }
     }
     if per_rule.is_empty() {
-        out.write_all("No changes.\n\n".as_bytes())?;
+        out.write_all("No changes.\n".as_bytes())?;
     } else {
         out.write_all("| rule | pass | applied | flagged |\n|---|---|---:|---:|\n".as_bytes())?;
         for ((rule, pass), (a, f)) in &per_rule {
             writeln!(out, "| `{rule}` | {pass} | {a} | {f} |")?;
         }
-        out.write_all(b"\n")?;
     }
-
-    out.write_all("## Changes by page\n\n".as_bytes())?;
-    let mut by_page: BTreeMap<u32, Vec<&Change>> = BTreeMap::new();
-    for c in changes
-        .iter()
-        .filter(|c| c.applied && c.kind != ChangeKind::Furniture)
-    {
-        by_page.entry(c.raw.page).or_default().push(c);
-    }
-    if by_page.is_empty() {
-        out.write_all("None.\n\n".as_bytes())?;
-    }
-    for (page, mut list) in by_page {
-        list.sort_by_key(|c| (c.raw.start, c.raw.end));
-        writeln!(out, "### {}\n", page_heading(doc, page as usize))?;
-        for c in list {
-            writeln!(out, "- {}", change_line(c, &mut line, &mut scratch))?;
-        }
-        out.write_all(b"\n")?;
-    }
-
-    write_listed(out, "Flagged for review", &review, &mut line, &mut scratch)?;
-    out.write_all(b"\n")?;
-    let furniture: Vec<&Change> = changes
-        .iter()
-        .filter(|c| c.applied && c.kind == ChangeKind::Furniture)
-        .collect();
-    write_listed(
-        out,
-        "Removed page furniture",
-        &furniture,
-        &mut line,
-        &mut scratch,
-    )
+    Ok(())
 }
 
 /// A section of the report that lists changes with their page, or `None.`
@@ -254,6 +316,7 @@ fn write_listed(
     out: &mut impl Write,
     heading: &str,
     list: &[&Change],
+    page: &impl Fn(&Change) -> usize,
     line: &mut String,
     scratch: &mut String,
 ) -> io::Result<()> {
@@ -262,12 +325,7 @@ fn write_listed(
         out.write_all(b"None.\n")?;
     }
     for c in list {
-        writeln!(
-            out,
-            "- page {}, {}",
-            c.raw.page,
-            change_line(c, line, scratch)
-        )?;
+        writeln!(out, "- page {}, {}", page(c), change_line(c, line, scratch))?;
     }
     Ok(())
 }

@@ -61,7 +61,7 @@ fn help_is_there_for_every_command() {
 }
 
 #[test]
-fn clean_writes_four_files_and_a_manifest_per_document_matching_the_committed_outputs() {
+fn clean_writes_five_files_and_a_manifest_per_document_matching_the_committed_outputs() {
     let out = tempfile::tempdir().unwrap();
     ocrclean()
         .args(["clean", "--out"])
@@ -76,8 +76,8 @@ fn clean_writes_four_files_and_a_manifest_per_document_matching_the_committed_ou
     written.sort();
     assert_eq!(
         written.len(),
-        10,
-        "two documents, four files and a manifest each, no lock or temporary file: {written:?}"
+        14,
+        "two documents, five files and a manifest each, a summary and an index, no lock or temporary file: {written:?}"
     );
     for file in written {
         let name = file.file_name().unwrap();
@@ -299,7 +299,7 @@ fn rules_list_names_built_in_and_data_rules() {
         .success()
         .stdout(predicate::str::contains("normalise.crlf"))
         .stdout(predicate::str::contains(
-            "space-before-punctuation\t[substitute, rules/spacing.toml:",
+            "space-before-punctuation\t[substitute, bundled spacing.toml:",
         ));
 }
 
@@ -453,9 +453,9 @@ fn a_parallel_batch_writes_what_a_serial_one_does_and_says_the_same() {
         files.sort();
         runs.push((files, without_time(&output.stderr)));
     }
-    // 13 documents cleaned, four files and a manifest each; the broken one is an error and
-    // written nowhere.
-    assert_eq!(runs[0].0.len(), 13 * 5);
+    // 13 documents cleaned, five files and a manifest each; the broken one is an error and
+    // written nowhere but in the summary and index.
+    assert_eq!(runs[0].0.len(), 13 * 6 + 2);
     assert_eq!(runs[0], runs[1]);
     let stderr = &runs[0].1;
     assert!(

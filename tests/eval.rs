@@ -255,6 +255,7 @@ fn cli_pages_prints_the_table_and_writes_markdown() {
     ocrclean(dir.path())
         .args(["eval", "--raw", "abbyy-txt", "--truth", "gt"])
         .args(["--md", "quality.md", "--label", "tiny pages"])
+        .args(["--no-bundled-rules", "--rules", "rules"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -280,14 +281,14 @@ fn cli_mibio_pages_and_limit() {
         ("ocr/003.txt", "no truth for this page\n"),
         ("gt/001.txt", "the end.\n"),
         ("gt/002.txt", "more text\n"),
-        // An empty rules folder: only the built-in passes run.
-        ("rules/.keep", ""),
     ]);
-    // One page: "tbe end." against "the end." (8 characters, 2 words): 1 character, 1 word.
+    // With no rules at all only the built-in passes run. One page: "tbe end." against
+    // "the end." (8 characters, 2 words): 1 character, 1 word.
     let out = ocrclean(dir.path())
         .args([
             "eval", "--raw", "ocr", "--truth", "gt", "--limit", "1", "--json",
         ])
+        .args(["--no-bundled-rules"])
         .assert()
         .success()
         .stderr(predicate::str::contains("003.txt: no ground-truth page"))
@@ -308,6 +309,7 @@ fn cli_triples_scores_the_peer() {
     let dir = folder(&[("rules/test.toml", RULES), ("all.txt", TRIPLES)]);
     let out = ocrclean(dir.path())
         .args(["eval", "--layout", "triples", "--raw", "all.txt", "--json"])
+        .args(["--no-bundled-rules", "--rules", "rules"])
         .assert()
         .success()
         .get_output()
@@ -321,6 +323,7 @@ fn cli_triples_scores_the_peer() {
     assert_eq!(json["summary"]["rules"]["hurts"]["contradicted"], 1);
     ocrclean(dir.path())
         .args(["eval", "--layout", "triples", "--raw", "all.txt"])
+        .args(["--no-bundled-rules", "--rules", "rules"])
         .assert()
         .success()
         .stdout(predicate::str::contains("peer "));

@@ -122,7 +122,8 @@ pub struct Tally {
 impl Tally {
     fn add(&mut self, doc: &Document, cleaned: &Cleaned) {
         self.documents += 1;
-        self.pages += doc.pages().len();
+        // The text's pages, inferred where it has no form feeds (a 14-page article is not 1 page).
+        self.pages += ocrclean::review::page_starts(doc, &cleaned.changes).len();
         self.bytes += doc.raw.len();
         self.changes += cleaned.changes.iter().filter(|c| c.applied).count();
         self.flagged += cleaned
@@ -146,12 +147,12 @@ impl Tally {
     }
 }
 
-/// What handling one document produced: text for stdout (a drift report), how many of its files
-/// drift, and errors.
+/// What handling one document produced: its drifting outputs (`check`, `clean --diff`), its line
+/// of the batch summary (`clean`), and errors.
 #[derive(Default)]
 pub struct Handled {
-    pub output: String,
-    pub drifting: usize,
+    pub drift: Vec<super::check::Drift>,
+    pub summary: Option<super::summary::DocumentSummary>,
     pub errors: Vec<anyhow::Error>,
     /// Warnings for stderr (how a document was decoded).
     pub warnings: Vec<String>,
@@ -183,7 +184,7 @@ where
     F: Fn(&Input, Outcome) -> Handled + Sync,
 {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(run.jobs.unwrap_or(0))
+        .num_threads(super::settings::effective(run).jobs.0.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
     let started = Instant::now();
@@ -207,8 +208,8 @@ where
             let mut result = handle(input, outcome);
             warnings.append(&mut result.warnings);
             result.warnings = warnings;
-            if !result.output.is_empty()
-                || result.drifting > 0
+            if !result.drift.is_empty()
+                || result.summary.is_some()
                 || !result.errors.is_empty()
                 || !result.warnings.is_empty()
             {

@@ -17,7 +17,7 @@ use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::input;
 use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
-use ocrclean::{Cleaner, Config, Document, PassTimings, RuleSet};
+use ocrclean::{Cleaner, Config, Document, PassTimings};
 use rayon::prelude::*;
 
 use super::Status;
@@ -42,9 +42,8 @@ pub struct BenchArgs {
     /// The parallel run of workload (a) uses this many threads (compared with 1).
     #[arg(long, default_value_t = 2)]
     jobs: usize,
-    /// Folder of rule files (`*.toml`).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    rules: super::RuleLayers,
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -165,10 +164,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Status> {
     }
     let baseline = peak_memory();
     let started = Instant::now();
-    let (rules, errors) = RuleSet::load_dir(&args.rules);
-    if let Some(e) = errors.first() {
-        bail!("{}: {e}", args.rules.display());
-    }
+    let rules = super::settings::load_rules(&args.rules)?;
     let load = started.elapsed();
     let words: usize = rules.lexicons.values().map(|l| l.len()).sum();
     let cleaner = Cleaner::new(rules, Config::default());

@@ -3,15 +3,21 @@
 //! How outputs are written (one unit per document, a lock, the guards, hand edits kept) is in
 //! [`crate::outdir`]. Everything that can refuse the run (arguments, rules, the guards) is
 //! checked before the output folder is created, so a refused run creates nothing.
+//!
+//! Also here: `clean --diff` (show what a clean would change, write nothing), `clean -` (standard
+//! input to standard output) and the batch's `summary.json` and `index.html`.
 
-use std::path::PathBuf;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::input::{Input, Source};
 use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
 
 use super::batch::{Handled, clean_each, discover};
+use super::summary::{DocumentSummary, index_html, summary_json};
 use super::{RunArgs, Status};
 use crate::outdir::{self, InputPaths, OutDir};
 
@@ -19,13 +25,34 @@ use crate::outdir::{self, InputPaths, OutDir};
 pub struct CleanArgs {
     #[command(flatten)]
     run: RunArgs,
-    /// Output folder.
-    #[arg(long, default_value = "cleaned")]
-    out: PathBuf,
+    /// Output folder [default: cleaned, or `out` of ocrclean.toml].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Overwrite outputs that were changed by hand since ocrclean wrote them (otherwise such a
     /// document is reported and left as it is).
     #[arg(long)]
     force: bool,
+    /// Show what would change in the output folder as a unified diff; write nothing.
+    #[arg(long)]
+    diff: bool,
+    /// With --diff: print at most N lines of diff in all [default: no limit].
+    #[arg(long, value_name = "N", requires = "diff")]
+    max_diff_lines: Option<usize>,
+    /// Do not write the HTML review pages (NAME.report.html, index.html).
+    #[arg(long)]
+    no_html: bool,
+}
+
+/// Files written once per batch beside the documents' outputs.
+pub const BATCH_FILES: [&str; 2] = ["summary.json", "index.html"];
+
+/// The output suffixes a run writes: all, or all but the review page.
+pub fn suffixes(html: bool) -> Vec<&'static str> {
+    OUTPUT_SUFFIXES
+        .iter()
+        .copied()
+        .filter(|s| html || *s != ".report.html")
+        .collect()
 }
 
 /// Every input path, for the guard: the folders named, the page folders and each page.
@@ -46,37 +73,143 @@ fn input_paths(paths: &[PathBuf], inputs: &[Input]) -> InputPaths {
     all
 }
 
-pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
-    let started = Instant::now();
+/// `ocrclean clean -`: the document on standard input, its body on standard output; nothing else
+/// is written (the report and change log need a folder; run on a file for them).
+fn clean_stdin(run: &RunArgs) -> anyhow::Result<Status> {
+    if run.paths.len() != 1 {
+        bail!("-: standard input is read alone; name no other paths with it");
+    }
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut raw)
+        .context("cannot read standard input")?;
+    let doc = ocrclean::Document::from_bytes("stdin", raw);
+    let cleaner = super::settings::cleaner(run)?;
+    let cleaned = cleaner.clean(&doc).map_err(|e| {
+        let line = doc.position(e.offset).line;
+        anyhow::anyhow!(
+            "-:{line}: not valid UTF-8 at byte {} (--lossy decodes it with U+FFFD)",
+            e.offset
+        )
+    })?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(cleaned.body.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")?;
+    Ok(Status::Ok)
+}
+
+/// `clean --diff`: what a clean would change in `out`, as `check` shows drift; writes nothing.
+fn show_diff(args: &CleanArgs, out: &Path, html: bool) -> anyhow::Result<Status> {
     let run = &args.run;
     let (inputs, mut errors) = discover(run);
     let cleaner = super::settings::cleaner(run)?;
-    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
-    outdir::guard(&args.out, &input_paths(&run.paths, &inputs), &names)?;
-    let out = OutDir::open(&args.out, args.force)?;
-    let (tally, handled) = clean_each(run, &cleaner, &inputs, |_, outcome| {
+    let (_, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
         let mut result = Handled::default();
+        match outcome {
+            Ok((doc, cleaned)) => {
+                super::check::compare(out, input, &doc, &cleaned, html, &mut result)
+            }
+            Err(e) => result.errors.push(e),
+        }
+        result
+    })?;
+    let mut drift = Vec::new();
+    for h in handled {
+        drift.extend(h.drift);
+        errors.extend(h.errors);
+    }
+    super::check::print_drift(
+        &drift,
+        super::check::OutputFormat::Text,
+        args.max_diff_lines,
+        &[],
+    );
+    for e in &errors {
+        eprintln!("error: {e:#}");
+    }
+    if !run.quiet {
+        eprintln!(
+            "{} file(s) would change in {}; nothing written",
+            drift.len(),
+            out.display()
+        );
+    }
+    Ok(if errors.is_empty() {
+        Status::Ok
+    } else {
+        Status::Error
+    })
+}
+
+pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
+    let started = Instant::now();
+    let run = &args.run;
+    if run.paths.iter().any(|p| p.as_os_str() == "-") {
+        return clean_stdin(run);
+    }
+    let file = super::config::get();
+    let out_dir = args
+        .out
+        .clone()
+        .or_else(|| {
+            file.settings
+                .out
+                .as_ref()
+                .map(|o| file.resolve(o.get_ref()))
+        })
+        .unwrap_or_else(|| PathBuf::from("cleaned"));
+    let html = !args.no_html && file.pick(None, &file.settings.html, true).0;
+    if args.diff {
+        return show_diff(&args, &out_dir, html);
+    }
+    let (inputs, mut errors) = discover(run);
+    let cleaner = super::settings::cleaner(run)?;
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    outdir::guard(&out_dir, &input_paths(&run.paths, &inputs), &names)?;
+    let out = OutDir::open(&out_dir, args.force)?;
+    let suffixes = suffixes(html);
+    let (tally, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
+        let mut result = Handled::default();
+        let path = input.path().display().to_string();
         match outcome {
             // Streamed file by file: a long document's change log is never held as text.
             Ok((doc, cleaned)) => {
-                let written = out.write_document(&doc.name, &OUTPUT_SUFFIXES, |suffix, file| {
+                result.summary = Some(DocumentSummary::new(&path, &doc, &cleaned));
+                let written = out.write_document(&doc.name, &suffixes, |suffix, file| {
                     write_output(suffix, &doc, &cleaned, &mut &mut *file)
                 });
                 if let Err(e) = written {
                     result.errors.push(e);
                 }
             }
-            Err(e) => result.errors.push(e),
+            Err(e) => {
+                result.summary = Some(DocumentSummary::failed(&input.name, &path, &e));
+                result.errors.push(e);
+            }
         }
         result
     })?;
-    drop(out);
+    // Errors that belong to no document (a path that does not exist) are in the summary too.
+    let other: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();
+    let mut documents = Vec::new();
     for h in handled {
         for w in &h.warnings {
             eprintln!("warning: {w}");
         }
+        documents.extend(h.summary);
         errors.extend(h.errors);
     }
+    let mut batch = vec![(BATCH_FILES[0], summary_json(&documents, &other))];
+    if html {
+        batch.push((BATCH_FILES[1], index_html(&documents)));
+    }
+    for (name, text) in batch {
+        if let Err(e) = outdir::write_file_atomic(&out_dir.join(name), text.as_bytes()) {
+            errors.push(e);
+        }
+    }
+    drop(out);
     for e in &errors {
         eprintln!("error: {e:#}");
     }

@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args as ClapArgs, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ocrclean::eval::{self, DocumentEval, Layout, Sample, Summary};
-use ocrclean::{Cleaner, Config, Document, RuleSet};
+use ocrclean::{Cleaner, Config, Document};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -47,9 +47,8 @@ pub struct EvalArgs {
     /// Name of the corpus in the Markdown report (default: the --raw path).
     #[arg(long)]
     label: Option<String>,
-    /// Folder of rule files (`*.toml`).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    rules: super::RuleLayers,
     /// Language of the documents (en, de, fr); detected per document when not given.
     #[arg(long)]
     lang: Option<String>,
@@ -70,17 +69,7 @@ struct JsonReport<'a> {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
-    let (rules, errors) = RuleSet::load_dir(&args.rules);
-    if !errors.is_empty() {
-        for e in &errors {
-            eprintln!("error: {e}");
-        }
-        bail!(
-            "{} problem(s) in the rule files of {}",
-            errors.len(),
-            args.rules.display()
-        );
-    }
+    let rules = super::settings::load_rules(&args.rules)?;
     if let Some(lang) = &args.lang
         && !ocrclean::lang::known_languages().any(|l| l == lang)
     {

@@ -16,10 +16,14 @@ mod batch;
 mod bench;
 mod check;
 mod clean;
+mod color;
+mod config;
 mod eval;
 mod restore;
 mod rules;
 mod settings;
+mod shell;
+mod summary;
 
 /// Exit status of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,6 +41,12 @@ pub enum Status {
 pub struct Args {
     #[command(subcommand)]
     command: Command,
+    /// Settings file (default: the first `ocrclean.toml` in the working folder or above it).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Colour diffs: auto (when standard output is a terminal and NO_COLOR is not set), always, never.
+    #[arg(long, global = true, value_name = "WHEN")]
+    color: Option<color::ColorChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +69,24 @@ enum Command {
         #[command(subcommand)]
         command: rules::RulesCommand,
     },
+    /// Print the effective settings (flags, `ocrclean.toml`, defaults) and where each comes from.
+    Config(Box<RunArgs>),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `ocrclean man > ocrclean.1`.
+    Man,
+}
+
+/// Where a run's rules come from: the bundled rules, with folders laid over them.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RuleLayers {
+    /// Folder of rule files laid over the bundled rules: its files are added, or replace bundled
+    /// files of the same name (`spacing.toml`, `lexicon/en.tsv`). Repeatable.
+    #[arg(long, value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Use only the --rules folders, not the rules compiled into the binary.
+    #[arg(long)]
+    no_bundled_rules: bool,
 }
 
 /// What `clean` and `check` share: the inputs and how to clean them.
@@ -74,9 +102,8 @@ pub struct RunArgs {
     /// numbered pages (which is otherwise one document).
     #[arg(long)]
     collection: bool,
-    /// Folder of rule files (`*.toml`).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    rules: RuleLayers,
     /// Number of documents cleaned at once (default: all cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -95,15 +122,23 @@ pub struct RunArgs {
     #[arg(long = "disable", value_name = "RULE")]
     disabled: Vec<String>,
     /// Changes less sure than this are listed for review instead of applied.
-    #[arg(long, default_value_t = ocrclean::pipeline::DEFAULT_MIN_CONFIDENCE)]
-    min_confidence: f64,
+    /// [default: 0.6]
+    #[arg(long)]
+    min_confidence: Option<f64>,
     /// Print nothing but errors (and, for `check`, the drift).
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Status> {
+    config::load(args.config.as_deref())?;
+    let file = config::get();
+    let (choice, _) = file.pick(args.color, &file.settings.color, color::ColorChoice::Auto);
+    color::init(choice);
     match args.command {
+        Command::Config(a) => shell::print_config(&a),
+        Command::Completions(a) => shell::completions(&a),
+        Command::Man => shell::man(),
         Command::Clean(a) => clean::run(a),
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),

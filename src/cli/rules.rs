@@ -1,8 +1,8 @@
 //! `ocrclean rules list` and `ocrclean rules test`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
+use anyhow::bail;
 use clap::{Args as ClapArgs, Subcommand};
 use ocrclean::RuleSet;
 
@@ -18,9 +18,8 @@ pub enum RulesCommand {
 
 #[derive(Debug, ClapArgs)]
 pub struct RulesArgs {
-    /// Folder of rule files (`*.toml`).
-    #[arg(long, default_value = "rules")]
-    rules: PathBuf,
+    #[command(flatten)]
+    rules: super::RuleLayers,
 }
 
 pub fn run(command: RulesCommand) -> anyhow::Result<Status> {
@@ -30,8 +29,26 @@ pub fn run(command: RulesCommand) -> anyhow::Result<Status> {
     }
 }
 
+fn load(args: &RulesArgs) -> anyhow::Result<(RuleSet, Vec<ocrclean::RuleError>)> {
+    Ok(RuleSet::load(&super::settings::rule_sources(&args.rules)?))
+}
+
+/// Where a data rule comes from: `bundled` or the folder it was read from.
+fn source(file: &std::path::Path) -> String {
+    if ocrclean::bundled::is_bundled(file) {
+        format!(
+            "bundled {}",
+            file.strip_prefix(ocrclean::bundled::ORIGIN)
+                .unwrap_or(file)
+                .display()
+        )
+    } else {
+        file.display().to_string()
+    }
+}
+
 fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
-    let (rules, errors) = RuleSet::load_dir(&args.rules);
+    let (rules, errors) = load(args)?;
     let mut out = String::new();
     for pass in ocrclean::pipeline::passes() {
         for rule in pass.builtin_rules() {
@@ -54,7 +71,7 @@ fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
             out,
             "{}\t[substitute, {}:{}, {}, {}{}]\t{}",
             rule.id,
-            rule.file.display(),
+            source(&rule.file),
             rule.line,
             languages,
             rule.examples.len(),
@@ -65,6 +82,12 @@ fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
             },
             rule.description
         );
+    }
+    // The evidence the passes read: lexicons, hyphenation data, confusion tables.
+    for file in super::settings::rule_sources(&args.rules)? {
+        if file.name.contains('/') {
+            let _ = writeln!(out, "{}\t[data, {}]", file.name, source(&file.origin));
+        }
     }
     print!("{out}");
     for e in &errors {
@@ -78,7 +101,7 @@ fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
 }
 
 fn rules_test(args: &RulesArgs) -> anyhow::Result<Status> {
-    let (rules, errors) = RuleSet::load_dir(&args.rules);
+    let (rules, errors) = load(args)?;
     let mut passed = 0;
     for rule in &rules.rules {
         for outcome in rule.run_examples() {
@@ -97,6 +120,9 @@ fn rules_test(args: &RulesArgs) -> anyhow::Result<Status> {
         println!("FAILED {e}");
     }
     println!("{passed} passed, {} failed", errors.len());
+    if passed == 0 && errors.is_empty() {
+        bail!("no rule examples were run: no data rules loaded");
+    }
     Ok(if errors.is_empty() {
         Status::Ok
     } else {

@@ -1,0 +1,621 @@
+//! What a person reviews: the changes sorted by what they do to the text, the document's inferred
+//! pages, and the HTML review page (`NAME.report.html`) and batch index (`index.html`).
+//!
+//! Everything is built from the [`Change`] records, like the other outputs. A change's category
+//! comes from what it does, not from its rule's name, so that a new rule lands in the right place:
+//! - *furniture*: page furniture dropped from the body;
+//! - *notes*: text moved into the notes, and note marks and references (the `footnotes` and `notes`
+//!   passes);
+//! - *whitespace*: only whitespace changes and no paragraph or page break appears or disappears
+//!   (line joins, trimmed spaces): routine, hidden by default and counted;
+//! - *structure*: only whitespace changes, but a paragraph or page break appears or disappears;
+//! - *words*: everything else, the changes that alter what the text says.
+//!
+//! The review page is one self-contained file (inline CSS and script, no network): each page of
+//! the raw input beside the cleaned paragraphs that start on it, every change highlighted in the
+//! raw text with its rule, confidence and evidence on hover or focus. Its script reads the
+//! address's fragment (`#all`, `#flagged`) to set the filters, and writes how many changes are
+//! rendered into `#status`, which is how the browser test in `.ci/run` checks it.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::change::{Change, ChangeKind};
+use crate::document::Document;
+use crate::pipeline::Cleaned;
+
+/// What a change does to the text, for the report's sections and the review page's filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Words,
+    Structure,
+    Furniture,
+    Notes,
+    Whitespace,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Words,
+        Category::Structure,
+        Category::Furniture,
+        Category::Notes,
+        Category::Whitespace,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Words => "words",
+            Category::Structure => "structure",
+            Category::Furniture => "furniture",
+            Category::Notes => "notes",
+            Category::Whitespace => "whitespace",
+        }
+    }
+
+    /// Routine changes are counted, not listed, in the report, and hidden by default on the page.
+    pub fn is_routine(self) -> bool {
+        self == Category::Whitespace
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            Category::Words => "what the text says: letters, words, numbers, links",
+            Category::Structure => "paragraph and page breaks made or removed",
+            Category::Furniture => "running heads, page numbers, signature marks removed",
+            Category::Notes => "footnotes moved to the notes, their marks and references",
+            Category::Whitespace => "line joins and spaces: routine",
+        }
+    }
+}
+
+/// Paragraph or page breaks in a whitespace-only text.
+fn breaks(text: &str) -> usize {
+    text.matches("\n\n").count() + text.matches('\u{c}').count()
+}
+
+/// The category of a change (see the module doc).
+pub fn category(change: &Change) -> Category {
+    if change.kind == ChangeKind::Furniture {
+        return Category::Furniture;
+    }
+    if change.kind == ChangeKind::Note || matches!(change.pass.as_ref(), "footnotes" | "notes") {
+        return Category::Notes;
+    }
+    let blank = |s: &str| s.chars().all(char::is_whitespace);
+    if blank(&change.before) && blank(&change.after) && change.invalid_bytes.is_none() {
+        if breaks(&change.before) == breaks(&change.after) {
+            Category::Whitespace
+        } else {
+            Category::Structure
+        }
+    } else {
+        Category::Words
+    }
+}
+
+/// Whether a change is a spot left for a person: proposed and not applied.
+pub fn is_flagged(change: &Change) -> bool {
+    !change.applied
+}
+
+/// The raw byte offsets where the document's pages start, sorted: its page files or form feeds,
+/// and the page breaks that a change inserted where the text's layout showed them (a text without
+/// form feeds whose pages were inferred).
+pub fn page_starts(doc: &Document, changes: &[Change]) -> Vec<usize> {
+    let mut starts: Vec<usize> = doc.pages().iter().map(|p| p.span.start).collect();
+    starts.extend(
+        changes
+            .iter()
+            .filter(|c| c.applied && c.in_note.is_none())
+            .filter(|c| c.after.matches('\u{c}').count() > c.before.matches('\u{c}').count())
+            .map(|c| c.raw.start),
+    );
+    starts.sort_unstable();
+    starts.dedup();
+    if starts.is_empty() {
+        starts.push(0);
+    }
+    starts
+}
+
+/// The 1-based inferred page of a raw offset.
+pub fn page_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset).max(1)
+}
+
+/// Counts of a document's changes for summaries: per category (applied), flagged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub applied: BTreeMap<Category, usize>,
+    pub flagged: usize,
+}
+
+pub fn counts(changes: &[Change]) -> Counts {
+    let mut counts = Counts::default();
+    for c in changes {
+        if is_flagged(c) {
+            counts.flagged += 1;
+        } else {
+            *counts.applied.entry(category(c)).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// A highlighted change in the raw text, with the changes nested inside it.
+struct Mark {
+    change: usize,
+    range: Range<usize>,
+    inner: Vec<Mark>,
+}
+
+/// Nests the changes of one page by their raw ranges (sorted by start, longer first). A change
+/// that crosses the end of an enclosing one is shown up to that end only (its full before and
+/// after are in its details), so that every change is one element of the page.
+fn nest(mut items: Vec<(usize, Range<usize>)>) -> Vec<Mark> {
+    items.sort_by_key(|(i, r)| (r.start, std::cmp::Reverse(r.end), *i));
+    let mut roots: Vec<Mark> = Vec::new();
+    for (change, range) in items {
+        insert(&mut roots, change, range);
+    }
+    roots
+}
+
+/// Puts a change inside the last mark of `level` when it starts within it, else after it.
+fn insert(level: &mut Vec<Mark>, change: usize, mut range: Range<usize>) {
+    if let Some(last) = level.last_mut()
+        && last.range.start <= range.start
+        && range.start < last.range.end
+    {
+        range.end = range.end.min(last.range.end);
+        return insert(&mut last.inner, change, range);
+    }
+    level.push(Mark {
+        change,
+        range,
+        inner: Vec::new(),
+    });
+}
+
+/// Raw bytes as text for the page: control characters other than line ends and tabs are shown
+/// escaped (a form feed as `\f`), so that every byte of a change has a visible place.
+fn visible(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{c}' => out.push_str("\\f"),
+            // CRLF files would otherwise show `\u{d}` at every line end.
+            '\r' => out.push('↵'),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` with line ends, tabs and invisible characters escaped, `∅` for nothing.
+fn shown(text: &str) -> String {
+    if text.is_empty() {
+        return "∅".into();
+    }
+    let debug = format!("{text:?}");
+    debug[1..debug.len() - 1].to_string()
+}
+
+fn render_marks(raw: &[u8], range: Range<usize>, marks: &[Mark], changes: &[Change]) -> Markup {
+    // The text between marks, then each mark; siblings never overlap (see `nest`).
+    let mut pieces: Vec<(String, Option<&Mark>)> = Vec::new();
+    let mut pos = range.start;
+    for mark in marks {
+        if mark.range.start > pos {
+            pieces.push((visible(&raw[pos..mark.range.start]), None));
+        }
+        pieces.push((String::new(), Some(mark)));
+        pos = pos.max(mark.range.end);
+    }
+    if pos < range.end {
+        pieces.push((visible(&raw[pos..range.end]), None));
+    }
+    html! {
+        @for (text, mark) in &pieces {
+            @match mark {
+                Some(mark) => (render_mark(raw, mark, changes)),
+                None => (text),
+            }
+        }
+    }
+}
+
+fn render_mark(raw: &[u8], mark: &Mark, changes: &[Change]) -> Markup {
+    let c = &changes[mark.change];
+    let cat = category(c);
+    let class = format!(
+        "chg cat-{}{}{}",
+        cat.name(),
+        if is_flagged(c) { " flagged" } else { "" },
+        if mark.range.is_empty() { " ins" } else { "" }
+    );
+    let title = format!(
+        "{} → {}\n{} ({:.2}{})\n{}",
+        shown(&c.before),
+        shown(&c.after),
+        c.rule,
+        c.confidence,
+        if is_flagged(c) {
+            ", flagged, not applied"
+        } else {
+            ""
+        },
+        c.evidence
+    );
+    html! {
+        mark class=(class) id={ "c" (mark.change + 1) } tabindex="0" title=(title)
+            data-rule=(c.rule.as_ref()) data-before=(shown(&c.before)) data-after=(shown(&c.after))
+            data-confidence=(format!("{:.2}", c.confidence)) data-evidence=(c.evidence.as_ref()) {
+            @if mark.range.is_empty() {
+                "‸"
+            } @else {
+                (render_marks(raw, mark.range.clone(), &mark.inner, changes))
+            }
+        }
+    }
+}
+
+const STYLE: &str = r#"
+:root { --words:#ffd54f; --structure:#90caf9; --furniture:#ef9a9a; --notes:#ce93d8; --whitespace:#c5e1a5; }
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #222; }
+header { position: sticky; top: 0; background: #fafafa; border-bottom: 1px solid #ccc; padding: .5em 1em; z-index: 2; }
+h1 { font-size: 1.2em; margin: 0 0 .3em; }
+.filters label { margin-right: 1em; white-space: nowrap; }
+.swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; border-radius: 2px; }
+#inspector { min-height: 2.6em; font-family: ui-monospace, monospace; font-size: 13px; white-space: pre-wrap; margin-top: .3em; }
+section.page { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; padding: .5em 1em; border-bottom: 1px solid #ddd; }
+section.page h2 { grid-column: 1 / 3; font-size: 1em; margin: .3em 0 0; }
+pre.raw { font: 13px/1.4 ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; margin: 0; }
+div.clean p { margin: 0 0 .6em; }
+mark.chg { background: none; color: inherit; }
+mark.chg.ins { font-size: 80%; }
+body.show-words mark.cat-words, body.show-structure mark.cat-structure, body.show-furniture mark.cat-furniture,
+body.show-notes mark.cat-notes, body.show-whitespace mark.cat-whitespace { outline: 1px solid #888; }
+body.show-words mark.cat-words { background: var(--words); }
+body.show-structure mark.cat-structure { background: var(--structure); }
+body.show-furniture mark.cat-furniture { background: var(--furniture); }
+body.show-notes mark.cat-notes { background: var(--notes); }
+body.show-whitespace mark.cat-whitespace { background: var(--whitespace); }
+body.flagged-only mark.chg:not(.flagged) { background: none; outline: none; }
+mark.chg.flagged { text-decoration: underline wavy #c62828; }
+body:not(.show-words) mark.ins.cat-words, body:not(.show-structure) mark.ins.cat-structure,
+body:not(.show-furniture) mark.ins.cat-furniture, body:not(.show-notes) mark.ins.cat-notes,
+body:not(.show-whitespace) mark.ins.cat-whitespace, body.flagged-only mark.ins:not(.flagged) { display: none; }
+mark.chg:focus { outline: 2px solid #000; }
+section.notes { padding: .5em 1em; }
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var body = document.body;
+  var cats = ['words', 'structure', 'furniture', 'notes', 'whitespace'];
+  var errors = [];
+  window.addEventListener('error', function (e) { errors.push(String(e.message)); });
+  function shown(m) {
+    if (body.classList.contains('flagged-only') && !m.classList.contains('flagged')) return false;
+    for (var i = 0; i < cats.length; i++)
+      if (m.classList.contains('cat-' + cats[i])) return body.classList.contains('show-' + cats[i]);
+    return false;
+  }
+  function rendered(m) {
+    if (!shown(m)) return false;
+    var r = m.getClientRects();
+    return r.length > 0 && getComputedStyle(m).display !== 'none';
+  }
+  function update() {
+    var marks = document.querySelectorAll('mark.chg');
+    var n = 0;
+    for (var i = 0; i < marks.length; i++) if (rendered(marks[i])) n++;
+    var status = document.getElementById('status');
+    status.setAttribute('data-rendered', n);
+    status.setAttribute('data-total', marks.length);
+    status.setAttribute('data-errors', errors.length);
+    status.textContent = n + ' of ' + marks.length + ' changes highlighted';
+  }
+  function set(name, on) {
+    body.classList.toggle(name, on);
+    var box = document.querySelector('input[data-class="' + name + '"]');
+    if (box) box.checked = on;
+  }
+  var hash = location.hash.slice(1);
+  if (hash === 'all' || hash === 'flagged') cats.forEach(function (c) { set('show-' + c, true); });
+  if (hash === 'flagged') set('flagged-only', true);
+  document.querySelectorAll('input[data-class]').forEach(function (box) {
+    box.checked = body.classList.contains(box.getAttribute('data-class'));
+    box.addEventListener('change', function () { set(box.getAttribute('data-class'), box.checked); update(); });
+  });
+  var inspector = document.getElementById('inspector');
+  function inspect(m) {
+    inspector.textContent = m.getAttribute('data-before') + ' \u2192 ' + m.getAttribute('data-after') +
+      '   ' + m.getAttribute('data-rule') + ' (' + m.getAttribute('data-confidence') + ')' +
+      (m.classList.contains('flagged') ? ', flagged, not applied' : '') + '\n' + m.getAttribute('data-evidence');
+  }
+  document.addEventListener('focusin', function (e) { if (e.target.matches('mark.chg')) inspect(e.target); });
+  document.addEventListener('mouseover', function (e) {
+    var m = e.target.closest && e.target.closest('mark.chg');
+    if (m) inspect(m);
+  });
+  function step(dir) {
+    var marks = Array.prototype.filter.call(document.querySelectorAll('mark.chg'), rendered);
+    if (!marks.length) return;
+    var i = marks.indexOf(document.activeElement);
+    var next = marks[(i + dir + marks.length) % marks.length];
+    next.focus();
+    next.scrollIntoView({ block: 'center' });
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.target.matches && e.target.matches('input')) return;
+    if (e.key === 'n' || e.key === 'j') step(1);
+    else if (e.key === 'p' || e.key === 'k') step(-1);
+  });
+  update();
+})();
+"#;
+
+/// The review page of one document, `NAME.report.html`.
+pub fn review_page(doc: &Document, cleaned: &Cleaned) -> String {
+    let mut bytes = Vec::new();
+    write_review_page(doc, cleaned, &mut bytes).expect("writing to memory never fails");
+    String::from_utf8(bytes).expect("the page is UTF-8")
+}
+
+/// Writes the review page page by page: a long document's page is never held whole as text.
+pub fn write_review_page(
+    doc: &Document,
+    cleaned: &Cleaned,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let changes = &cleaned.changes;
+    let starts = page_starts(doc, changes);
+    let raw = &doc.raw[..];
+    let mut per_page: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); starts.len()];
+    for (i, c) in changes.iter().enumerate() {
+        let page = page_of(&starts, c.raw.start);
+        let end = c.raw.end.min(raw.len());
+        per_page[page - 1].push((i, c.raw.start.min(end)..end));
+    }
+    let page_range = |p: usize| starts[p]..starts.get(p + 1).copied().unwrap_or(raw.len());
+    // Each cleaned paragraph is shown beside the page where its first character came from.
+    let mut paragraphs: Vec<Vec<&str>> = vec![Vec::new(); starts.len()];
+    let mut offset = 0;
+    for line in cleaned.body.split_inclusive('\n') {
+        let text = line.trim_end_matches('\n');
+        if !text.is_empty() {
+            let at = cleaned.source_map.to_raw(offset..offset + 1).start;
+            paragraphs[page_of(&starts, at) - 1].push(text);
+        }
+        offset += line.len();
+    }
+    let counts = counts(changes);
+    let show_classes: Vec<String> = Category::ALL
+        .iter()
+        .filter(|c| !c.is_routine())
+        .map(|c| format!("show-{}", c.name()))
+        .collect();
+    let physical = doc.pages().len();
+    let head = html! {
+        (DOCTYPE)
+        // The page is written in pieces; the opening tags here close at the end of this function.
+        (PreEscaped("<html lang=\"en\"><head>"))
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { "ocrclean review: " (doc.name) }
+        style { (PreEscaped(STYLE)) }
+        (PreEscaped("</head>"))
+        (PreEscaped(format!("<body class=\"{}\">", show_classes.join(" "))))
+        header {
+            h1 { "ocrclean review: " (doc.name) }
+            div {
+                (doc.raw.len()) " bytes, " (starts.len()) " page(s)"
+                @if starts.len() != physical { " (" (starts.len() - physical) " page break(s) inferred from the layout)" }
+                ", language " (cleaned.language.as_deref().unwrap_or("unknown")) ". "
+                (changes.len()) " change(s), " (counts.flagged) " flagged for review. "
+                "Keys: n / j next change, p / k previous; hover or focus a change for its rule and evidence. "
+                "∅ = nothing (an insertion or a deletion), \\n = line end, \\f = page break, ↵ = carriage return, ‸ = inserted here."
+            }
+            div.filters {
+                @for cat in Category::ALL {
+                    label title=(cat.description()) {
+                        input type="checkbox" data-class={ "show-" (cat.name()) } checked[!cat.is_routine()];
+                        " " span.swatch style={ "background: var(--" (cat.name()) ")" } {} " "
+                        (cat.name()) " (" (counts.applied.get(&cat).copied().unwrap_or(0)) ")"
+                        @if cat.is_routine() { ", hidden by default" }
+                    }
+                }
+                label {
+                    input type="checkbox" data-class="flagged-only";
+                    " flagged only (" (counts.flagged) ")"
+                }
+                output id="status" {}
+            }
+            div id="inspector" aria-live="polite" { "Hover or focus a highlighted change." }
+        }
+    };
+    out.write_all(head.into_string().as_bytes())?;
+    out.write_all(b"<main>")?;
+    for (p, items) in per_page.into_iter().enumerate() {
+        let range = page_range(p);
+        let section = html! {
+            section.page id={ "page-" (p + 1) } {
+                h2 {
+                    "Page " (p + 1)
+                    @if let Some(file) = doc.page_label(doc.position(range.start).page) {
+                        " (" (file) ")"
+                    }
+                }
+                pre.raw aria-label="raw text" {
+                    (render_marks(raw, range.clone(), &nest(items), changes))
+                }
+                div.clean aria-label="cleaned text" {
+                    @for text in &paragraphs[p] { p { (text) } }
+                }
+            }
+        };
+        out.write_all(section.into_string().as_bytes())?;
+    }
+    let tail = html! {
+        @if !cleaned.notes.is_empty() {
+            section.notes {
+                h2 { "Notes" }
+                ol { @for note in &cleaned.notes { li { (note) } } }
+            }
+        }
+    };
+    out.write_all(tail.into_string().as_bytes())?;
+    out.write_all(b"</main><script>")?;
+    out.write_all(SCRIPT.as_bytes())?;
+    out.write_all(b"</script></body></html>")
+}
+
+/// One line of a batch's index page.
+#[derive(Debug, Clone)]
+pub struct IndexEntry {
+    pub name: String,
+    pub pages: usize,
+    pub counts: Counts,
+    /// The document's error, when it could not be cleaned.
+    pub error: Option<String>,
+}
+
+impl IndexEntry {
+    pub fn new(doc: &Document, cleaned: &Cleaned) -> Self {
+        Self {
+            name: doc.name.clone(),
+            pages: page_starts(doc, &cleaned.changes).len(),
+            counts: counts(&cleaned.changes),
+            error: None,
+        }
+    }
+}
+
+/// The batch's `index.html`: one row per document with its counts and a link to its review page.
+pub fn index_page(entries: &[IndexEntry]) -> String {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "ocrclean review: " (entries.len()) " document(s)" }
+                style { (PreEscaped("body{font:15px/1.45 system-ui,sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}td:first-child,th:first-child{text-align:left}")) }
+            }
+            body {
+                h1 { "ocrclean review: " (entries.len()) " document(s)" }
+                table {
+                    thead { tr {
+                        th { "document" } th { "pages" }
+                        @for cat in Category::ALL { th { (cat.name()) } }
+                        th { "flagged" }
+                    } }
+                    tbody {
+                        @for e in entries {
+                            tr {
+                                @if let Some(error) = &e.error {
+                                    td { (e.name) } td colspan="7" { "error: " (error) }
+                                } @else {
+                                    td { a href={ (e.name) ".report.html" } { (e.name) } }
+                                    td { (e.pages) }
+                                    @for cat in Category::ALL { td { (e.counts.applied.get(&cat).copied().unwrap_or(0)) } }
+                                    td { (e.counts.flagged) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    markup.into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::RawLocation;
+    use std::borrow::Cow;
+
+    fn change(before: &str, after: &str, kind: ChangeKind, pass: &'static str) -> Change {
+        Change {
+            rule: Cow::Borrowed("r"),
+            pass: Cow::Borrowed(pass),
+            kind,
+            applied: kind != ChangeKind::Review,
+            raw: RawLocation {
+                page: 1,
+                line: 1,
+                column: 1,
+                start: 0,
+                end: before.len(),
+            },
+            before: before.into(),
+            after: after.into(),
+            confidence: 0.9,
+            evidence: Cow::Borrowed("e"),
+            at: 0,
+            in_note: None,
+            to_note: None,
+            invalid_bytes: None,
+        }
+    }
+
+    #[test]
+    fn categories_follow_what_a_change_does() {
+        let edit = ChangeKind::Edit;
+        assert_eq!(
+            category(&change("\n", " ", edit, "reflow")),
+            Category::Whitespace
+        );
+        assert_eq!(
+            category(&change(" ", "", edit, "reflow")),
+            Category::Whitespace
+        );
+        assert_eq!(
+            category(&change("\n\n", " ", edit, "reflow")),
+            Category::Structure
+        );
+        assert_eq!(
+            category(&change("", "\u{c}", edit, "pages")),
+            Category::Structure
+        );
+        assert_eq!(
+            category(&change("-\n", "", edit, "dehyphenate")),
+            Category::Words
+        );
+        assert_eq!(
+            category(&change("tlie", "the", edit, "confusions")),
+            Category::Words
+        );
+        assert_eq!(
+            category(&change("*)", "[^1]", edit, "footnotes")),
+            Category::Notes
+        );
+        let furniture = ChangeKind::Furniture;
+        assert_eq!(
+            category(&change("12", "", furniture, "furniture")),
+            Category::Furniture
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(visible(b"a\x0cb\r\n\x01"), "a\\fb↵\n\\u{1}");
+    }
+
+    #[test]
+    fn crossing_ranges_nest_with_the_later_one_clipped() {
+        let marks = nest(vec![(0, 0..10), (1, 5..15), (2, 12..14), (3, 12..12)]);
+        assert_eq!(marks.len(), 2);
+        assert_eq!(marks[0].inner[0].range, 5..10);
+        assert_eq!(marks[1].range, 12..14);
+        assert_eq!(marks[1].inner[0].range, 12..12);
+    }
+}
