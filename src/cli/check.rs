@@ -336,14 +336,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         .max_diff_lines
         .or(s.max_diff_lines.as_ref().map(|n| *n.get_ref()));
     let (html, _) = file.pick(None, &s.html, true);
+    let (inputs, mut errors) = discover(run);
+    let cleaner = super::settings::cleaner(run)?;
     if !against.is_dir() {
         anyhow::bail!(
             "--against {}: no such folder (run `ocrclean clean` first)",
             against.display()
         );
     }
-    let (inputs, mut errors) = discover(run);
-    let cleaner = super::settings::cleaner(run)?;
     // Which output files the inputs produce, for the stale check below.
     let expected: BTreeSet<String> = inputs
         .iter()
