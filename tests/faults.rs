@@ -65,7 +65,11 @@ fn assert_complete_or_absent(input: &Path, out: &Path) -> usize {
             continue;
         };
         let manifest: Manifest = serde_json::from_str(&text).unwrap();
-        assert_eq!(manifest.files.len(), 4, "{name}");
+        assert_eq!(
+            manifest.files.len(),
+            ocrclean::render::OUTPUT_SUFFIXES.len(),
+            "{name}"
+        );
         for file in &manifest.files {
             let bytes = fs::read(out.join(&file.name))
                 .unwrap_or_else(|e| panic!("{name}: {} listed but unreadable: {e}", file.name));
