@@ -31,6 +31,7 @@ pub mod render;
 pub mod restore;
 pub mod review;
 pub mod rules;
+pub mod stream;
 pub mod text;
 
 pub use change::{Change, ChangeKind, Edit, RawLocation};
