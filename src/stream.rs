@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::change::Change;
 use crate::document::Document;
 use crate::pipeline::Cleaned;
 use crate::render;
@@ -109,14 +110,25 @@ impl Content {
 
 /// Writes the output line of a cleaned document (with its `\n`).
 pub fn write_output(id: &Value, cleaned: &Cleaned, out: &mut impl Write) -> io::Result<()> {
+    write_output_parts(id, &cleaned.body, &cleaned.notes, &cleaned.changes, out)
+}
+
+/// [`write_output`] from the parts of a result (the Python module keeps no source map).
+pub fn write_output_parts(
+    id: &Value,
+    body: &str,
+    notes: &[String],
+    changes: &[Change],
+    out: &mut impl Write,
+) -> io::Result<()> {
     out.write_all(b"{\"id\":")?;
     serde_json::to_writer(&mut *out, id).map_err(io::Error::other)?;
     out.write_all(b",\"body\":")?;
-    serde_json::to_writer(&mut *out, &cleaned.body).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, body).map_err(io::Error::other)?;
     out.write_all(b",\"notes\":")?;
-    serde_json::to_writer(&mut *out, &render::notes(&cleaned.notes)).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &render::notes(notes)).map_err(io::Error::other)?;
     out.write_all(b",\"changes\":[")?;
-    for (i, change) in cleaned.changes.iter().enumerate() {
+    for (i, change) in changes.iter().enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
