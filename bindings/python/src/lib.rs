@@ -81,7 +81,7 @@ fn check_language(lang: Option<&str>) -> PyResult<()> {
         && !ocrclean::lang::known_languages().any(|l| l == lang)
     {
         return Err(PyValueError::new_err(format!(
-            "lang={lang:?}: unknown language (known: {})",
+            "lang='{lang}': unknown language (known: {})",
             ocrclean::lang::known_languages()
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -182,7 +182,7 @@ impl Cleaner {
             .collect();
         if let Some(id) = disable.iter().find(|id| !known.contains(id.as_str())) {
             return Err(PyValueError::new_err(format!(
-                "disable={id:?}: no such rule (see `ocrclean rules list`)"
+                "disable=['{id}']: no such rule (see `ocrclean rules list`)"
             )));
         }
         Ok(Self {

@@ -4,11 +4,11 @@ The same Rust engine as the ``ocrclean`` command line. For a batch, build one :c
 (it loads and checks the rules once) and share it between threads; it releases the GIL while it
 cleans. :func:`clean` and :func:`clean_pages` are shortcuts that keep the last few cleaners.
 
->>> import ocrclean
->>> cleaner = ocrclean.Cleaner(rules="rules")
->>> result = cleaner.clean("The Russian Govern-\\nment declined.\\n")
->>> result.body
-'The Russian Government declined.\\n'
+    import ocrclean
+    cleaner = ocrclean.Cleaner(rules="rules")          # the rules folder of the repository
+    result = cleaner.clean(open("raw/lukin-russias-korea-policy.txt", "rb").read())
+    result.body                                        # the text of NAME.txt
+    [c.rule for c in result.changes if c.applied]      # what was changed, and by which rule
 
 A result holds the body, the notes and the change records, as Python objects (``body``, ``notes``,
 ``changes``) and as the exact text of the files ``ocrclean clean`` writes (``body``,
