@@ -41,6 +41,11 @@ pub struct CleanArgs {
     /// Do not write the HTML review pages (NAME.report.html, index.html).
     #[arg(long)]
     no_html: bool,
+    /// Stream mode: read documents as JSON lines (`{"id", "text"}` or `{"id", "pages"}`) from
+    /// standard input (PATHS must be `-`) and write one `{"id", "body", "notes", "changes"}` line
+    /// per document, in input order, to standard output.
+    #[arg(long)]
+    jsonl: bool,
 }
 
 /// Files written once per batch beside the documents' outputs.
@@ -145,6 +150,9 @@ fn show_diff(args: &CleanArgs, out: &Path, html: bool) -> anyhow::Result<Status>
 pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
     let started = Instant::now();
     let run = &args.run;
+    if args.jsonl {
+        return super::stream::run(run);
+    }
     if run.paths.iter().any(|p| p.as_os_str() == "-") {
         return clean_stdin(run);
     }

@@ -3,6 +3,7 @@
 //! - [`settings`] turns the flags of a run into a [`ocrclean::Cleaner`] (config and rules);
 //! - [`batch`] reads each input (through [`ocrclean::input`]), cleans the batch on a worker pool and
 //!   hands each result to the subcommand as soon as it is ready;
+//! - [`stream`] is `clean --jsonl -`: JSON lines in, JSON lines out;
 //! - `clean`, `check`, `eval`, `restore`, `bench`, `rules` are the subcommands.
 //!
 //! A document that cannot be read or decoded is reported with its path and skipped; the rest of
@@ -23,6 +24,7 @@ mod restore;
 mod rules;
 mod settings;
 mod shell;
+mod stream;
 mod summary;
 
 /// Exit status of a run.
