@@ -195,7 +195,11 @@ impl Cleaner {
     /// Cleans one document: `text` is its raw OCR text (`str`, or `bytes` read from a file);
     /// form feeds in it are page breaks. Returns a Cleaned.
     fn clean(&self, py: Python<'_>, text: TextArg) -> PyResult<Cleaned> {
-        self.run(py, Document::from_bytes("document", text.into_bytes()), false)
+        self.run(
+            py,
+            Document::from_bytes("document", text.into_bytes()),
+            false,
+        )
     }
 
     /// Cleans one document made of pages (the files of a page folder, in order): they are joined by
@@ -223,7 +227,8 @@ impl Cleaner {
         format!(
             "Cleaner({} data rules, lang={:?}, min_confidence={})",
             self.inner.rules().rules.len(),
-            self.lang, self.min_confidence
+            self.lang,
+            self.min_confidence
         )
     }
 }
@@ -471,7 +476,11 @@ impl Change {
             self.inner.raw.column,
             shown(&self.inner.before),
             shown(&self.inner.after),
-            if self.inner.applied { "" } else { ", not applied" }
+            if self.inner.applied {
+                ""
+            } else {
+                ", not applied"
+            }
         )
     }
 }
