@@ -11,10 +11,11 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ocrclean::pipeline::DEFAULT_MIN_CONFIDENCE;
-use ocrclean::{ChangeKind, Config, DecodeError as EngineDecodeError, Document, RuleSet};
+use ocrclean::rules::read_rules_dir;
+use ocrclean::{ChangeKind, Config, DecodeError as EngineDecodeError, Document, RuleSet, bundled};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -60,8 +61,9 @@ impl TextArg {
 ///
 /// Cleaner(*, rules=None, lang=None, min_confidence=0.6, disable=(), lossy=False)
 ///
-/// - rules: the rules folder (`rules/` of the ocrclean repository, or your own); required until
-///   the rules are bundled into the module.
+/// - rules: None for the bundled rules (the repository's `rules/`, compiled in); a folder, or a
+///   list of folders, whose files are added to them, a file replacing the bundled one of the same
+///   name (as the command line's `--rules`).
 /// - lang: "en", "de" or "fr"; None detects the language per document.
 /// - min_confidence: changes less sure than this are listed for review instead of applied.
 /// - disable: rule ids (built-in or data) switched off.
@@ -90,23 +92,36 @@ fn check_language(lang: Option<&str>) -> PyResult<()> {
     Ok(())
 }
 
-/// Loads the rules folder; every problem is listed in the error, as the command line prints them.
-fn load_rules(dir: &Path) -> PyResult<RuleSet> {
-    if !dir.is_dir() {
-        return Err(RuleError::new_err(format!(
-            "{}: no such rules folder",
-            dir.display()
-        )));
+/// `rules` as Python gives it: one folder, or several (later ones win).
+#[derive(FromPyObject)]
+enum RulesArg {
+    One(PathBuf),
+    Layers(Vec<PathBuf>),
+}
+
+/// The bundled rules (compiled into the module from the repository's `rules/`), with the files of
+/// each given folder added, a file replacing the bundled one of the same name: what the command
+/// line loads for `--rules`. Every problem is listed in the error, as the command line prints them.
+fn load_rules(folders: &[PathBuf]) -> PyResult<RuleSet> {
+    let mut layers = Vec::with_capacity(folders.len());
+    for dir in folders {
+        layers.push(read_rules_dir(dir).map_err(|e| RuleError::new_err(e.to_string()))?);
     }
-    let (rules, errors) = RuleSet::load_dir(dir);
+    let sources = bundled::overlay(bundled::sources(), layers);
+    let (rules, errors) = RuleSet::load(&sources);
     if errors.is_empty() {
         return Ok(rules);
     }
     let mut message: Vec<String> = errors.iter().map(|e| format!("error: {e}")).collect();
+    let folders: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
     message.push(format!(
         "{} problem(s) in the rule files of {}",
         errors.len(),
-        dir.display()
+        if folders.is_empty() {
+            bundled::ORIGIN.to_string()
+        } else {
+            folders.join(", ")
+        }
     ));
     Err(RuleError::new_err(message.join("\n")))
 }
@@ -148,7 +163,7 @@ impl Cleaner {
     #[pyo3(signature = (*, rules=None, lang=None, min_confidence=DEFAULT_MIN_CONFIDENCE, disable=Vec::new(), lossy=false))]
     fn new(
         py: Python<'_>,
-        rules: Option<PathBuf>,
+        rules: Option<RulesArg>,
         lang: Option<String>,
         min_confidence: f64,
         disable: Vec<String>,
@@ -160,13 +175,13 @@ impl Cleaner {
                 "min_confidence={min_confidence}: must be between 0 and 1"
             )));
         }
-        let Some(dir) = rules else {
-            return Err(RuleError::new_err(
-                "rules=None: this build bundles no rules; pass the rules folder (rules/ of the ocrclean repository, or your own)",
-            ));
+        let folders = match rules {
+            None => Vec::new(),
+            Some(RulesArg::One(dir)) => vec![dir],
+            Some(RulesArg::Layers(dirs)) => dirs,
         };
         // Loading parses the lexicons (megabytes): other Python threads go on meanwhile.
-        let rules = py.detach(|| load_rules(&dir))?;
+        let rules = py.detach(|| load_rules(&folders))?;
         let config = Config {
             language: lang.clone(),
             disabled: disable.iter().cloned().collect(),

@@ -118,10 +118,16 @@ def test_bad_options_raise_with_the_cli_message():
         ocrclean.Cleaner(rules=RULES, min_confidence=1.5)
     with pytest.raises(ValueError, match=r"disable=\['no-such-rule'\]: no such rule"):
         ocrclean.Cleaner(rules=RULES, disable=["no-such-rule"])
-    with pytest.raises(ocrclean.RuleError, match="rules=None"):
-        ocrclean.Cleaner()
-    with pytest.raises(ocrclean.RuleError, match="no such rules folder"):
+    with pytest.raises(ocrclean.RuleError, match="no-such-folder: cannot read"):
         ocrclean.Cleaner(rules=REPO / "no-such-folder")
+
+
+def test_bundled_rules_are_the_repository_rules(cleaner):
+    raw = SEED.read_bytes()
+    bundled = ocrclean.Cleaner().clean(raw)
+    assert bundled.changes_jsonl == cleaner.clean(raw).changes_jsonl
+    assert ocrclean.clean(raw).body == bundled.body
+    assert sorted(ocrclean.Cleaner().rule_ids()) == sorted(cleaner.rule_ids())
 
 
 def test_broken_rule_file_names_file_line_and_rule(tmp_path):
@@ -133,6 +139,9 @@ def test_broken_rule_file_names_file_line_and_rule(tmp_path):
         ocrclean.Cleaner(rules=tmp_path)
     message = str(caught.value)
     assert f"{tmp_path / 'bad.toml'}:" in message and "broken" in message
+    # The folder's files come on top of the bundled ones: a layer of two folders names both.
+    with pytest.raises(ocrclean.RuleError, match=f"rule files of {RULES}, {tmp_path}$"):
+        ocrclean.Cleaner(rules=[RULES, tmp_path])
     assert message.endswith(f"1 problem(s) in the rule files of {tmp_path}")
     assert isinstance(caught.value, ocrclean.OcrcleanError)
 

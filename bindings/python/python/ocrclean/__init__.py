@@ -5,7 +5,7 @@ The same Rust engine as the ``ocrclean`` command line. For a batch, build one :c
 cleans. :func:`clean` and :func:`clean_pages` are shortcuts that keep the last few cleaners.
 
     import ocrclean
-    cleaner = ocrclean.Cleaner(rules="rules")          # the rules folder of the repository
+    cleaner = ocrclean.Cleaner()                       # the bundled rules; rules="my-rules" adds a folder
     result = cleaner.clean(open("raw/lukin-russias-korea-policy.txt", "rb").read())
     result.body                                        # the text of NAME.txt
     [c.rule for c in result.changes if c.applied]      # what was changed, and by which rule
@@ -46,24 +46,31 @@ __all__ = [
 ]
 
 Text = Union[str, bytes]
-RulesPath = Union[str, "os.PathLike[str]", None]
+Folder = Union[str, "os.PathLike[str]"]
+RulesPath = Union[Folder, Sequence[Folder], None]
 
 
 @functools.lru_cache(maxsize=8)
 def _cleaner(
-    rules: Optional[str],
+    rules: Optional[Tuple[str, ...]],
     lang: Optional[str],
     min_confidence: float,
     disable: Tuple[str, ...],
 ) -> Cleaner:
-    return Cleaner(rules=rules, lang=lang, min_confidence=min_confidence, disable=list(disable))
+    folders = None if rules is None else list(rules)
+    return Cleaner(rules=folders, lang=lang, min_confidence=min_confidence, disable=list(disable))
 
 
 def _cached(
     rules: RulesPath, lang: Optional[str], min_confidence: float, disable: Iterable[str]
 ) -> Cleaner:
-    path = None if rules is None else os.path.abspath(os.fspath(rules))
-    return _cleaner(path, lang, float(min_confidence), tuple(disable))
+    if rules is None:
+        folders = None
+    elif isinstance(rules, (str, bytes, os.PathLike)):
+        folders = (os.path.abspath(os.fspath(rules)),)
+    else:
+        folders = tuple(os.path.abspath(os.fspath(r)) for r in rules)
+    return _cleaner(folders, lang, float(min_confidence), tuple(disable))
 
 
 def clean(
@@ -77,7 +84,8 @@ def clean(
     """Clean one document (``str``, or ``bytes`` as read from a file; form feeds are page breaks).
 
     The options are those of ``ocrclean clean`` (``--lang``, ``--rules``, ``--min-confidence``,
-    ``--disable``). The cleaner for a set of options is built once and kept (the last eight), so
+    ``--disable``); ``rules=None`` cleans with the bundled rules, a folder (or a list of folders)
+    adds its files to them, replacing bundled files of the same name. The cleaner for a set of options is built once and kept (the last eight), so
     calling this in a loop loads the rules once. Raises :class:`RuleError` for a broken rules
     folder, :class:`DecodeError` for bytes that are not UTF-8, ``ValueError`` for a bad option.
     """

@@ -89,7 +89,7 @@ class Cleaner:
     def __init__(
         self,
         *,
-        rules: Union[str, "os.PathLike[str]", None] = None,
+        rules: Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]], None] = None,
         lang: Optional[str] = None,
         min_confidence: float = 0.6,
         disable: Sequence[str] = (),
