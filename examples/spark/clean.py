@@ -1,6 +1,6 @@
 """Clean a collection with Spark: the ocrclean engine on every executor, one Cleaner per worker.
 
-    spark-submit examples/spark/clean.py INPUT OUTPUT --rules rules [--lang L]
+    spark-submit examples/spark/clean.py INPUT OUTPUT [--rules DIR]... [--lang L]
         [--min-confidence X] [--disable RULE]... [--partitions N]
 
 INPUT is either
@@ -19,8 +19,9 @@ OUTPUT is a folder that gets two Parquet tables:
 
 Every Python worker builds one ``ocrclean.Cleaner`` the first time it meets a partition and keeps
 it (Spark reuses its Python workers), so the rules are loaded once per worker, not per document.
-The rules folder must be readable at the same path on every node (or shipped with ``--files`` and
-named through ``SparkFiles``). The ``ocrclean`` wheel must be installed in the executors' Python.
+The rules are bundled in the module; a ``--rules`` folder (files added to the bundled ones, as for
+``ocrclean clean --rules``) must be readable at the same path on every node. The ``ocrclean``
+wheel must be installed in the executors' Python.
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ DOCUMENTS = StructType(
     ]
 )
 
-# (rules, lang, min_confidence, disable): the options a worker's Cleaner was built with.
-Options = Tuple[str, Optional[str], float, Tuple[str, ...]]
+# (rules folders or None for the bundled rules, lang, min_confidence, disable): the options a
+# worker's Cleaner was built with.
+Options = Tuple[Optional[Tuple[str, ...]], Optional[str], float, Tuple[str, ...]]
 
 _worker_cleaner = None
 _worker_options: Optional[Options] = None
@@ -78,7 +80,7 @@ def worker_cleaner(options: Options):
 
         rules, lang, min_confidence, disable = options
         _worker_cleaner = ocrclean.Cleaner(
-            rules=rules, lang=lang, min_confidence=min_confidence, disable=list(disable)
+            rules=None if rules is None else list(rules), lang=lang, min_confidence=min_confidence, disable=list(disable)
         )
         _worker_options = options
     return _worker_cleaner
@@ -105,16 +107,25 @@ def clean_partition(options: Options):
 
 def text_folder_documents(spark: SparkSession, folder: str, partitions: Optional[int]):
     """(id, bytes, None) for each ``*.txt`` file of ``folder``; bytes, so that a file that is not
-    UTF-8 is reported as the command line reports it instead of being decoded with replacements."""
-    pattern = folder.rstrip("/") + "/*.txt"
-    files = spark.sparkContext.binaryFiles(pattern, minPartitions=partitions or 0)
+    UTF-8 is reported as the command line reports it instead of being decoded with replacements.
 
-    def document(item):
-        path, data = item
-        name = path.rsplit("/", 1)[-1]
-        return (name[: -len(".txt")], bytes(data), None)
+    Read through the DataFrame ``binaryFile`` source: it splits many small files over many
+    partitions, where ``SparkContext.binaryFiles`` put the 2504 pages of the measurement into one
+    partition and took minutes to list them."""
+    files = (
+        spark.read.format("binaryFile")
+        .option("pathGlobFilter", "*.txt")
+        .load(folder)
+        .select("path", "content")
+    )
+    if partitions:
+        files = files.repartition(partitions)
 
-    return files.map(document)
+    def document(row):
+        name = row.path.rsplit("/", 1)[-1]
+        return (name[: -len(".txt")], bytes(row.content), None)
+
+    return files.rdd.map(document)
 
 
 def parquet_documents(spark: SparkSession, path: str):
@@ -171,14 +182,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("input", help="folder of *.txt files, or Parquet of (id, text) or (id, pages)")
     parser.add_argument("output", help="folder for the documents and rule_counts tables")
-    parser.add_argument("--rules", required=True, help="rules folder, readable on every node")
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=None,
+        help="a rules folder whose files are added to the bundled rules (repeatable; readable on every node)",
+    )
     parser.add_argument("--lang", default=None)
     parser.add_argument("--min-confidence", type=float, default=0.6)
     parser.add_argument("--disable", action="append", default=[], metavar="RULE")
     parser.add_argument("--partitions", type=int, default=None, help="input partitions")
     args = parser.parse_args(argv)
     spark = SparkSession.builder.appName("ocrclean").getOrCreate()
-    options: Options = (args.rules, args.lang, args.min_confidence, tuple(args.disable))
+    rules = None if args.rules is None else tuple(args.rules)
+    options: Options = (rules, args.lang, args.min_confidence, tuple(args.disable))
     started = time.monotonic()
     cleaned = clean(spark, args.input, args.output, options, args.partitions)
     summary = cleaned.agg(

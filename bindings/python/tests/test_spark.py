@@ -48,7 +48,7 @@ def run_job(spark, input_path, output):
     import clean as job
 
     started = time.monotonic()
-    job.clean(spark, str(input_path), str(output), (str(RULES), None, 0.6, ()))
+    job.clean(spark, str(input_path), str(output), ((str(RULES),), None, 0.6, ()))
     documents = {r.id: r for r in spark.read.parquet(f"{output}/documents").collect()}
     counts = [r.asDict() for r in spark.read.parquet(f"{output}/rule_counts").collect()]
     print(f"spark job on {input_path.name}: {len(documents)} documents in {time.monotonic() - started:.1f} s")
