@@ -7,8 +7,6 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
-mod common;
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -37,7 +35,7 @@ fn stream(input: &str, jobs: &str) -> (Vec<String>, String, i32) {
 /// The raw/ documents as stream input lines, with the names `clean` gives their outputs.
 fn raw_documents() -> Vec<(String, Value)> {
     let mut docs = Vec::new();
-    for entry in common::sorted(&root().join("raw")) {
+    for entry in ocrclean::input::sorted_entries(&root().join("raw")).unwrap() {
         let name = entry.file_stem().unwrap().to_string_lossy().into_owned();
         if entry.is_dir() {
             let pages: Vec<String> = ocrclean::input::page_files(&entry)

@@ -88,7 +88,6 @@ pub fn run(run: &RunArgs) -> anyhow::Result<Status> {
     while !pending.is_empty() {
         write_next(&mut pending)?;
     }
-    drop(write_next);
     output.flush().context("cannot write to standard output")?;
     if !run.quiet {
         eprintln!(
