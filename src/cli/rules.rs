@@ -50,16 +50,13 @@ fn source(file: &std::path::Path) -> String {
 fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
     let (rules, errors) = load(args)?;
     let mut out = String::new();
-    for pass in ocrclean::pipeline::passes() {
-        for rule in pass.builtin_rules() {
-            let _ = writeln!(
-                out,
-                "{}\t[{}, built-in]\t{}",
-                rule.id,
-                pass.name(),
-                rule.description
-            );
-        }
+    // The registry: the decoder's, every pass's and the notes stage's rules.
+    for (stage, rule) in ocrclean::pipeline::registry(&ocrclean::pipeline::passes()) {
+        let _ = writeln!(
+            out,
+            "{}\t[{stage}, built-in]\t{}",
+            rule.id, rule.description
+        );
     }
     for rule in &rules.rules {
         let languages = if rule.languages.is_empty() {
