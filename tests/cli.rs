@@ -343,7 +343,33 @@ fn rules_test_runs_every_example() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ok collapse-spaces example 1"))
+        .stdout(predicate::str::contains("ok hyphenation/en example 1"))
+        .stdout(predicate::str::contains("ok hyphenation/de example 1"))
         .stdout(predicate::str::contains(" passed, 0 failed"));
+}
+
+/// Hyphenation examples are checked when the rules load, like a data rule's: a failing one names
+/// its file and line, and nothing is cleaned.
+#[test]
+fn a_failing_hyphenation_example_stops_the_run() {
+    let rules = folder(&[(
+        "hyphenation/en.toml",
+        b"keep_prefixes = [\"non\"]\nexamples = [\n  { input = \"non-\\ninterference\", output = \"noninterference\" },\n]\n",
+    )]);
+    ocrclean()
+        .args(["rules", "test", "--rules"])
+        .arg(rules.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("en.toml:3: rule `example-1`"));
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--rules"])
+        .arg(rules.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2);
 }
 
 const FAILING_RULE: &str = r#"
