@@ -64,55 +64,72 @@ impl Token {
 /// The word forms of the document and how often each is used.
 #[derive(Debug, Default)]
 pub struct WordCounts {
-    /// Lowercase form -> uses. Every token counts, hyphenated or not.
-    counts: HashMap<String, u32>,
+    /// Lowercase form and its uses, sorted by form (for lookups and prefix queries). Every token
+    /// counts, hyphenated or not.
+    counts: Vec<(Box<str>, u32)>,
     /// Lowercase `a-b` of two tokens joined by one hyphen -> uses.
     compounds: HashMap<String, u32>,
     /// Lowercase first parts of compounds whose second part starts lowercase (`inter-` of
     /// `inter-state`) -> uses.
     open_prefixes: HashMap<String, u32>,
-    /// The forms, sorted, for prefix queries; made on first use.
-    sorted: OnceLock<Vec<String>>,
 }
 
 impl WordCounts {
     fn new(document: &str, tokens: &[Token]) -> Self {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        let mut compounds: HashMap<String, u32> = HashMap::new();
-        let mut open_prefixes: HashMap<String, u32> = HashMap::new();
-        let mut pair = String::new();
+        // Counted first by the forms as written, borrowed from the document (no allocation and
+        // no case mapping per token), then folded to lowercase once per distinct form: a
+        // document uses each form many times.
+        let mut exact: HashMap<&str, u32> = HashMap::with_capacity(tokens.len() / 4);
+        let mut exact_pairs: HashMap<(&str, &str), u32> = HashMap::new();
         let mut previous: Option<&str> = None;
         for token in tokens {
             let text = token.text(document);
-            let lower = lowercase(text);
-            *counts.entry_ref(lower.as_ref()).or_default() += 1;
+            *exact.entry(text).or_default() += 1;
             if token.hyphen_before
                 && let Some(left) = previous
             {
-                pair.clear();
-                pair.push_str(left);
-                pair.push('-');
-                pair.push_str(text);
-                *compounds.entry_ref(lowercase(&pair).as_ref()).or_default() += 1;
-                if text.starts_with(char::is_lowercase) {
-                    *open_prefixes
-                        .entry_ref(lowercase(left).as_ref())
-                        .or_default() += 1;
-                }
+                *exact_pairs.entry((left, text)).or_default() += 1;
             }
             previous = Some(text);
+        }
+        let mut folded: HashMap<Box<str>, u32> = HashMap::with_capacity(exact.len());
+        for (form, n) in exact {
+            match lowercase(form) {
+                std::borrow::Cow::Borrowed(lower) => *folded.entry(lower.into()).or_default() += n,
+                std::borrow::Cow::Owned(lower) => {
+                    *folded.entry(lower.into_boxed_str()).or_default() += n
+                }
+            }
+        }
+        let mut counts: Vec<(Box<str>, u32)> = folded.into_iter().collect();
+        counts.sort_unstable();
+        let mut compounds: HashMap<String, u32> = HashMap::with_capacity(exact_pairs.len());
+        let mut open_prefixes: HashMap<String, u32> = HashMap::new();
+        let mut pair = String::new();
+        for ((left, right), n) in exact_pairs {
+            pair.clear();
+            pair.push_str(left);
+            pair.push('-');
+            pair.push_str(right);
+            *compounds.entry_ref(lowercase(&pair).as_ref()).or_default() += n;
+            if right.starts_with(char::is_lowercase) {
+                *open_prefixes
+                    .entry_ref(lowercase(left).as_ref())
+                    .or_default() += n;
+            }
         }
         Self {
             counts,
             compounds,
             open_prefixes,
-            sorted: OnceLock::new(),
         }
     }
 
     /// Uses of the lowercase form `lower`.
     pub fn count(&self, lower: &str) -> usize {
-        self.counts.get(lower).map_or(0, |&n| n as usize)
+        self.counts
+            .binary_search_by(|(w, _)| w.as_ref().cmp(lower))
+            .map_or(0, |i| self.counts[i].1 as usize)
     }
 
     /// Uses of the compound `lower_left-lower_right`.
@@ -132,15 +149,10 @@ impl WordCounts {
 
     /// The forms that start with `prefix` (lowercase), in sorted order.
     pub fn with_prefix<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s str> + 's {
-        let sorted = self.sorted.get_or_init(|| {
-            let mut forms: Vec<String> = self.counts.keys().cloned().collect();
-            forms.sort_unstable();
-            forms
-        });
-        let first = sorted.partition_point(|w| w.as_str() < prefix);
-        sorted[first..]
+        let first = self.counts.partition_point(|(w, _)| w.as_ref() < prefix);
+        self.counts[first..]
             .iter()
-            .map(String::as_str)
+            .map(|(w, _)| w.as_ref())
             .take_while(move |w| w.starts_with(prefix))
     }
 

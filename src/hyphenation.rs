@@ -26,7 +26,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::RuleError;
-use crate::rules::Example;
+use crate::example::Example;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +40,7 @@ struct HyphenationFile {
     #[serde(default)]
     closed_compounds: bool,
     #[serde(default)]
-    examples: Vec<Example>,
+    examples: Vec<toml::Spanned<Example>>,
 }
 
 /// The hyphenation evidence of one language, words in lowercase.
@@ -55,6 +55,9 @@ pub struct Hyphenation {
     /// Number words that keep their hyphen before a lowercase word (`thirty-eight`).
     pub number_words: BTreeSet<String>,
     pub examples: Vec<Example>,
+    /// The file it was loaded from and the line of each example, for messages.
+    pub file: std::path::PathBuf,
+    pub example_lines: Vec<usize>,
 }
 
 impl Hyphenation {
@@ -88,7 +91,13 @@ impl Hyphenation {
             conjunctions: words(file.conjunctions, "conjunctions")?,
             closed_compounds: file.closed_compounds,
             number_words: words(file.number_words, "number_words")?,
-            examples: file.examples,
+            example_lines: file
+                .examples
+                .iter()
+                .map(|e| source[..e.span().start].matches('\n').count() + 1)
+                .collect(),
+            examples: file.examples.into_iter().map(|e| e.into_inner()).collect(),
+            file: path.to_path_buf(),
         })
     }
 

@@ -20,6 +20,7 @@ pub mod decode;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod example;
 pub mod hyphenation;
 pub mod input;
 pub mod lang;

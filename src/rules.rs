@@ -36,6 +36,8 @@ use crate::error::RuleError;
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 
+pub use crate::example::{Example, ExampleOutcome};
+
 /// How much text before a match the left context may see, in bytes.
 const LEFT_CONTEXT_WINDOW: usize = 128;
 
@@ -76,14 +78,6 @@ fn default_enabled() -> bool {
     true
 }
 
-/// An example of a rule: `output` equal to `input` means the rule must leave it alone.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Example {
-    pub input: String,
-    pub output: String,
-}
-
 /// A loaded, validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -101,21 +95,6 @@ pub struct Rule {
     replacement: String,
     left: Option<Regex>,
     right: Option<Regex>,
-}
-
-/// The outcome of one example.
-#[derive(Debug, Clone)]
-pub struct ExampleOutcome {
-    pub rule: String,
-    pub index: usize,
-    pub example: Example,
-    pub actual: String,
-}
-
-impl ExampleOutcome {
-    pub fn passed(&self) -> bool {
-        self.actual == self.example.output
-    }
 }
 
 impl Rule {
@@ -325,6 +304,23 @@ impl RuleSet {
                 _ => {}
             }
         }
+        // Hyphenation examples run through the dehyphenation pass with their language's lexicon,
+        // so they are checked once everything has loaded.
+        for outcome in set.hyphenation_examples() {
+            if !outcome.passed() {
+                let language = outcome.rule.trim_start_matches("hyphenation/");
+                let data = &set.hyphenation[language];
+                errors.push(RuleError::Invalid {
+                    path: data.file.clone(),
+                    line: data.example_lines.get(outcome.index).copied().unwrap_or(1),
+                    rule: format!("example-{}", outcome.index + 1),
+                    message: format!(
+                        "{:?} gives {:?}, expected {:?}",
+                        outcome.example.input, outcome.actual, outcome.example.output
+                    ),
+                });
+            }
+        }
         let mut seen: BTreeMap<&str, &Rule> = BTreeMap::new();
         for rule in &set.rules {
             if let Some(first) = seen.insert(&rule.id, rule) {
@@ -351,6 +347,37 @@ impl RuleSet {
     /// The hyphenation evidence of `language`, if the rules folder has it.
     pub fn hyphenation(&self, language: Option<&str>) -> Option<&Hyphenation> {
         language.and_then(|l| self.hyphenation.get(l))
+    }
+
+    /// Every example of the loaded rule data, run: each data rule's (named by its id) and each
+    /// hyphenation file's (named by its language). What `rules test` prints; loading has
+    /// already refused data whose examples fail.
+    pub fn examples(&self) -> Vec<ExampleOutcome> {
+        let mut outcomes: Vec<ExampleOutcome> =
+            self.rules.iter().flat_map(Rule::run_examples).collect();
+        outcomes.extend(self.hyphenation_examples());
+        outcomes
+    }
+
+    fn hyphenation_examples(&self) -> Vec<ExampleOutcome> {
+        self.hyphenation
+            .iter()
+            .flat_map(|(language, data)| {
+                data.examples
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, example)| ExampleOutcome {
+                        rule: format!("hyphenation/{language}"),
+                        index,
+                        example: example.clone(),
+                        actual: crate::passes::dehyphenate::apply_alone(
+                            self,
+                            language,
+                            &example.input,
+                        ),
+                    })
+            })
+            .collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

@@ -303,6 +303,39 @@ fn rules_list_names_built_in_and_data_rules() {
         ));
 }
 
+/// Every registered built-in rule, the decoder's and the notes stage's included, is listed and
+/// can be switched off.
+#[test]
+fn every_built_in_rule_is_listed_and_can_be_disabled() {
+    let listed = ocrclean().args(["rules", "list"]).output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let registry = ocrclean::pipeline::registry(&ocrclean::pipeline::passes());
+    let input = folder(&[("a.txt", b"A line\nwrapped.\n")]);
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = ocrclean();
+    cmd.arg("clean")
+        .arg(input.path())
+        .arg("--out")
+        .arg(out.path());
+    for (stage, rule) in &registry {
+        assert!(
+            listed.contains(&format!("{}\t[{stage}, built-in]", rule.id)),
+            "{} missing from rules list",
+            rule.id
+        );
+        cmd.args(["--disable", rule.id]);
+    }
+    for id in ["decode.invalid-utf8", "notes.one-paragraph"] {
+        assert!(registry.iter().any(|(_, r)| r.id == id), "{id}");
+    }
+    cmd.assert().success();
+    // With every built-in rule off, the wrapped line stays as it was.
+    assert_eq!(
+        fs::read_to_string(out.path().join("a.txt")).unwrap(),
+        "A line\nwrapped.\n"
+    );
+}
+
 #[test]
 fn rules_test_runs_every_example() {
     ocrclean()
@@ -310,7 +343,33 @@ fn rules_test_runs_every_example() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ok collapse-spaces example 1"))
+        .stdout(predicate::str::contains("ok hyphenation/en example 1"))
+        .stdout(predicate::str::contains("ok hyphenation/de example 1"))
         .stdout(predicate::str::contains(" passed, 0 failed"));
+}
+
+/// Hyphenation examples are checked when the rules load, like a data rule's: a failing one names
+/// its file and line, and nothing is cleaned.
+#[test]
+fn a_failing_hyphenation_example_stops_the_run() {
+    let rules = folder(&[(
+        "hyphenation/en.toml",
+        b"keep_prefixes = [\"non\"]\nexamples = [\n  { input = \"non-\\ninterference\", output = \"noninterference\" },\n]\n",
+    )]);
+    ocrclean()
+        .args(["rules", "test", "--rules"])
+        .arg(rules.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("en.toml:3: rule `example-1`"));
+    let out = tempfile::tempdir().unwrap();
+    ocrclean()
+        .args(["clean", "--rules"])
+        .arg(rules.path())
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2);
 }
 
 const FAILING_RULE: &str = r#"

@@ -50,16 +50,13 @@ fn source(file: &std::path::Path) -> String {
 fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
     let (rules, errors) = load(args)?;
     let mut out = String::new();
-    for pass in ocrclean::pipeline::passes() {
-        for rule in pass.builtin_rules() {
-            let _ = writeln!(
-                out,
-                "{}\t[{}, built-in]\t{}",
-                rule.id,
-                pass.name(),
-                rule.description
-            );
-        }
+    // The registry: the decoder's, every pass's and the notes stage's rules.
+    for (stage, rule) in ocrclean::pipeline::registry(&ocrclean::pipeline::passes()) {
+        let _ = writeln!(
+            out,
+            "{}\t[{stage}, built-in]\t{}",
+            rule.id, rule.description
+        );
     }
     for rule in &rules.rules {
         let languages = if rule.languages.is_empty() {
@@ -103,18 +100,17 @@ fn rules_list(args: &RulesArgs) -> anyhow::Result<Status> {
 fn rules_test(args: &RulesArgs) -> anyhow::Result<Status> {
     let (rules, errors) = load(args)?;
     let mut passed = 0;
-    for rule in &rules.rules {
-        for outcome in rule.run_examples() {
-            // Loaded rules have passed their examples; this prints what was run.
-            println!(
-                "ok {} example {}: {:?} → {:?}",
-                rule.id,
-                outcome.index + 1,
-                outcome.example.input,
-                outcome.actual
-            );
-            passed += 1;
-        }
+    // Loaded rule data has passed its examples (data rules and hyphenation files alike); this
+    // prints what was run.
+    for outcome in rules.examples() {
+        println!(
+            "ok {} example {}: {:?} → {:?}",
+            outcome.rule,
+            outcome.index + 1,
+            outcome.example.input,
+            outcome.actual
+        );
+        passed += 1;
     }
     for e in &errors {
         println!("FAILED {e}");

@@ -145,9 +145,9 @@ pub fn cleaner(run: &RunArgs) -> anyhow::Result<Cleaner> {
     let settings = effective(run);
     let cleaner = Cleaner::new(load_rules(&run.rules)?, config(&settings)?);
     let known: BTreeSet<&str> = cleaner
-        .passes()
-        .iter()
-        .flat_map(|p| p.builtin_rules().iter().map(|r| r.id))
+        .builtin_rules()
+        .into_iter()
+        .map(|(_, r)| r.id)
         .chain(cleaner.rules().rules.iter().map(|r| r.id.as_str()))
         .collect();
     for (id, origin) in &settings.disabled {

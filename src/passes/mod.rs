@@ -98,6 +98,12 @@ impl<'a> OnePass<'a> {
         self
     }
 
+    /// Switches off a rule, as `--disable` does.
+    pub fn disable(mut self, id: &str) -> Self {
+        self.config.disabled.insert(id.to_string());
+        self
+    }
+
     pub fn min_confidence(mut self, min_confidence: f64) -> Self {
         self.config.min_confidence = min_confidence;
         self
