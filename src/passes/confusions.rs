@@ -492,14 +492,16 @@ pub fn correct<'t>(
             if listed.is_none() && own_count >= 2 {
                 continue;
             }
-            let weight =
-                listed.unwrap_or(if edit.ocr.chars().count() > edit.print.chars().count() {
-                    ONE_EDIT_ADDED_WEIGHT
-                } else if edit.ocr.chars().count() == 2 {
+            let weight = listed.unwrap_or(
+                // An added letter, or two neighbours swapped.
+                if edit.ocr.chars().count() > edit.print.chars().count()
+                    || edit.ocr.chars().count() == 2
+                {
                     ONE_EDIT_ADDED_WEIGHT
                 } else {
                     ONE_EDIT_WEIGHT
-                });
+                },
+            );
             consider(
                 &word,
                 Used::one_edit(ocr.to_string(), print),
