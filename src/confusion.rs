@@ -11,6 +11,11 @@
 //! }'<TAB>y<TAB>0.95<TAB>descender of y lost, the rest read as a brace and an apostrophe
 //! ```
 //!
+//! Either side may be `∅` (nothing): `∅<TAB>n<TAB>0.1` says the OCR lost an `n` of the print,
+//! `,<TAB>∅<TAB>0.1` that it added a comma. Such lines weigh the one-edit candidates of the
+//! confusions pass (learned ones come from `ocrclean learn`); they never generate candidates of
+//! their own, so the numbers and links passes do not see them.
+//!
 //! A confusion is directed: `T<TAB>I` repairs a capital `I` that the OCR read as `T`; write the reverse line
 //! too when the scanner confuses both ways. Lines starting with `#` and blank lines are ignored.
 
@@ -38,7 +43,12 @@ pub struct Confusion {
 pub struct ConfusionTable {
     entries: Vec<Confusion>,
     by_first_char: HashMap<char, Vec<usize>>,
+    /// Every entry by its OCR side (`∅` written as the empty string), for [`ConfusionTable::weight`].
+    by_ocr: HashMap<String, Vec<usize>>,
 }
+
+/// How a table file writes an empty side (an insertion or a deletion).
+pub const NOTHING: &str = "∅";
 
 impl ConfusionTable {
     /// Parses one table file; every bad line is reported with its number.
@@ -63,7 +73,17 @@ impl ConfusionTable {
             }
             let (ocr, print) = (fields[0], fields[1]);
             if ocr.is_empty() || print.is_empty() {
-                errors.push(error("the OCR and print sides may not be empty".into()));
+                errors.push(error(format!(
+                    "the OCR and print sides may not be empty (write `{NOTHING}` for nothing)"
+                )));
+                continue;
+            }
+            let (ocr, print) = (
+                if ocr == NOTHING { "" } else { ocr },
+                if print == NOTHING { "" } else { print },
+            );
+            if ocr.is_empty() && print.is_empty() {
+                errors.push(error(format!("`{NOTHING}` on both sides")));
                 continue;
             }
             if ocr.chars().chain(print.chars()).any(char::is_whitespace) {
@@ -128,9 +148,15 @@ impl ConfusionTable {
             }
         }
         for e in accepted {
-            let first = e.ocr.chars().next().expect("validated non-empty");
-            self.by_first_char
-                .entry(first)
+            // Insertions and deletions only weigh candidates; they generate none.
+            if let (Some(first), false) = (e.ocr.chars().next(), e.print.is_empty()) {
+                self.by_first_char
+                    .entry(first)
+                    .or_default()
+                    .push(self.entries.len());
+            }
+            self.by_ocr
+                .entry(e.ocr.clone())
                 .or_default()
                 .push(self.entries.len());
             self.entries.push(e);
@@ -179,6 +205,17 @@ impl ConfusionTable {
             .flatten()
             .map(|&i| &self.entries[i])
             .filter(move |e| s[pos..].starts_with(e.ocr.as_str()))
+    }
+
+    /// The weight of the OCR writing `ocr` where the print had `print` (either may be empty), if
+    /// the table has that confusion.
+    pub fn weight(&self, ocr: &str, print: &str) -> Option<f64> {
+        self.by_ocr
+            .get(ocr)?
+            .iter()
+            .map(|&i| &self.entries[i])
+            .find(|e| e.print == print)
+            .map(|e| e.weight)
     }
 
     /// Whether `c` is the start of some OCR side (so that a tokenizer keeps it inside a word).
@@ -237,6 +274,25 @@ mod tests {
         assert!(messages[1].starts_with("c.tsv:3: `x` is confused with itself"));
         assert!(messages[2].starts_with("c.tsv:4: weight `1.5`"));
         assert!(messages[3].starts_with("c.tsv:5: the OCR and print sides"));
+    }
+
+    #[test]
+    fn insertions_and_deletions_weigh_but_generate_nothing() {
+        let src = "∅\tn\t0.2\tan n lost\n,\t∅\t0.1\n∅\t∅\t0.1\n";
+        let errors = ConfusionTable::parse(Path::new("c.tsv"), src).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("c.tsv:3: `∅` on both sides")
+        );
+        let entries = ConfusionTable::parse(Path::new("c.tsv"), "∅\tn\t0.2\n,\t∅\t0.1\n").unwrap();
+        let mut table = ConfusionTable::default();
+        assert!(table.extend(entries).is_empty());
+        assert_eq!(table.weight("", "n"), Some(0.2));
+        assert_eq!(table.weight(",", ""), Some(0.1));
+        assert_eq!(table.weight("n", ""), None);
+        assert_eq!(table.matches_at("a,b", 1).count(), 0);
+        assert!(!table.starts_with_char(','));
     }
 
     #[test]

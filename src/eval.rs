@@ -100,6 +100,13 @@ pub enum Layout {
     Pages,
     /// Articles of aligned `raw||@@||truth||@@||peer` lines.
     Triples,
+    /// A CSV file of OCR and truth columns (BLN600's `OCR Text` and `Ground Truth`, otherwise the
+    /// first two columns), rows grouped into documents by a `Sample ID` column when there is one.
+    Csv,
+    /// ICDAR 2017 post-OCR files: `[OCR_toInput]`, `[OCR_aligned]` and `[ GS_aligned]` lines.
+    Icdar,
+    /// XML rows of `<text>` (OCR) and `<fixed>` (truth), as the Viral Texts OCR evaluation writes.
+    XmlRows,
 }
 
 /// One document to evaluate: the raw input, its ground truth and, optionally, a peer tool's output.
@@ -479,7 +486,10 @@ pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
             .filter(|&c| c != '\u{FEFF}')
             .collect::<String>()
             .replace("\r\n", "\n")
-            .replace('\r', "\n");
+            .replace('\r', "\n")
+            // A soft hyphen is invisible: at a line end it joins the word (as the output does).
+            .replace("\u{ad}\n", "")
+            .replace('\u{ad}', "");
         let mut page_lines: Vec<&str> = page
             .split(['\n', '\x0c'])
             .map(str::trim)
@@ -1024,5 +1034,153 @@ mod tests {
         // A truth token is missing after c (d), and where b stands (X).
         assert!(!right.right(1..1));
         assert!(!right.right(3..3));
+    }
+}
+
+/// One document of a corpus file: an id, the raw OCR and its truth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub id: String,
+    pub raw: String,
+    pub truth: String,
+}
+
+/// The documents of a CSV file of OCR and truth: columns `OCR Text` and `Ground Truth` when the
+/// header names them (BLN600), otherwise the first two; consecutive rows with the same
+/// `Sample ID` form one document (a line each), otherwise each row is one.
+pub fn parse_csv_pairs(text: &str) -> Result<Vec<Pair>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("header: {e}"))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (raw_col, truth_col) = match (column("OCR Text"), column("Ground Truth")) {
+        (Some(r), Some(t)) => (r, t),
+        _ => (0, 1),
+    };
+    let id_col = column("Sample ID");
+    let mut pairs: Vec<Pair> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("row {}: {e}", i + 2))?;
+        let field = |c: usize| record.get(c).unwrap_or("").to_string();
+        let id = id_col.map_or_else(|| format!("row-{}", i + 2), field);
+        let (raw, truth) = (field(raw_col), field(truth_col));
+        match pairs.last_mut() {
+            Some(last) if id_col.is_some() && last.id == id => {
+                last.raw.push('\n');
+                last.raw.push_str(&raw);
+                last.truth.push('\n');
+                last.truth.push_str(&truth);
+            }
+            _ => pairs.push(Pair { id, raw, truth }),
+        }
+    }
+    Ok(pairs)
+}
+
+/// The raw OCR and truth of an ICDAR 2017 post-OCR file. The truth is `[ GS_aligned]` without its
+/// gap signs (`@`); where it has no truth (`#`) the aligned OCR is left out of both sides, so
+/// that what nobody transcribed is neither an error nor a repair. `None` when a line is missing.
+pub fn parse_icdar(text: &str) -> Option<(String, String)> {
+    let line = |mark: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(mark))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+    };
+    let ocr = line("[OCR_aligned]")?;
+    let gs = line("[ GS_aligned]")?;
+    let (mut raw, mut truth) = (String::new(), String::new());
+    for (o, g) in ocr.chars().zip(gs.chars()) {
+        if g == '#' {
+            continue;
+        }
+        if o != '@' {
+            raw.push(o);
+        }
+        if g != '@' {
+            truth.push(g);
+        }
+    }
+    Some((raw, truth))
+}
+
+/// The rows of a Viral Texts OCR evaluation file: `<ROW>` elements with `<id>`, `<text>` (OCR)
+/// and `<fixed>` (the correction), XML entities decoded.
+pub fn parse_xml_rows(text: &str) -> Vec<Pair> {
+    fn element<'a>(row: &'a str, name: &str) -> Option<&'a str> {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = row.find(&open)? + open.len();
+        let end = start + row[start..].find(&close)?;
+        Some(&row[start..end])
+    }
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    }
+    text.split("<ROW>")
+        .skip(1)
+        .enumerate()
+        .filter_map(|(i, row)| {
+            Some(Pair {
+                id: element(row, "id").map_or_else(|| format!("row-{}", i + 1), unescape),
+                raw: unescape(element(row, "text")?),
+                truth: unescape(element(row, "fixed")?),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_grouped_by_sample() {
+        let text = "Sample ID,Date,Publication,OCR Text,Ground Truth,CER\n1,d,p,tbe cat,the cat,0.1\n1,d,p,\"a, b\",\"a, b\",0\n2,d,p,x,y,1\n";
+        let pairs = parse_csv_pairs(text).unwrap();
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs[0].raw, "tbe cat\na, b");
+        assert_eq!(pairs[0].truth, "the cat\na, b");
+        let plain = parse_csv_pairs("ocr,truth\ntbe,the\n").unwrap();
+        assert_eq!(plain[0].raw, "tbe");
+        assert_eq!(plain[0].id, "row-2");
+    }
+
+    #[test]
+    fn icdar_gaps_and_untranscribed_spans_are_dropped() {
+        let text =
+            "[OCR_toInput] tbe cat xx\n[OCR_aligned] tbe c@at xx\n[ GS_aligned] the ca@t ##\n";
+        let (raw, truth) = parse_icdar(text).unwrap();
+        assert_eq!(raw, "tbe cat ");
+        assert_eq!(truth, "the cat ");
+        assert!(parse_icdar("[OCR_toInput] x\n").is_none());
+    }
+
+    #[test]
+    fn soft_hyphens_of_the_truth_join_their_word() {
+        let truth = vec!["Or\u{ad}\nder re\u{ad}stored".to_string()];
+        assert_eq!(normalise_truth(&truth, false), "Order restored");
+    }
+
+    #[test]
+    fn xml_rows_are_read_with_entities() {
+        let text = "<transcript><ROW><id>a</id><text>tbe &amp; c</text><fixed>the &amp; c</fixed></ROW></transcript>";
+        let rows = parse_xml_rows(text);
+        assert_eq!(
+            rows,
+            vec![Pair {
+                id: "a".into(),
+                raw: "tbe & c".into(),
+                truth: "the & c".into()
+            }]
+        );
     }
 }

@@ -5,9 +5,16 @@ use std::path::Path;
 
 use std::hash::BuildHasher;
 
+use std::sync::OnceLock;
+
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use crate::candidates::DeleteIndex;
 use crate::error::RuleError;
+
+/// Words at least this frequent are indexed for candidate search ([`Lexicon::candidate_index`]):
+/// a rarer word is never taken as a repair on the lexicon's word alone.
+pub const INDEX_MIN_FREQUENCY: f64 = 1e-6;
 
 /// One word of the list: where its (folded) spelling lies in the arena, and its frequency.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +35,8 @@ pub struct Lexicon {
     arena: String,
     table: HashTable<Entry>,
     hasher: DefaultHashBuilder,
+    /// The symmetric-delete index of the common words, built on first use (once per batch).
+    index: OnceLock<DeleteIndex>,
 }
 
 impl Lexicon {
@@ -38,7 +47,17 @@ impl Lexicon {
             arena: String::with_capacity(source.len() / 2),
             table: HashTable::with_capacity(source.lines().count()),
             hasher: DefaultHashBuilder::default(),
+            index: OnceLock::new(),
         };
+        lexicon.add(path, source)?;
+        Ok(lexicon)
+    }
+
+    /// Adds the `word<TAB>frequency` lines of another file (a learned or a collection's word list)
+    /// to this lexicon; a word it already has keeps its frequency.
+    pub fn add(&mut self, path: &Path, source: &str) -> Result<(), RuleError> {
+        self.index = OnceLock::new();
+        let lexicon = self;
         for (i, line) in source.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -59,10 +78,31 @@ impl Lexicon {
             lexicon.insert(&word.to_lowercase(), frequency);
         }
         lexicon.arena.shrink_to_fit();
+        let (arena, hasher) = (&lexicon.arena, &lexicon.hasher);
         lexicon
             .table
-            .shrink_to_fit(|e| lexicon.hasher.hash_one(&lexicon.arena[span(e)]));
-        Ok(lexicon)
+            .shrink_to_fit(|e| hasher.hash_one(&arena[span(e)]));
+        Ok(())
+    }
+
+    /// The words (folded) with their frequencies, in no particular order.
+    pub fn words(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.table
+            .iter()
+            .map(|e| (&self.arena[span(e)], f64::from(e.frequency)))
+    }
+
+    /// The symmetric-delete index of the words at least [`INDEX_MIN_FREQUENCY`] frequent, in
+    /// frequency order then spelling (deterministic), built on the first call.
+    pub fn candidate_index(&self) -> &DeleteIndex {
+        self.index.get_or_init(|| {
+            let mut words: Vec<(&str, f64)> = self
+                .words()
+                .filter(|&(_, f)| f >= INDEX_MIN_FREQUENCY)
+                .collect();
+            words.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            DeleteIndex::new(words.into_iter().map(|(w, _)| w))
+        })
     }
 
     fn insert(&mut self, word: &str, frequency: f32) {

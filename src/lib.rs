@@ -14,6 +14,7 @@
 
 pub mod analysis;
 pub mod bundled;
+pub mod candidates;
 pub mod change;
 pub mod confusion;
 pub mod decode;
@@ -25,6 +26,7 @@ pub mod hyphenation;
 pub mod input;
 pub mod lang;
 pub mod layout;
+pub mod learn;
 pub mod lexicon;
 pub mod passes;
 pub mod pipeline;

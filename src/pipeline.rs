@@ -1,7 +1,7 @@
 //! The pipeline: one ordered list of passes, and the [`Cleaner`] that runs it on a document.
 //!
 //! Data flows one way: decode → normalise → pages → furniture → footnotes → dehyphenate → reflow →
-//! substitute → confusions → numbers → links.
+//! confusions → substitute → numbers → links.
 //! The order is the semantics: a footnote block can sit between the two halves of a hyphenated
 //! word, so furniture and notes must leave before lines are joined, and token rules must see joined
 //! paragraphs.
@@ -78,10 +78,11 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         Box::new(passes::dehyphenate::Dehyphenate),
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
-        // Token rules last, on whole paragraphs, so their context can span former line breaks.
-        Box::new(passes::substitute::Substitute),
         // Misread words once paragraphs are whole, so a word cut by a line end is one token.
         Box::new(passes::confusions::Confusions),
+        // Data rules on whole paragraphs, so their context can span former line breaks; after the
+        // word repairs, whose results they may need (`bod}' :` → `body :` → `body:` in one run).
+        Box::new(passes::substitute::Substitute),
         // Misread ordinals and digits; after words, so the two never compete for a token.
         Box::new(passes::numbers::Numbers),
         // URLs last: they are repaired as wholes, after the passes that must leave them alone.

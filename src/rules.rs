@@ -280,12 +280,17 @@ impl RuleSet {
                     Err(mut e) => errors.append(&mut e),
                 },
                 (Some("lexicon"), Some("tsv")) => {
+                    // `en.tsv`, and `en.NAME.tsv` (a learned or a collection's list) added to the
+                    // same lexicon (sorted names put `en.learned.tsv` first; each adds its words).
                     let language = source.stem();
-                    match Lexicon::parse(&language, path, text) {
-                        Ok(lexicon) => {
+                    let result = match set.lexicons.get_mut(&language) {
+                        Some(lexicon) => lexicon.add(path, text),
+                        None => Lexicon::parse(&language, path, text).map(|lexicon| {
                             set.lexicons.insert(language, lexicon);
-                        }
-                        Err(e) => errors.push(e),
+                        }),
+                    };
+                    if let Err(e) = result {
+                        errors.push(e);
                     }
                 }
                 (Some("hyphenation"), Some("toml")) => {

@@ -17,13 +17,20 @@ use serde::Serialize;
 use super::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LayoutArg {
+pub(super) enum LayoutArg {
     /// `--raw` and `--truth` are folders of page files paired by the name before the first `.`
     /// (`179392.abbyy.txt` with `179392.gt.txt`); the raw pages are one document.
     Pages,
     /// `--raw` is a file of `*$*OVERPROOF*$*` articles of `raw||@@||truth||@@||peer` lines; each
     /// article is a document and the third column is scored as a peer.
     Triples,
+    /// `--raw` is a CSV file of OCR and truth columns (BLN600 `train.csv`: `OCR Text`, `Ground
+    /// Truth`, rows grouped by `Sample ID`; otherwise the first two columns, a row a document).
+    Csv,
+    /// `--raw` is an ICDAR 2017 post-OCR file or a folder of them (`[OCR_aligned]`, `[ GS_aligned]`).
+    Icdar,
+    /// `--raw` is an XML file (or a folder of `*.xml`) of `<ROW>`s with `<text>` and `<fixed>`.
+    XmlRows,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -52,9 +59,29 @@ pub struct EvalArgs {
     /// Language of the documents (en, de, fr); detected per document when not given.
     #[arg(long)]
     lang: Option<String>,
-    /// Evaluate only the first N pages (pages) or articles (triples).
+    #[command(flatten)]
+    pub(super) part: Part,
+}
+
+/// Which part of a corpus to read: learn on one part, evaluate on another.
+#[derive(Debug, Clone, Copy, ClapArgs)]
+pub(super) struct Part {
+    /// Skip the first N pages (pages layout) or documents (other layouts).
+    #[arg(long, default_value_t = 0)]
+    pub(super) skip: usize,
+    /// Then take at most N pages or documents.
     #[arg(long)]
-    limit: Option<usize>,
+    pub(super) limit: Option<usize>,
+}
+
+impl Part {
+    fn take<T>(&self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .skip(self.skip)
+            .take(self.limit.unwrap_or(usize::MAX))
+            .collect()
+    }
 }
 
 /// The JSON output.
@@ -82,21 +109,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
         ..Config::default()
     };
     let cleaner = Cleaner::new(rules, config);
-    let (layout, truth_path, samples) = match args.layout {
-        LayoutArg::Pages => {
-            let truth = args
-                .truth
-                .clone()
-                .context("--truth: the ground-truth folder is required for --layout pages")?;
-            let sample = pages_sample(&args.raw, &truth, args.limit)?;
-            (Layout::Pages, truth, vec![sample])
-        }
-        LayoutArg::Triples => {
-            let truth = args.truth.clone().unwrap_or_else(|| args.raw.clone());
-            let samples = triples_samples(&args.raw, &truth, args.limit)?;
-            (Layout::Triples, truth, samples)
-        }
-    };
+    let (layout, truth_path, samples) =
+        read_samples(args.layout, &args.raw, args.truth.as_deref(), args.part)?;
 
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(Some(samples.len() as u64), ProgressDrawTarget::stderr())
@@ -149,6 +163,111 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Status> {
     Ok(Status::Ok)
 }
 
+/// The samples of a corpus in `layout`: raw and truth paths, and the part to take.
+pub(super) fn read_samples(
+    layout: LayoutArg,
+    raw: &Path,
+    truth: Option<&Path>,
+    part: Part,
+) -> anyhow::Result<(Layout, PathBuf, Vec<Sample>)> {
+    let truth_or_raw = truth.unwrap_or(raw).to_path_buf();
+    Ok(match layout {
+        LayoutArg::Pages => {
+            let truth =
+                truth.context("--truth: the ground-truth folder is required for --layout pages")?;
+            let sample = pages_sample(raw, truth, part)?;
+            (Layout::Pages, truth.to_path_buf(), vec![sample])
+        }
+        LayoutArg::Triples => {
+            let samples = triples_samples(raw, &truth_or_raw, part)?;
+            (Layout::Triples, truth_or_raw, samples)
+        }
+        LayoutArg::Csv => {
+            let pairs = eval::parse_csv_pairs(&read_lossy(raw)?)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", raw.display()))?;
+            (
+                Layout::Csv,
+                truth_or_raw,
+                pair_samples(part.take(pairs), Layout::Csv),
+            )
+        }
+        LayoutArg::Icdar => {
+            let mut pairs = Vec::new();
+            for path in corpus_files(raw, "txt")? {
+                let text = read_lossy(&path)?;
+                // A file of another kind in the folder (a readme) is named and passed over.
+                let Some((raw_text, truth_text)) = eval::parse_icdar(&text) else {
+                    eprintln!(
+                        "warning: {}: no [OCR_aligned] or [ GS_aligned] line, not read",
+                        path.display()
+                    );
+                    continue;
+                };
+                let id = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                pairs.push(eval::Pair {
+                    id,
+                    raw: raw_text,
+                    truth: truth_text,
+                });
+            }
+            (
+                Layout::Icdar,
+                truth_or_raw,
+                pair_samples(part.take(pairs), Layout::Icdar),
+            )
+        }
+        LayoutArg::XmlRows => {
+            let mut pairs = Vec::new();
+            for path in corpus_files(raw, "xml")? {
+                pairs.extend(eval::parse_xml_rows(&read_lossy(&path)?));
+            }
+            (
+                Layout::XmlRows,
+                truth_or_raw,
+                pair_samples(part.take(pairs), Layout::XmlRows),
+            )
+        }
+    })
+}
+
+/// `path` itself, or the files of the folder `path` with extension `ext`, in natural order.
+fn corpus_files(path: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = ocrclean::input::sorted_entries(path)?
+        .into_iter()
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
+    if files.is_empty() {
+        bail!("{}: no *.{ext} file", path.display());
+    }
+    Ok(files)
+}
+
+/// A corpus file read as UTF-8, with U+FFFD for invalid bytes (BLN600 holds a few).
+fn read_lossy(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn pair_samples(pairs: Vec<eval::Pair>, layout: Layout) -> Vec<Sample> {
+    pairs
+        .into_iter()
+        .map(|p| Sample {
+            document: Document::from_bytes(p.id, p.raw.into_bytes()),
+            truth: vec![p.truth],
+            peer: None,
+            layout,
+        })
+        .collect()
+}
+
 /// The page files of a folder with their file names, in natural order.
 fn page_files(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     Ok(ocrclean::input::page_files(dir)?
@@ -171,7 +290,7 @@ fn read_utf8(path: &Path) -> anyhow::Result<String> {
 }
 
 /// The raw page folder as one document, with the truth pages of the same names.
-fn pages_sample(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Result<Sample> {
+fn pages_sample(raw: &Path, truth: &Path, part: Part) -> anyhow::Result<Sample> {
     let raw_files = page_files(raw)?;
     let truth_files = page_files(truth)?;
     let raw_names: Vec<String> = raw_files.iter().map(|(n, _)| n.clone()).collect();
@@ -189,10 +308,7 @@ fn pages_sample(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Resul
             truth_files[i].1.display()
         );
     }
-    let mut pairs = pairing.pairs;
-    if let Some(limit) = limit {
-        pairs.truncate(limit);
-    }
+    let pairs = part.take(pairing.pairs);
     if pairs.is_empty() {
         bail!(
             "{} and {}: no page has both raw text and ground truth",
@@ -222,7 +338,7 @@ fn pages_sample(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Resul
 }
 
 /// One sample per article; raw column from `raw`, truth and peer columns from `truth`.
-fn triples_samples(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Sample>> {
+fn triples_samples(raw: &Path, truth: &Path, part: Part) -> anyhow::Result<Vec<Sample>> {
     let raw_articles = eval::parse_triples(&read_utf8(raw)?);
     let truth_articles = if truth == raw {
         raw_articles.clone()
@@ -238,11 +354,9 @@ fn triples_samples(raw: &Path, truth: &Path, limit: Option<usize>) -> anyhow::Re
             truth_articles.len()
         );
     }
-    let count = limit.unwrap_or(usize::MAX).min(raw_articles.len());
-    Ok(raw_articles
+    Ok(part
+        .take(raw_articles.into_iter().zip(truth_articles).collect())
         .into_iter()
-        .zip(truth_articles)
-        .take(count)
         .map(|(r, t)| Sample {
             document: Document::from_bytes(r.id, r.raw.into_bytes()),
             truth: vec![t.truth],

@@ -20,6 +20,7 @@ mod clean;
 mod color;
 mod config;
 mod eval;
+mod learn;
 mod restore;
 mod rules;
 mod settings;
@@ -60,6 +61,9 @@ enum Command {
     /// Measure quality against ground truth: error rates of raw and cleaned text, and per rule how
     /// many changes the truth confirms or contradicts.
     Eval(eval::EvalArgs),
+    /// Learn rules from corrected pages: the scanner's confusions (with weights) and the words the
+    /// lexicon lacks, written as a rules folder for `--rules`.
+    Learn(learn::LearnArgs),
     /// Rebuild the raw input byte for byte from NAME.txt and NAME.changes.jsonl (for a page folder:
     /// its pages joined by form feeds).
     Restore(restore::RestoreArgs),
@@ -144,6 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<Status> {
         Command::Clean(a) => clean::run(a),
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Learn(a) => learn::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Restore(a) => restore::run(&a),
         Command::Rules { command } => rules::run(command),

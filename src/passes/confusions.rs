@@ -24,11 +24,14 @@
 //! use it again (`laud` is protected by its lexicon frequency, but a name absent from the lexicon
 //! and one confusion from a word the document uses could be changed; the review flag helps here).
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{BuiltinRule, Context, Pass};
+use super::{BuiltinRule, Context, Pass, boundaries};
+use crate::candidates::DeleteIndex;
 use crate::change::{ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
@@ -37,11 +40,11 @@ pub struct Confusions;
 
 pub const WORD: BuiltinRule = BuiltinRule {
     id: "confusions.word",
-    description: "A word the scanner misread (rare in the document, unknown or very rare in the lexicon) replaced by the form one or two table confusions away that the document or lexicon supports; flagged for review when two candidates are close.",
+    description: "A word the scanner misread (rare in the document, unknown or very rare in the lexicon) replaced by the form one or two table confusions, or any one edit, away that the document or lexicon supports; flagged for review when two candidates are close.",
 };
 
 /// The rules of this pass, as registered.
-const RULES: &[BuiltinRule] = &[WORD];
+const RULES: &[BuiltinRule] = &[WORD, boundaries::JOIN, boundaries::SPLIT];
 
 /// A candidate from one substitution that the document does not use needs this lexicon frequency.
 pub const COMMON_WORD: f64 = 3e-5;
@@ -60,13 +63,30 @@ pub const KNOWN_WORD_RATIO: f64 = 1e4;
 pub const SMUDGE_WEIGHT: f64 = 0.5;
 /// The best candidate must score this many times the runner-up to be applied.
 pub const MARGIN: f64 = 4.0;
+/// Weight of an edit that the confusion table does not list, for the candidates of the delete
+/// index: a letter read as another, or a letter lost (a faint stroke) ...
+pub const ONE_EDIT_WEIGHT: f64 = 0.05;
+/// ... a letter the OCR added (rarer: `kund` for `und` is more likely a word of its own) or two
+/// neighbours swapped.
+pub const ONE_EDIT_ADDED_WEIGHT: f64 = 0.01;
+/// Tokens shorter than this (in characters) get no candidates from the delete index: short words
+/// have too many neighbours.
+pub const ONE_EDIT_MIN_LEN: usize = 4;
+/// Likelihood that a token the lexicon does not know is right as it stands (a name, a rare word, a
+/// period spelling): a candidate of the delete index must beat leaving the token by [`MARGIN`].
+pub const UNKNOWN_WORD: f64 = 1e-6;
+/// Documents' own words are indexed for one-edit candidates when used at least this often.
+pub const DOCUMENT_INDEX_MIN_COUNT: usize = 3;
 
 /// Word counts of the document, by lowercase form.
 #[derive(Debug, Clone, Default)]
 pub struct DocStats {
     /// Uses of each form, and whether every one of them is capitalised.
     counts: HashMap<String, (usize, bool)>,
-    total: usize,
+    pub(crate) total: usize,
+    /// The document's frequent words, for one-edit candidates (built on first use: most
+    /// documents need it for a few tokens, some for none).
+    index: OnceLock<DeleteIndex>,
 }
 
 impl DocStats {
@@ -84,6 +104,25 @@ impl DocStats {
             stats.total += 1;
         }
         stats
+    }
+
+    /// The delete index of the words the document uses at least [`DOCUMENT_INDEX_MIN_COUNT`]
+    /// times.
+    fn index(&self) -> &DeleteIndex {
+        self.index.get_or_init(|| {
+            let mut frequent: Vec<&str> = self
+                .counts
+                .iter()
+                .filter(|(w, (n, _))| {
+                    *n >= DOCUMENT_INDEX_MIN_COUNT
+                        && w.chars().nth(ONE_EDIT_MIN_LEN - 1).is_some()
+                        && is_word(w)
+                })
+                .map(|(w, _)| w.as_str())
+                .collect();
+            frequent.sort_unstable();
+            DeleteIndex::new(frequent)
+        })
     }
 
     /// How often the document uses `word` (any case).
@@ -153,34 +192,63 @@ pub fn tokens<'a>(
     })
 }
 
+/// How a candidate was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// One or two substitutions of the confusion table.
+    Table,
+    /// The token's symbols read as a smudge and deleted.
+    Smudge,
+    /// Any one edit (from the symmetric-delete index), weighed by the table or [`ONE_EDIT_WEIGHT`].
+    OneEdit,
+}
+
 /// The confusions a candidate used, as (OCR side, print side): one or two, or a smudge deleted.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Used<'a> {
-    subs: [(&'a str, &'a str); 2],
+    subs: [(Cow<'a, str>, Cow<'a, str>); 2],
     len: usize,
+    reach: Reach,
 }
 
 impl<'a> Used<'a> {
     fn one(ocr: &'a str, print: &'a str) -> Self {
         Self {
-            subs: [(ocr, print), ("", "")],
+            subs: [(ocr.into(), print.into()), ("".into(), "".into())],
             len: 1,
+            reach: Reach::Table,
         }
     }
 
     fn two(first: (&'a str, &'a str), second: (&'a str, &'a str)) -> Self {
         Self {
-            subs: [first, second],
+            subs: [
+                (first.0.into(), first.1.into()),
+                (second.0.into(), second.1.into()),
+            ],
             len: 2,
+            reach: Reach::Table,
         }
     }
 
     /// The token's symbols read as a smudge and deleted (the symbols are the caller's to name).
     fn smudge() -> Self {
-        Self::one("", "")
+        Self {
+            reach: Reach::Smudge,
+            ..Self::one("", "")
+        }
     }
 
-    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+    /// Any single edit: `ocr` written where the print had `print` (either may be empty).
+    fn one_edit(ocr: String, print: String) -> Self {
+        Self {
+            subs: [(ocr.into(), print.into()), ("".into(), "".into())],
+            len: 1,
+            reach: Reach::OneEdit,
+        }
+    }
+
+    fn as_slice(&self) -> &[(Cow<'a, str>, Cow<'a, str>)] {
         &self.subs[..self.len]
     }
 }
@@ -244,7 +312,7 @@ fn supported(frequency: f64, count: usize, own_count: usize, substitutions: usiz
 }
 
 /// Lowercase, Capitalised or UPPER: the case shapes a corrected word may have.
-fn regular_case(word: &str) -> bool {
+pub(crate) fn regular_case(word: &str) -> bool {
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     let Some(first) = letters.next() else {
         return false;
@@ -257,7 +325,7 @@ fn regular_case(word: &str) -> bool {
     all_lower || all_upper
 }
 
-fn is_word(word: &str) -> bool {
+pub(crate) fn is_word(word: &str) -> bool {
     let mut chars = word.chars().peekable();
     let mut prev_letter = false;
     while let Some(c) = chars.next() {
@@ -335,6 +403,7 @@ pub fn correct<'t>(
     let total = stats.total.max(1) as f64;
     let short = token.chars().count() <= 3;
     let mut scored: Vec<Scored> = Vec::new();
+    let mut margin_to_leave = None;
     let consider = |word: &str, used: Used<'t>, weight: f64, scored: &mut Vec<Scored<'t>>| {
         if !is_word(word) || !regular_case(word) || word.chars().nth(1).is_none() {
             return;
@@ -387,8 +456,77 @@ pub fn correct<'t>(
     if !smudge.is_empty() && !stripped.is_empty() {
         consider(&stripped, Used::smudge(), SMUDGE_WEIGHT, &mut scored);
     }
-    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Any one edit, from the lexicon's and the document's delete indexes (`huntiug` may have lost
+    // a letter the table does not list).
+    // Only when the table gave no candidate: a listed confusion is likelier than any other edit,
+    // and searching the index for every suspect would double the pass's cost.
+    let lower = lowercase(token);
+    // Lowercase tokens only: a capitalised unknown word is most often a name, whose repair needs
+    // the document's own spelling, which the table candidates already look up.
+    if scored.is_empty()
+        && !first_upper
+        && letters_only
+        && token.chars().nth(ONE_EDIT_MIN_LEN - 1).is_some()
+        && regular_case(token)
+        && lower.len() == token.len()
+    {
+        let all_upper = token.chars().all(char::is_uppercase);
+        let mut neighbours = lexicon
+            .map(|l| l.candidate_index().neighbours(&lower))
+            .unwrap_or_default();
+        neighbours.extend(stats.index().neighbours(&lower));
+        for (_, edit) in neighbours {
+            let end = edit.at + edit.ocr.len();
+            let print = if all_upper {
+                edit.print.to_uppercase()
+            } else {
+                edit.print.clone()
+            };
+            let ocr = &token[edit.at..end];
+            let word = format!("{}{print}{}", &token[..edit.at], &token[end..]);
+            let listed = table
+                .weight(ocr, &print)
+                .or_else(|| table.weight(&edit.ocr, &edit.print));
+            // A word the document writes again is its own spelling unless the table lists the
+            // edit as a likely confusion (`dieß` x28 is not `die` with an added letter).
+            if listed.is_none() && own_count >= 2 {
+                continue;
+            }
+            let weight = listed.unwrap_or(
+                // An added letter, or two neighbours swapped.
+                if edit.ocr.chars().count() > edit.print.chars().count()
+                    || edit.ocr.chars().count() == 2
+                {
+                    ONE_EDIT_ADDED_WEIGHT
+                } else {
+                    ONE_EDIT_WEIGHT
+                },
+            );
+            consider(
+                &word,
+                Used::one_edit(ocr.to_string(), print),
+                weight,
+                &mut scored,
+            );
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.candidate.word.cmp(&b.candidate.word))
+    });
     let best = scored.first()?;
+    // A candidate of any edit must beat the token as it stands: an unknown word is often right.
+    if best.candidate.used.reach == Reach::OneEdit {
+        // The token's share of the document counts for it: in a short text one use is evidence too.
+        let leave = own_frequency.unwrap_or(0.0).max(UNKNOWN_WORD) + own_count as f64 / total;
+        if best.score < leave {
+            return None;
+        }
+        if best.score < MARGIN * leave {
+            margin_to_leave = Some(best.score / leave);
+        }
+    }
     let runner = scored.get(1);
     let margin = runner.map_or(f64::INFINITY, |r| best.score / r.score);
     let used = best
@@ -396,9 +534,9 @@ pub fn correct<'t>(
         .used
         .as_slice()
         .iter()
-        .map(|&(o, p)| {
-            let o = if o.is_empty() { smudge.as_str() } else { o };
-            format!("`{o}`→`{p}`")
+        .map(|(o, p)| match best.candidate.used.reach {
+            Reach::Smudge => format!("`{smudge}`→``"),
+            _ => format!("`{o}`→`{p}`"),
         })
         .collect::<Vec<_>>()
         .join(" + ");
@@ -416,29 +554,37 @@ pub fn correct<'t>(
             r.candidate.word, r.count, r.frequency
         ));
     }
+    if let Some(m) = margin_to_leave {
+        evidence.push_str(&format!(
+            "; only {m:.1}x likelier than `{token}` as it stands"
+        ));
+    }
     // Surer with a likelier confusion and a clearer margin; never above 0.95.
     let clarity = if margin.is_infinite() {
         1.0
     } else {
         margin / (margin + 1.0)
     };
-    let confidence = ((0.5 + 0.5 * best.candidate.weight) * clarity).min(0.95);
+    // An edit outside the table is as sure as its margins make it (its weight is a low prior).
+    let weight = match best.candidate.used.reach {
+        Reach::OneEdit => best.candidate.weight.max(0.5),
+        _ => best.candidate.weight,
+    };
+    let confidence = ((0.5 + 0.5 * weight) * clarity).min(0.95);
     let edit = Edit::new(range, best.candidate.word.clone(), WORD)
         .confidence((confidence * 100.0).round() / 100.0)
         .evidence(evidence);
     // Reading the symbols as a smudge gives a word too (`the}'`: `the` or `they`?): only a flag.
-    let smudge_reading = scored.iter().any(|s| {
-        s.candidate
-            .used
-            .as_slice()
-            .iter()
-            .any(|(_, p)| p.is_empty())
-    });
-    Some(if margin < MARGIN || smudge_reading {
-        edit.kind(ChangeKind::Review)
-    } else {
-        edit
-    })
+    let smudge_reading = scored
+        .iter()
+        .any(|s| s.candidate.used.reach == Reach::Smudge);
+    Some(
+        if margin < MARGIN || smudge_reading || margin_to_leave.is_some() {
+            edit.kind(ChangeKind::Review)
+        } else {
+            edit
+        },
+    )
 }
 
 /// Whether the token stands in a word of letters (with hyphens, underscores (`2_` footnote marks), apostrophes and confusable
@@ -481,7 +627,8 @@ fn half_of_a_hyphenated_word(
     before.is_some_and(|b| joined(b, token)) || after.is_some_and(|a| joined(token, a))
 }
 
-/// The edits of the pass on `text`, with the document's statistics computed once.
+/// The edits of the pass on `text`, with the document's statistics computed once (splits of
+/// run-together words allowed).
 pub fn edits(
     text: &str,
     stats: &DocStats,
@@ -489,22 +636,66 @@ pub fn edits(
     table: &ConfusionTable,
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
+    edits_with(text, stats, lexicon, table, skip, true)
+}
+
+/// [`edits`], with splits of run-together tokens allowed or not (not where compounds are closed).
+pub fn edits_with(
+    text: &str,
+    stats: &DocStats,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+    skip: &[Range<usize>],
+    splits: bool,
+) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
-    let common = |r: &Range<usize>| {
-        lexicon
-            .and_then(|l| l.frequency(&text[r.clone()]))
-            .is_some_and(|f| f > RARE_WORD)
-    };
+    let frequency = |r: &Range<usize>| lexicon.and_then(|l| l.frequency(&text[r.clone()]));
+    let skipped = |r: &Range<usize>| skip.iter().any(|s| s.start < r.end && r.start < s.end);
+    // Each token's lexicon frequency is looked up once: as the next token of a pair, then as the
+    // token itself.
+    let mut next_frequency: Option<Option<f64>> = None;
     let mut decided: HashMap<&str, Option<Edit>> = HashMap::new();
     let mut out = Vec::new();
     let mut list = tokens(text, table).peekable();
     let mut previous: Option<Range<usize>> = None;
+    let mut joined_with_previous = false;
     while let Some(r) = list.next() {
         let before = previous.replace(r.clone());
-        if common(&r)
-            || skip.iter().any(|s| s.start < r.end && r.start < s.end)
-            || half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
+        let own_frequency = next_frequency.take().unwrap_or_else(|| frequency(&r));
+        if std::mem::take(&mut joined_with_previous) || skipped(&r) {
+            continue;
+        }
+        // A word split by a space is joined before either half is read as a misreading.
+        if let Some(next) = list.peek()
+            && !skipped(next)
+            && boundaries::may_join(text, &r, next)
+        {
+            let next_own = *next_frequency.insert(frequency(next));
+            let pair = (own_frequency.unwrap_or(0.0), next_own.unwrap_or(0.0));
+            if let Some(edit) = boundaries::join(text, &r, next, pair, stats, lexicon) {
+                out.push(edit);
+                joined_with_previous = true;
+                continue;
+            }
+        }
+        let known = own_frequency.filter(|&f| f > RARE_WORD);
+        // A rare known token may still be two words run together (web text, where the lexicon
+        // comes from, has `ofthe` too); the split weighs its frequency as the token's own.
+        if let Some(f) = known {
+            if splits && f < boundaries::SPLIT_SUSPECT {
+                let token = &text[r.clone()];
+                let verdict = decided
+                    .entry(token)
+                    .or_insert_with(|| boundaries::split(token, stats, lexicon, stats.total));
+                if let Some(mut edit) = verdict.clone() {
+                    edit.range = r;
+                    out.push(edit);
+                }
+            }
+            continue;
+        }
+        if half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
             || !in_a_clean_word(text, &r, table)
         {
             continue;
@@ -512,9 +703,13 @@ pub fn edits(
         // A token's verdict depends on the token alone (a name recurs many times): decided
         // once, placed at each occurrence.
         let token = &text[r.clone()];
-        let verdict = decided
-            .entry(token)
-            .or_insert_with(|| correct(token, 0..0, stats, lexicon, table));
+        let verdict = decided.entry(token).or_insert_with(|| {
+            correct(token, 0..0, stats, lexicon, table).or_else(|| {
+                splits
+                    .then(|| boundaries::split(token, stats, lexicon, stats.total))
+                    .flatten()
+            })
+        });
         if let Some(mut edit) = verdict.clone() {
             edit.range = r;
             out.push(edit);
@@ -542,7 +737,12 @@ impl Pass for Confusions {
             .analysis
             .derived(|analysis| DocStats::new(analysis.document(), table));
         let skip = super::links::url_ranges(text);
-        edits(text, &stats, ctx.lexicon, table, &skip)
+        // An unknown compound is no run-together pair where compounds are written closed.
+        let splits = !ctx
+            .rules
+            .hyphenation(ctx.language)
+            .is_some_and(|h| h.closed_compounds);
+        edits_with(text, &stats, ctx.lexicon, table, &skip, splits)
     }
 }
 
@@ -714,6 +914,28 @@ mod tests {
         );
         // `lucome` → `Income` would capitalise a lowercase word.
         assert!(edits("an lucome tax", &stats, Some(&lex), &t, &[]).is_empty());
+    }
+
+    #[test]
+    fn any_one_edit_is_a_candidate_when_the_table_has_none() {
+        let t = ConfusionTable::from_pairs(&[("u", "n", 0.7), ("∅", "n", 0.3)]);
+        let lex = Lexicon::parse(
+            "en",
+            Path::new("en.tsv"),
+            "hunting\t1e-4\nseason\t1e-4\nmarket\t2e-4\nraven\t1e-5\n",
+        )
+        .unwrap();
+        let stats = DocStats::new("", &t);
+        let fix = |text: &str| {
+            crate::change::apply_edits(text, &edits(text, &stats, Some(&lex), &t, &[]))
+        };
+        // A lost letter (the table weighs it), a letter read as another (a low prior).
+        assert_eq!(fix("the huntig season"), "the hunting season");
+        assert_eq!(fix("the narket day"), "the market day");
+        // Not enough against leaving an unknown word: a rare candidate, a word used again.
+        assert_eq!(fix("a ravon flew"), "a ravon flew");
+        let again = DocStats::new("seasan seasan", &t);
+        assert!(edits("the seasan", &again, Some(&lex), &t, &[]).is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::rules::RuleSet;
 
 pub use crate::change::BuiltinRule;
 
+pub mod boundaries;
 pub mod confusions;
 pub mod dehyphenate;
 pub mod footnotes;

@@ -1,0 +1,320 @@
+//! Rules learned from pages an archivist has corrected: raw OCR aligned with its truth gives the
+//! scanner's confusions (with weights from their counts) and the words of the collection that the
+//! bundled lexicon lacks (names, period spellings). Both are written as ordinary rule files, with
+//! the counts and examples as comments, so that a person can review and edit them before use.
+//!
+//! Alignment: the words of both sides (split at whitespace) are aligned with a diff (Myers, from
+//! the `similar` crate, with no deadline: the result never depends on machine speed); a run of
+//! changed words with as many words on each side is paired word by word, and each pair that is
+//! close (edit distance at most a third of the word) is aligned character by character. Each run
+//! of changed characters between two equal ones is one confusion: what the OCR wrote, what the
+//! print had (either may be empty). Word runs of different lengths (split and run-together words)
+//! teach no character confusion.
+//!
+//! Weight of a confusion: 10 × (times the OCR wrote `ocr` for `print`) / (times the truth has
+//! `print`), between 0.02 and 0.95, the scale of the hand-written table (`rn` → `m` 0.8 says that
+//! about one `m` in twelve is misread so); an added character is counted against all characters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::confusion::{ConfusionTable, NOTHING};
+use crate::lexicon::Lexicon;
+
+/// Confusions seen fewer times than this are not written.
+pub const MIN_CONFUSION_COUNT: usize = 3;
+/// Truth words seen fewer times than this do not enter the learned lexicon.
+pub const MIN_WORD_COUNT: usize = 2;
+/// Longest side of a learned confusion, in characters.
+pub const MAX_SIDE: usize = 3;
+/// Examples kept per confusion for the comments.
+const EXAMPLES: usize = 4;
+
+#[derive(Debug, Default, Clone)]
+struct Seen {
+    count: usize,
+    examples: Vec<(String, String)>,
+}
+
+/// What the aligned documents taught so far.
+#[derive(Debug, Default, Clone)]
+pub struct Learner {
+    confusions: BTreeMap<(String, String), Seen>,
+    /// Every truth word as written, with its count (the denominators of the weights).
+    truth_words: HashMap<String, usize>,
+    truth_chars: usize,
+    documents: usize,
+    word_pairs: usize,
+    misread_words: usize,
+}
+
+/// Whether a misread word and its truth are close enough to align character by character: an
+/// edit distance of at most a third of the word (one edit for words of up to three letters).
+fn close(ocr: &str, truth: &str) -> bool {
+    let len = truth.chars().count().max(ocr.chars().count());
+    strsim::levenshtein(ocr, truth) * 3 <= len.max(3)
+}
+
+/// One learned confusion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learned {
+    pub ocr: String,
+    pub print: String,
+    pub count: usize,
+    /// How often the truth has `print` (all characters for an added one).
+    pub of: usize,
+    pub weight: f64,
+    pub examples: Vec<(String, String)>,
+}
+
+impl Learner {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Aligns one document's raw OCR with its truth and counts what it shows.
+    pub fn add(&mut self, raw: &str, truth: &str) {
+        self.documents += 1;
+        let raw_words: Vec<&str> = raw.split_whitespace().collect();
+        let truth_words: Vec<&str> = truth.split_whitespace().collect();
+        for word in &truth_words {
+            *self.truth_words.entry((*word).to_string()).or_default() += 1;
+            self.truth_chars += word.chars().count();
+        }
+        for op in capture_diff_slices(Algorithm::Myers, &raw_words, &truth_words) {
+            match op {
+                DiffOp::Equal { len, .. } => self.word_pairs += len,
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } if old_len == new_len => {
+                    self.word_pairs += old_len;
+                    let pairs = || {
+                        (0..old_len).map(|i| (raw_words[old_index + i], truth_words[new_index + i]))
+                    };
+                    // One pair far apart says the run is misaligned (a split or run-together
+                    // word beside it): the whole run teaches nothing.
+                    if pairs().all(|(o, t)| close(o, t)) {
+                        for (o, t) in pairs() {
+                            self.add_word(o, t);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_word(&mut self, ocr: &str, truth: &str) {
+        self.misread_words += 1;
+        let o: Vec<char> = ocr.chars().collect();
+        let t: Vec<char> = truth.chars().collect();
+        let mut pending: Option<(String, String)> = None;
+        let mut flush = |pending: &mut Option<(String, String)>| {
+            if let Some((a, b)) = pending.take() {
+                let seen = self.confusions.entry((a, b)).or_default();
+                seen.count += 1;
+                if seen.examples.len() < EXAMPLES && !seen.examples.iter().any(|(x, _)| x == ocr) {
+                    seen.examples.push((ocr.to_string(), truth.to_string()));
+                }
+            }
+        };
+        for op in capture_diff_slices(Algorithm::Myers, &o, &t) {
+            let (old, new) = (op.old_range(), op.new_range());
+            if let DiffOp::Equal { .. } = op {
+                flush(&mut pending);
+                continue;
+            }
+            let side = pending.get_or_insert_with(Default::default);
+            side.0.extend(&o[old]);
+            side.1.extend(&t[new]);
+        }
+        flush(&mut pending);
+    }
+
+    /// How often the truth has `print` (all characters when `print` is empty).
+    fn occurrences(&self, print: &str) -> usize {
+        if print.is_empty() {
+            return self.truth_chars;
+        }
+        self.truth_words
+            .iter()
+            .map(|(w, n)| w.matches(print).count() * n)
+            .sum()
+    }
+
+    /// The confusions worth writing: seen at least `min_count` times, made of letters and digits
+    /// (punctuation is no word repair), at most [`MAX_SIDE`] characters a side, not a change of
+    /// case only; most frequent first.
+    pub fn confusions(&self, min_count: usize) -> Vec<Learned> {
+        let mut out: Vec<Learned> = self
+            .confusions
+            .iter()
+            .filter(|((ocr, print), seen)| {
+                seen.count >= min_count
+                    && ocr.chars().count() <= MAX_SIDE
+                    && print.chars().count() <= MAX_SIDE
+                    && ocr.chars().chain(print.chars()).all(char::is_alphanumeric)
+                    && ocr.to_lowercase() != print.to_lowercase()
+                    // An added or lost character: one at a time.
+                    && (!(ocr.is_empty() || print.is_empty())
+                        || ocr.chars().count() + print.chars().count() == 1)
+            })
+            .map(|((ocr, print), seen)| {
+                let of = self.occurrences(print).max(seen.count);
+                let weight = (10.0 * seen.count as f64 / of as f64).clamp(0.02, 0.95);
+                Learned {
+                    ocr: ocr.clone(),
+                    print: print.clone(),
+                    count: seen.count,
+                    of,
+                    weight: (weight * 100.0).round() / 100.0,
+                    examples: seen.examples.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| (&a.ocr, &a.print).cmp(&(&b.ocr, &b.print)))
+        });
+        out
+    }
+
+    /// The confusion file: learned pairs that `base` lacks, each with its counts and examples as
+    /// a comment; pairs `base` already has are listed as comments with what was learned.
+    pub fn confusion_file(&self, base: &ConfusionTable, min_count: usize) -> String {
+        let side = |s: &str| {
+            if s.is_empty() {
+                NOTHING.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = format!(
+            "# OCR confusions learned by `ocrclean learn` from {} document(s): {} aligned word pairs, {} misread words.\n\
+             # ocr<TAB>print<TAB>weight<TAB>note. Weight = 10 x (times the OCR wrote ocr for print) / (times the\n\
+             # truth has print), between 0.02 and 0.95; {NOTHING} is nothing (a lost or an added character).\n\
+             # Seen at least {min_count} times. Review before use: delete the lines you do not trust.\n",
+            self.documents, self.word_pairs, self.misread_words
+        );
+        for l in self.confusions(min_count) {
+            let examples = l
+                .examples
+                .iter()
+                .map(|(o, t)| format!("{o}→{t}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push_str(&format!("#\n# {} of {}: {examples}\n", l.count, l.of));
+            let known = base.weight(&l.ocr, &l.print);
+            if let Some(w) = known {
+                out.push_str(&format!(
+                    "# already in the table with weight {w}: {}\t{}\t{}\n",
+                    side(&l.ocr),
+                    side(&l.print),
+                    l.weight
+                ));
+            } else {
+                out.push_str(&format!(
+                    "{}\t{}\t{}\tlearned: {} of {}\n",
+                    side(&l.ocr),
+                    side(&l.print),
+                    l.weight,
+                    l.count,
+                    l.of
+                ));
+            }
+        }
+        out
+    }
+
+    /// The truth's words that `base` does not know, seen at least `min_count` times, as a lexicon
+    /// file (`word<TAB>frequency`, frequency = share of the truth's words), most frequent first.
+    pub fn lexicon_file(&self, base: Option<&Lexicon>, min_count: usize) -> String {
+        let total: usize = self.truth_words.values().sum();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (word, n) in &self.truth_words {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if crate::passes::confusions::is_word(word) {
+                *counts.entry(word.to_lowercase()).or_default() += n;
+            }
+        }
+        let mut words: Vec<(&String, &usize)> = counts
+            .iter()
+            .filter(|(w, n)| **n >= min_count && !base.is_some_and(|l| l.contains(w)))
+            .collect();
+        words.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut out = format!(
+            "# Words of the corrected pages that the bundled lexicon lacks (names, period spellings), learned by\n\
+             # `ocrclean learn`: seen at least {min_count} times in {total} words of truth. word<TAB>frequency.\n"
+        );
+        for (word, n) in words {
+            out.push_str(&format!(
+                "{word}\t{:.2e}\n",
+                *n as f64 / total.max(1) as f64
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn confusions_are_counted_from_aligned_words() {
+        let mut l = Learner::new();
+        for _ in 0..3 {
+            l.add(
+                "tbe cat sat on tbe mat, huntig and rnodern",
+                "the cat sat on the mat, hunting and modern",
+            );
+        }
+        let learned = l.confusions(3);
+        let find = |o: &str, p: &str| learned.iter().find(|x| x.ocr == o && x.print == p);
+        let bh = find("b", "h").expect("b→h learned");
+        assert_eq!(bh.count, 6);
+        // `h` stands 9 times in the truth (the x2, hunting: x3 each).
+        assert_eq!(bh.of, 9);
+        assert!(find("", "n").is_some(), "{learned:?}");
+        assert!(find("rn", "m").is_some(), "{learned:?}");
+        // Punctuation and equal words teach nothing.
+        assert!(learned.iter().all(|x| !x.ocr.contains(',')));
+    }
+
+    #[test]
+    fn the_files_are_readable_rules() {
+        let mut l = Learner::new();
+        for _ in 0..3 {
+            l.add("tbe Tver road", "the Tver road");
+        }
+        let base = ConfusionTable::from_pairs(&[("rn", "m", 0.8)]);
+        let text = l.confusion_file(&base, 3);
+        let parsed = ConfusionTable::parse(Path::new("learned.tsv"), &text).unwrap();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(
+            (parsed[0].ocr.as_str(), parsed[0].print.as_str()),
+            ("b", "h")
+        );
+        assert!(text.contains("# 3 of 3: tbe→the"), "{text}");
+        let lex = Lexicon::parse("en", Path::new("en.tsv"), "the\t0.05\nroad\t1e-4\n").unwrap();
+        let words = l.lexicon_file(Some(&lex), 2);
+        let learned = Lexicon::parse("en", Path::new("en.learned.tsv"), &words).unwrap();
+        assert!(learned.contains("tver"));
+        assert_eq!(learned.len(), 1, "{words}");
+    }
+
+    #[test]
+    fn split_and_run_together_words_teach_no_confusion() {
+        let mut l = Learner::new();
+        for _ in 0..5 {
+            l.add("ofthe th e", "of the the");
+        }
+        assert!(l.confusions(1).is_empty(), "{:?}", l.confusions(1));
+    }
+}
