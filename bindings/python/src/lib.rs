@@ -147,6 +147,7 @@ impl Cleaner {
     fn run(&self, py: Python<'_>, doc: Document, paged: bool) -> PyResult<Cleaned> {
         match py.detach(|| self.inner.clean(&doc)) {
             Ok(cleaned) => Ok(Cleaned {
+                header: ocrclean::LogHeader::of(&doc),
                 body: cleaned.body,
                 notes: cleaned.notes,
                 changes: cleaned.changes,
@@ -251,6 +252,8 @@ impl Cleaner {
 /// What cleaning one document produced: the body, the notes and the change records.
 #[pyclass(frozen, module = "ocrclean")]
 struct Cleaned {
+    /// The change log's first line: the raw input's hash, length and encoding.
+    header: ocrclean::LogHeader,
     body: String,
     notes: Vec<String>,
     changes: Vec<ocrclean::Change>,
@@ -311,10 +314,12 @@ impl Cleaned {
             .collect()
     }
 
-    /// The change log as the text of NAME.changes.jsonl, one JSON object per line.
+    /// The change log as the text of NAME.changes.jsonl: its header line (the raw input's SHA-256,
+    /// length and encoding, which `ocrclean restore` checks), then one JSON object per change.
     #[getter]
     fn changes_jsonl(&self) -> String {
-        ocrclean::render::jsonl(&self.changes)
+        let header = serde_json::to_string(&self.header).unwrap_or_default();
+        format!("{header}\n{}", ocrclean::render::jsonl(&self.changes))
     }
 
     /// The language the document was cleaned as ("en", "de", "fr"), or None when undetected.

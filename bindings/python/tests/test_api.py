@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,7 +35,12 @@ def test_clean_returns_body_notes_and_changes(cleaner):
 
 def test_change_objects_are_the_change_log(cleaner):
     result = cleaner.clean(SEED.read_bytes())
-    lines = result.changes_jsonl.splitlines()
+    header, *lines = result.changes_jsonl.splitlines()
+    # The header names the raw input, which restore checks its result against.
+    header = json.loads(header)
+    assert header["log"] == "ocrclean changes"
+    assert header["raw_bytes"] == len(SEED.read_bytes())
+    assert header["raw_sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
     assert len(lines) == len(result.changes) > 100
     for change, line in zip(result.changes, lines):
         assert change.to_json() == line
@@ -67,7 +73,8 @@ def test_to_json_is_a_stream_line(cleaner):
     assert list(record) == ["id", "body", "notes", "changes"]
     assert record["id"] == "seed" and record["body"] == result.body
     assert record["notes"] == result.notes_text
-    assert line.endswith('"changes":[' + ",".join(result.changes_jsonl.splitlines()) + "]}")
+    # The stream's changes are the change records, without the log's header line.
+    assert line.endswith('"changes":[' + ",".join(result.changes_jsonl.splitlines()[1:]) + "]}")
     assert json.loads(result.to_json(7))["id"] == 7
     assert json.loads(result.to_json())["id"] is None
     with pytest.raises(TypeError):

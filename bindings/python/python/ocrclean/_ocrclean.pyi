@@ -74,7 +74,7 @@ class Cleaned:
     def changes(self) -> List[Change]: ...
     @property
     def changes_jsonl(self) -> str:
-        """The text of NAME.changes.jsonl."""
+        """The text of NAME.changes.jsonl: a header line (raw input's SHA-256, length, encoding), then one line per change."""
     @property
     def language(self) -> Optional[str]: ...
     def rule_counts(self) -> Dict[str, Tuple[int, int]]:
