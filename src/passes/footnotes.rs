@@ -225,13 +225,11 @@ struct Note {
     evidence: String,
 }
 
-/// True when the body holds a sign-style note mark: `*)` anywhere, or `*`, `†`, `‡` glued to the
-/// word or sign before it.
-fn has_symbol_reference(body: &str) -> bool {
-    static SIGN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let sign =
-        SIGN.get_or_init(|| Regex::new(r"[^\s*][*†‡]+(?:[\s.,;:]|$)").expect("static pattern"));
-    body.contains("*)") || sign.is_match(body)
+/// A sign-style note mark in the body besides `*)`: `*`, `†`, `‡` glued to the word or sign before
+/// it.
+fn symbol_reference_pattern() -> &'static Regex {
+    static SIGN: OnceLock<Regex> = OnceLock::new();
+    SIGN.get_or_init(|| Regex::new(r"[^\s*][*†‡]+(?:[\s.,;:]|$)").expect("static pattern"))
 }
 
 impl Pass for Footnotes {
@@ -289,11 +287,24 @@ impl Pass for Footnotes {
         }
         // Sign-style marks in the body of pages without notes are orphans.
         let orphan = "*)";
+        // Edits come page by page in page order, so one sweep finds the pages with notes.
+        let mut note_starts = edits
+            .iter()
+            .filter(|e| e.rule == "footnotes.note")
+            .map(|e| e.range.start)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .peekable();
         for page in layout::pages(text) {
             let page_text = &text[page.start..page.end];
-            if edits.iter().any(|e: &Edit| {
-                e.range.start >= page.start && e.range.end <= page.end && e.rule == NOTE.id
-            }) {
+            let mut has_note = false;
+            while let Some(&at) = note_starts.peek()
+                && at <= page.end
+            {
+                has_note |= at >= page.start;
+                note_starts.next();
+            }
+            if has_note {
                 continue;
             }
             for (i, m) in page_text.match_indices(orphan) {
@@ -330,21 +341,43 @@ fn find_block(
     let k = content.len();
     // The block may take at most two thirds of the page, and leaves at least one body line.
     let lowest_start = (k / 3).max(1);
+    if lowest_start >= k {
+        return None;
+    }
+    // Every line is parsed once, and what a candidate start needs to know about the lines after
+    // it (the next numbered mark) and the body above it (a note sign) is prepared in one sweep
+    // each, so a page of many short lines costs time in proportion to its lines, not their square.
+    let parsed: Vec<Option<MarkLine>> = (0..k)
+        .map(|c| {
+            if c < lowest_start {
+                return None;
+            }
+            let li = content[c];
+            let after_blank = li > 0 && lines[li - 1].is_blank(text);
+            patterns.parse(text, lines[li], after_blank)
+        })
+        .collect();
+    let mut next_number = vec![None; k];
+    let mut following = None;
+    for c in (0..k).rev() {
+        next_number[c] = following;
+        if let Some(MarkLine {
+            mark: Mark::Number(n),
+            ..
+        }) = parsed[c]
+        {
+            following = Some(n);
+        }
+    }
+    let body_start = lines[content[0]].start;
+    let sign_reference = SignReference::new(text, body_start, lines[content[k - 1]].end);
     for first in lowest_start..k {
         let line_index = content[first];
         let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
-        let Some(start) = patterns.parse(text, lines[line_index], after_blank) else {
+        let Some(start) = parsed[first].clone() else {
             continue;
         };
-        let body = &text[lines[content[0]].start..lines[line_index].start];
-        // Later lines of the block that start the next notes.
-        let later: Vec<(usize, MarkLine)> = (first + 1..k)
-            .filter_map(|c| {
-                let li = content[c];
-                let after_blank = li > 0 && lines[li - 1].is_blank(text);
-                Some((c, patterns.parse(text, lines[li], after_blank)?))
-            })
-            .collect();
+        let body_end = lines[line_index].start;
         let (confidence, evidence, mut marks) = match &start.mark {
             Mark::Number(n) if *n == expected || (*n == 1 && expected > 1) => (
                 0.9,
@@ -352,14 +385,7 @@ fn find_block(
                 vec![(first, start)],
             ),
             Mark::Garbled(c) => {
-                let follows = later
-                    .iter()
-                    .find_map(|(_, m)| match m.mark {
-                        Mark::Number(n) => Some(n),
-                        _ => None,
-                    })
-                    .is_some_and(|n| n == expected + 1);
-                if !follows {
+                if next_number[first] != Some(expected + 1) {
                     continue;
                 }
                 (
@@ -375,10 +401,10 @@ fn find_block(
             Mark::Symbol { plain }
                 if *plain
                     || (multi_page
-                        && (after_blank || has_symbol_reference(body))
+                        && (after_blank || sign_reference.before(body_end))
                         && first * 2 >= k) =>
             {
-                let (confidence, evidence) = match (has_symbol_reference(body), *plain) {
+                let (confidence, evidence) = match (sign_reference.before(body_end), *plain) {
                     (true, _) => (
                         0.85,
                         "note sign at the page foot; the page body holds a note sign",
@@ -398,7 +424,12 @@ fn find_block(
             Mark::Garbled(_) => Some(expected),
             Mark::Symbol { .. } => None,
         };
-        for (c, m) in later {
+        for (c, m) in parsed
+            .iter()
+            .enumerate()
+            .skip(first + 1)
+            .filter_map(|(c, m)| Some((c, m.as_ref()?)))
+        {
             let continues = match (&m.mark, last_printed) {
                 (Mark::Number(n), Some(p)) => *n == p + 1,
                 (Mark::Symbol { plain: true }, None) => true,
@@ -408,7 +439,7 @@ fn find_block(
                 if let Mark::Number(n) = m.mark {
                     last_printed = Some(n);
                 }
-                marks.push((c, m));
+                marks.push((c, m.clone()));
             }
         }
         return Some(Block {
@@ -419,6 +450,34 @@ fn find_block(
         });
     }
     None
+}
+
+/// Where a page's body first holds a sign-style note mark (`*)`, or a sign glued to what precedes it), so that
+/// "does the body above this line hold one" is answered without searching the body again for every
+/// line. A match ends before the line end that closes its line, so it lies in the body above a line
+/// exactly when it ends before that line starts.
+struct SignReference {
+    earliest_end: Option<usize>,
+}
+
+impl SignReference {
+    fn new(text: &str, start: usize, end: usize) -> Self {
+        let page = &text[start..end];
+        let paren = page.find("*)").map(|i| start + i + 2);
+        let glued = symbol_reference_pattern()
+            .find(page)
+            .map(|m| start + m.end());
+        let earliest_end = match (paren, glued) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self { earliest_end }
+    }
+
+    /// True when the text before `body_end` holds a note sign.
+    fn before(&self, body_end: usize) -> bool {
+        self.earliest_end.is_some_and(|e| e <= body_end)
+    }
 }
 
 /// A note whose mark the OCR lost entirely: the page body holds a `*)` that no note answers, and in
@@ -436,9 +495,13 @@ fn lost_mark_block(
     let mut widths: Vec<usize> = (0..k).map(|c| line(c).chars().count()).collect();
     widths.sort_unstable();
     let typical = widths.get(k / 2).copied().unwrap_or(0);
+    let body_start = lines[*content.first()?].start;
+    // Searched once: the body above a line holds `*)` when the first one ends before the line.
+    let first_paren_end = text[body_start..lines[content[k - 1]].end]
+        .find("*)")
+        .map(|i| body_start + i + 2)?;
     for first in (k / 3).max(1)..k {
-        let body = &text[lines[content[0]].start..lines[content[first]].start];
-        if !body.contains("*)") {
+        if first_paren_end > lines[content[first]].start {
             continue;
         }
         // A full-width line that ends in a lowercase word (a verse line is short).
