@@ -257,12 +257,14 @@ impl Pass for Footnotes {
         // when the body is cleaned again (`*)` / page break / `*)- `).
         let printed_pages = multi_page || layout::shows_hard_wrap(text);
         let pages = if printed_pages { pages } else { Vec::new() };
+        let body_signs = signs_used_in_the_body(text, &pages, patterns);
         for page in pages {
             let lines = &page.lines;
             let content: Vec<usize> = (0..lines.len())
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
             let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
+                .filter(|b| !b.is_body_sign(text, &body_signs))
                 .or_else(|| lost_mark_block(text, lines, &content, ctx.language?))
             else {
                 continue;
@@ -319,6 +321,42 @@ impl Pass for Footnotes {
         }
         edits
     }
+}
+
+/// Note signs that this document uses in its body: a sign that starts lines in the upper half of
+/// its pages, where no note starts, on at least two pages and a quarter of its lines, is the OCR
+/// of something else there (an opening quotation mark read as `**`, a bullet), and marks no note
+/// anywhere in the document.
+fn signs_used_in_the_body(
+    text: &str,
+    pages: &[layout::PageSpan],
+    patterns: &MarkPatterns,
+) -> std::collections::BTreeSet<String> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for page in pages {
+        let content: Vec<&LineSpan> = page.content(text).collect();
+        let k = content.len();
+        for (c, line) in content.iter().enumerate() {
+            // Parsed as if after a blank line: the sign is what counts, not its context.
+            let Some(mark) = patterns.parse(text, **line, true) else {
+                continue;
+            };
+            if !matches!(mark.mark, Mark::Symbol { .. }) {
+                continue;
+            }
+            let sign = text[line.start..mark.text_start].trim();
+            let entry = counts.entry(sign).or_default();
+            entry.1 += 1;
+            if c * 2 < k {
+                entry.0 += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (upper, all))| *upper >= 2 && *upper * 4 >= *all)
+        .map(|(sign, _)| sign.to_string())
+        .collect()
 }
 
 /// The lines of a page's footnote block, as indices into the page's non-blank lines.
@@ -539,6 +577,19 @@ fn lost_mark_block(
 }
 
 impl Block {
+    /// True when the block opens with a sign that the document uses in its body.
+    fn is_body_sign(&self, text: &str, body_signs: &std::collections::BTreeSet<String>) -> bool {
+        let Some((_, first)) = self.marks.first() else {
+            return false;
+        };
+        if !matches!(first.mark, Mark::Symbol { .. }) || body_signs.is_empty() {
+            return false;
+        }
+        let line_start = text[..first.text_start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = line_start.max(text[..first.text_start].rfind('\x0c').map_or(0, |i| i + 1));
+        body_signs.contains(text[line_start..first.text_start].trim())
+    }
+
     /// The notes of the block, numbered on from `next_number`.
     fn notes(
         &self,

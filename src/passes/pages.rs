@@ -20,11 +20,20 @@
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::Edit;
+use crate::layout;
 
 /// A way of finding page boundaries that the text shows but no form feed marks.
 pub trait BoundaryDetector: Send + Sync {
     /// Offsets at which a page starts (each the start of a line), with the evidence for each.
     fn detect(&self, text: &str) -> Vec<(usize, String)>;
+
+    /// True for evidence that is a mark of its own (a page marker, a scanner's watermark), false
+    /// for evidence read from the printed lines, which only text that shows hard-wrapped lines
+    /// has: the body this tool writes has paragraphs for lines, so a leftover line there is not a
+    /// page's first line, and cleaning that body again finds no page.
+    fn explicit(&self) -> bool {
+        false
+    }
 }
 
 /// The pages pass and its detectors, whose boundaries are merged.
@@ -41,6 +50,8 @@ impl Pages {
     /// The pass with the standard detectors.
     pub fn standard() -> Self {
         Self::with_detectors(vec![
+            Box::new(PageMarkers),
+            Box::new(WatermarkEnds),
             Box::new(LeadingSpaceStarts),
             Box::new(RunningHeadStarts),
         ])
@@ -56,6 +67,64 @@ fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
         start += line.len() + 1;
     }
     out
+}
+
+/// Page starts marked by the page marker lines of a full-text download (HathiTrust's
+/// `## p. 12 (#20) ####`).
+pub struct PageMarkers;
+
+impl BoundaryDetector for PageMarkers {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        crate::passes::furniture::page_markers(text)
+            .into_iter()
+            .map(|(line, printed)| {
+                let evidence = match printed {
+                    Some(p) => format!("page marker of printed page {p}"),
+                    None => "page marker of an unnumbered page".to_string(),
+                };
+                (line.start, evidence)
+            })
+            .collect()
+    }
+
+    fn explicit(&self) -> bool {
+        true
+    }
+}
+
+/// Page starts after a scanner's watermark that stands at the foot of every page (Google's
+/// `Digitized by Google`), from `rules/furniture/watermarks.toml`, when it recurs through the
+/// document.
+pub struct WatermarkEnds;
+
+impl BoundaryDetector for WatermarkEnds {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        crate::passes::furniture::watermarks::Watermarks::bundled()
+            .find(text)
+            .into_iter()
+            .filter(|f| f.page_end)
+            .filter_map(|f| {
+                // The page starts at the next non-blank line.
+                let rest = &text[f.span.end..];
+                let skip = rest.len() - rest.trim_start_matches(['\n', ' ', '\t']).len();
+                let at = f.span.end + skip;
+                let at = text[..at].rfind('\n').map_or(0, |i| i + 1).max(f.span.end);
+                (at < text.len()).then(|| {
+                    (
+                        at,
+                        format!(
+                            "after the scanner's watermark `{}`, found {} times in the document",
+                            f.id, f.count
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn explicit(&self) -> bool {
+        true
+    }
 }
 
 /// Page starts marked by a first line that begins with exactly one space.
@@ -250,9 +319,11 @@ impl Pass for Pages {
         if text.contains('\x0c') {
             return Vec::new();
         }
+        let printed_lines = layout::shows_hard_wrap(text);
         let mut found: Vec<(usize, String)> = self
             .detectors
             .iter()
+            .filter(|d| d.explicit() || printed_lines)
             .flat_map(|d| d.detect(text))
             .filter(|(at, _)| *at > 0 && text.is_char_boundary(*at))
             .collect();

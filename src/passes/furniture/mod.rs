@@ -19,30 +19,67 @@
 //! Known false positives: a page whose last line is a lone number in a table; a chapter title that
 //! repeats the book title with a number.
 
+pub mod watermarks;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
-use crate::layout::{self, LineSpan, PageSpan};
+use crate::layout::{self, LineSpan};
 use crate::passes::pages::{HEAD_WINDOW, head_similarity, same_head};
+use watermarks::Watermarks;
 
 pub struct Furniture;
 
-pub const PAGE_NUMBER: BuiltinRule = BuiltinRule {
-    id: "furniture.page-number",
-    description: "Page number alone on the first or last line of a page dropped.",
-};
+const RULES: &[BuiltinRule] = &[
+    BuiltinRule {
+        id: "furniture.page-number",
+        description: "Page number alone on the first or last line of a page dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.running-head",
+        description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.signature-mark",
+        description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.watermark",
+        description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.boilerplate",
+        description: "A digitiser's boilerplate front matter of rules/furniture/watermarks.toml (Google's usage guidelines) dropped as one block.",
+    },
+    BuiltinRule {
+        id: "furniture.page-marker",
+        description: "A page marker line of a full-text download (HathiTrust `## p. 12 (#20) ###`) dropped.",
+    },
+];
 
-pub const RUNNING_HEAD: BuiltinRule = BuiltinRule {
-    id: "furniture.running-head",
-    description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
-};
-
-pub const SIGNATURE_MARK: BuiltinRule = BuiltinRule {
-    id: "furniture.signature-mark",
-    description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
-};
-
-/// The rules of this pass, as registered.
-const RULES: &[BuiltinRule] = &[PAGE_NUMBER, RUNNING_HEAD, SIGNATURE_MARK];
+/// The page marker lines of a HathiTrust full-text download (`## p. 12 (#20) ####`, `## p. (#7)`):
+/// each line with the printed page number it names, if any.
+pub fn page_markers(text: &str) -> Vec<(LineSpan, Option<String>)> {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"^## p\. ?([^\s(]*) ?\(#\d+\) ?#*$").expect("static pattern")
+    });
+    if !text.contains("## p.") {
+        return Vec::new();
+    }
+    layout::pages(text)
+        .into_iter()
+        .flat_map(|p| p.lines)
+        .filter_map(|line| {
+            let c = marker.captures(line.text(text).trim())?;
+            let printed = c.get(1).map(|m| m.as_str()).filter(|m| !m.is_empty());
+            Some((line, printed.map(str::to_string)))
+        })
+        .collect()
+}
 
 /// The digit an OCR look-alike stands for.
 fn digit_lookalike(c: char) -> Option<u32> {
@@ -122,12 +159,9 @@ fn is_signature_mark(line: &str) -> bool {
         && capitals <= 3
 }
 
-/// The first or last non-blank lines of a page, if any.
-fn edge_lines(text: &str, page: &PageSpan) -> (Option<LineSpan>, Option<LineSpan>) {
-    let mut content = page.content(text);
-    let first = content.next().copied();
-    let last = content.next_back().copied();
-    (first, last)
+/// The first or last of a page's non-blank lines, if any.
+fn edge_lines(content: &[LineSpan]) -> (Option<LineSpan>, Option<LineSpan>) {
+    (content.first().copied(), content.last().copied())
 }
 
 fn drop_line(
@@ -153,14 +187,69 @@ impl Pass for Furniture {
         RULES
     }
 
-    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        // Digitisers' marks first: they are known from data and from the file format, wherever
+        // they stand, and the page edges are read without them.
+        let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
+        for found in Watermarks::bundled().find(text) {
+            let (rule, evidence) = if found.block {
+                (
+                    "furniture.boilerplate",
+                    format!(
+                        "digitiser's boilerplate `{}` ({}) opening the document",
+                        found.id,
+                        watermarks::SOURCE_PATH
+                    ),
+                )
+            } else {
+                (
+                    "furniture.watermark",
+                    format!(
+                        "watermark `{}` ({}), {} times in the document",
+                        found.id,
+                        watermarks::SOURCE_PATH,
+                        found.count
+                    ),
+                )
+            };
+            edits.push(
+                Edit::new(found.span.clone(), "", rule)
+                    .kind(ChangeKind::Furniture)
+                    .confidence(0.95)
+                    .evidence(evidence),
+            );
+            removed.push(found.span);
+        }
+        for (line, printed) in page_markers(text) {
+            let evidence = match printed {
+                Some(p) => format!("page marker of a full-text download: printed page {p}"),
+                None => "page marker of a full-text download (unnumbered page)".to_string(),
+            };
+            edits.push(drop_line(text, line, "furniture.page-marker", 0.95, evidence));
+            removed.push(line.start..line.end_with_newline(text));
+        }
+        removed.sort_by_key(|r| r.start);
         let pages = layout::pages(text);
         if pages.len() < 2 {
-            return Vec::new();
+            return edits;
         }
+        // Non-blank lines of each page, without the marks dropped above.
+        let is_removed = |l: &LineSpan| {
+            let i = removed.partition_point(|r| r.end <= l.start);
+            removed.get(i).is_some_and(|r| r.start <= l.start)
+        };
+        let content: Vec<Vec<LineSpan>> = pages
+            .iter()
+            .map(|p| {
+                p.content(text)
+                    .filter(|l| !is_removed(l))
+                    .copied()
+                    .collect()
+            })
+            .collect();
         let edges: Vec<(Option<LineSpan>, Option<LineSpan>)> =
-            pages.iter().map(|p| edge_lines(text, p)).collect();
-        let mut edits = Vec::new();
+            content.iter().map(|c| edge_lines(c)).collect();
         let mut dropped = vec![(false, false); pages.len()];
 
         // Page numbers: the numbers found vote for the offset between page index and number.
@@ -248,7 +337,7 @@ impl Pass for Furniture {
             .map(layout::letters_key)
             .unwrap_or_default();
         let edge_after_number = |i: usize, top: bool| -> Option<LineSpan> {
-            let mut content = pages[i].content(text);
+            let mut content = content[i].iter();
             let skip = usize::from(if top { dropped[i].0 } else { dropped[i].1 });
             if top {
                 content.nth(skip).copied()
