@@ -19,6 +19,7 @@
 //! Known false positives: a page whose last line is a lone number in a table; a chapter title that
 //! repeats the book title with a number.
 
+pub mod heads;
 pub mod watermarks;
 
 use std::sync::OnceLock;
@@ -45,6 +46,10 @@ const RULES: &[BuiltinRule] = &[
     BuiltinRule {
         id: "furniture.signature-mark",
         description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
+    },
+    BuiltinRule {
+        id: "furniture.numbered-head",
+        description: "Running head or page number whose numbers form the document's page sequence (one or two more per page, at a regular spacing) dropped.",
     },
     BuiltinRule {
         id: "furniture.watermark",
@@ -229,6 +234,21 @@ impl Pass for Furniture {
             edits.push(drop_line(text, line, "furniture.page-marker", 0.95, evidence));
             removed.push(line.start..line.end_with_newline(text));
         }
+        for head in heads::numbered_heads(text) {
+            if removed
+                .iter()
+                .any(|r| r.start < head.line.end && head.line.start < r.end)
+            {
+                continue;
+            }
+            let numeral = if head.roman { "roman page number" } else { "page number" };
+            let evidence = format!(
+                "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
+                head.number, head.chain, head.lines_per_page
+            );
+            edits.push(drop_line(text, head.line, "furniture.numbered-head", 0.9, evidence));
+            removed.push(head.line.start..head.line.end_with_newline(text));
+        }
         removed.sort_by_key(|r| r.start);
         let pages = layout::pages(text);
         if pages.len() < 2 {
@@ -239,6 +259,18 @@ impl Pass for Furniture {
             let i = removed.partition_point(|r| r.end <= l.start);
             removed.get(i).is_some_and(|r| r.start <= l.start)
         };
+        // Page edges already held by a head of the page sequence or a watermark: the line next to
+        // it is the page's text (a letter that opens like the letter on the page before), not a
+        // second head.
+        let edge_taken: Vec<(bool, bool)> = pages
+            .iter()
+            .map(|p| {
+                let mut all = p.content(text);
+                let first = all.next().is_some_and(|l| is_removed(l));
+                let last = all.next_back().is_some_and(|l| is_removed(l));
+                (first, last)
+            })
+            .collect();
         let content: Vec<Vec<LineSpan>> = pages
             .iter()
             .map(|p| {
@@ -348,6 +380,9 @@ impl Pass for Furniture {
         for top in [true, false] {
             let lines: Vec<Option<(LineSpan, String)>> = (0..pages.len())
                 .map(|i| {
+                    if (top && edge_taken[i].0) || (!top && edge_taken[i].1) {
+                        return None;
+                    }
                     let line = edge_after_number(i, top)?;
                     // The document's own first line is its title, not a running head.
                     if i == 0 && top && text[..line.start].trim().is_empty() {
@@ -377,6 +412,15 @@ impl Pass for Furniture {
                     .chain(shown.split_whitespace().last())
                     .any(|w| w.chars().all(|c| c.is_ascii_digit()));
                 let title = head_similarity(key, &title_key);
+                // A head carries its page number at an end, never figures inside: lines such as
+                // `1 See page 52, note 3.` at the foot of several pages are notes that resemble
+                // each other.
+                let words: Vec<&str> = shown.split_whitespace().collect();
+                let inner_figures = words.len() > 2
+                    && words[1..words.len() - 1]
+                        .iter()
+                        .any(|w| w.contains(|c: char| c.is_ascii_digit()));
+                let recurs = if inner_figures { 0 } else { recurs };
                 let (confidence, evidence) = if recurs >= 2 {
                     (
                         0.95,
