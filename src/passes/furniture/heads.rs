@@ -11,10 +11,11 @@
 //!   between), at least [`MIN_PAGE_LINES`] non-blank lines earlier and at most
 //!   [`MAX_PAGE_SPAN`] pages' worth of lines;
 //! - its chain of links holds at least [`MIN_CHAIN`] heads, and the lines per page along the chain
-//!   are regular (three quarters of the steps within half to one and a half times the median);
+//!   are regular: most steps lie within half to one and a half times the median, and a head is
+//!   kept only when the step to it or from it does;
 //! - a head with text matches (normalised edit distance, so OCR-damaged `THB SILENT FRIEND` counts)
-//!   the text of another head of the chain within a few pages: recto and verso heads form two
-//!   families that each recur.
+//!   the text of another candidate nearby, before any linking, and of another head of its chain
+//!   within a few pages: recto and verso heads form two families that each recur.
 //!
 //! So a table of contents, an index, a calendar of letters or a list of figures (lines ending in
 //! numbers, one after another, numbers that jump) never forms a chain: consecutive lines are less
@@ -242,6 +243,22 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
         }
         after_blank = blank;
     }
+    // A head's text recurs: the same title (up to OCR damage) stands on other pages nearby. Lines
+    // whose text is theirs alone (the first line of a note, `1 GOWER, Confessio Amantis.`) are
+    // left out before they can take a place in the sequence.
+    let keep: Vec<bool> = (0..candidates.len())
+        .map(|i| {
+            let key = &candidates[i].key;
+            key.is_empty()
+                || (i.saturating_sub(2 * FAMILY_WINDOW)..(i + 2 * FAMILY_WINDOW + 1).min(candidates.len()))
+                    .any(|j| j != i && same_head(key, &candidates[j].key))
+        })
+        .collect();
+    let candidates: Vec<Candidate> = candidates
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect();
     // Links to the latest earlier candidate one or two numbers lower, at least a page's lines back.
     let mut latest: HashMap<(bool, u32), usize> = HashMap::new();
     let mut link: Vec<Option<(usize, u32, usize)>> = vec![None; candidates.len()];
@@ -304,11 +321,29 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
             .iter()
             .filter(|&&s| s * 2 >= median && s * 2 <= median * 3)
             .count();
-        if regular * 4 < steps.len() * 3 {
+        // Most steps must be regular, and each head is kept when the step to it or from it is.
+        if regular * 2 < steps.len() {
             continue;
+        }
+        let regular_step = |i: usize| {
+            link[i].is_some_and(|(j, _, step)| {
+                let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
+                s * 2 >= median && s * 2 <= median * 3
+            })
+        };
+        let mut regular_next = vec![false; candidates.len()];
+        for &i in &chain {
+            if let Some((j, _, _)) = link[i]
+                && regular_step(i)
+            {
+                regular_next[j] = true;
+            }
         }
         for (k, &i) in chain.iter().enumerate() {
             let c = &candidates[i];
+            if !regular_step(i) && !regular_next[i] {
+                continue;
+            }
             if c.key.chars().count() >= 3 {
                 let lo = k.saturating_sub(FAMILY_WINDOW);
                 let hi = (k + FAMILY_WINDOW + 1).min(chain.len());
