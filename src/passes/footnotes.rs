@@ -586,7 +586,8 @@ impl Block {
             return false;
         }
         let line_start = text[..first.text_start].rfind('\n').map_or(0, |i| i + 1);
-        let line_start = line_start.max(text[..first.text_start].rfind('\x0c').map_or(0, |i| i + 1));
+        let line_start =
+            line_start.max(text[..first.text_start].rfind('\x0c').map_or(0, |i| i + 1));
         body_signs.contains(text[line_start..first.text_start].trim())
     }
 

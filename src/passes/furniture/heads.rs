@@ -113,7 +113,8 @@ fn to_roman(mut n: u32) -> String {
 
 /// The readings of a page-number token: arabic digits, or a roman numeral through OCR look-alikes.
 fn number_readings(token: &str) -> Vec<(bool, u32)> {
-    let token = token.trim_matches(|c: char| matches!(c, '.' | ',' | ':' | ';' | '[' | ']' | '(' | ')'));
+    let token =
+        token.trim_matches(|c: char| matches!(c, '.' | ',' | ':' | ';' | '[' | ']' | '(' | ')'));
     if token.is_empty() || token.chars().count() > 9 {
         return Vec::new();
     }
@@ -197,14 +198,21 @@ fn candidate(line: &str) -> Option<(Vec<(bool, u32)>, String)> {
         }
     } else {
         // A head's text is a title: letters, most words capitalised, no figures (`407 n` in an
-        // index, `1 See page 52, note 3.` at the start of a note are not heads).
+        // index, `1 See page 52, note 3.` at the start of a note are not heads); a digit inside a
+        // word is OCR for a letter (`INTR0DUCTI0N`).
         let capitalised = rest
             .iter()
-            .filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+            .filter(|w| {
+                w.chars()
+                    .find(|c| c.is_alphabetic())
+                    .is_some_and(char::is_uppercase)
+            })
             .count();
         if key.chars().count() < 3
             || capitalised * 2 < rest.len()
-            || text.contains(|c: char| c.is_ascii_digit())
+            || rest.iter().any(|w| {
+                w.contains(|c: char| c.is_ascii_digit()) && !w.contains(char::is_alphabetic)
+            })
         {
             return None;
         }
@@ -220,7 +228,13 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
             // A page's first line follows a page break: it counts as after a blank line.
             let mut lines = p.lines;
             if let Some(first) = lines.first().copied() {
-                lines.insert(0, LineSpan { start: first.start, end: first.start });
+                lines.insert(
+                    0,
+                    LineSpan {
+                        start: first.start,
+                        end: first.start,
+                    },
+                );
             }
             lines
         })
@@ -250,7 +264,8 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
         .map(|i| {
             let key = &candidates[i].key;
             key.is_empty()
-                || (i.saturating_sub(2 * FAMILY_WINDOW)..(i + 2 * FAMILY_WINDOW + 1).min(candidates.len()))
+                || (i.saturating_sub(2 * FAMILY_WINDOW)
+                    ..(i + 2 * FAMILY_WINDOW + 1).min(candidates.len()))
                     .any(|j| j != i && same_head(key, &candidates[j].key))
         })
         .collect();

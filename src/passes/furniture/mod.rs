@@ -69,9 +69,8 @@ const RULES: &[BuiltinRule] = &[
 /// each line with the printed page number it names, if any.
 pub fn page_markers(text: &str) -> Vec<(LineSpan, Option<String>)> {
     static MARKER: OnceLock<Regex> = OnceLock::new();
-    let marker = MARKER.get_or_init(|| {
-        Regex::new(r"^## p\. ?([^\s(]*) ?\(#\d+\) ?#*$").expect("static pattern")
-    });
+    let marker = MARKER
+        .get_or_init(|| Regex::new(r"^## p\. ?([^\s(]*) ?\(#\d+\) ?#*$").expect("static pattern"));
     if !text.contains("## p.") {
         return Vec::new();
     }
@@ -231,7 +230,13 @@ impl Pass for Furniture {
                 Some(p) => format!("page marker of a full-text download: printed page {p}"),
                 None => "page marker of a full-text download (unnumbered page)".to_string(),
             };
-            edits.push(drop_line(text, line, "furniture.page-marker", 0.95, evidence));
+            edits.push(drop_line(
+                text,
+                line,
+                "furniture.page-marker",
+                0.95,
+                evidence,
+            ));
             removed.push(line.start..line.end_with_newline(text));
         }
         for head in heads::numbered_heads(text) {
@@ -241,12 +246,22 @@ impl Pass for Furniture {
             {
                 continue;
             }
-            let numeral = if head.roman { "roman page number" } else { "page number" };
+            let numeral = if head.roman {
+                "roman page number"
+            } else {
+                "page number"
+            };
             let evidence = format!(
                 "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
                 head.number, head.chain, head.lines_per_page
             );
-            edits.push(drop_line(text, head.line, "furniture.numbered-head", 0.9, evidence));
+            edits.push(drop_line(
+                text,
+                head.line,
+                "furniture.numbered-head",
+                0.9,
+                evidence,
+            ));
             removed.push(head.line.start..head.line.end_with_newline(text));
         }
         removed.sort_by_key(|r| r.start);
@@ -324,6 +339,11 @@ impl Pass for Furniture {
                     .find(|v| expected == Some(i64::from(*v)))
             {
                 (n, fits) = (v, true);
+            }
+            // Four digits out of the sequence are a year ending a line of text (`1886.` closing a
+            // note), not a page number.
+            if !fits && n >= 1000 {
+                continue;
             }
             let shown = line.text(text).trim();
             let sequence = match expected {

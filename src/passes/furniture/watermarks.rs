@@ -125,10 +125,7 @@ impl Watermarks {
         let mut watermarks = Vec::new();
         for w in file.watermark {
             if w.parts.is_empty() || w.matches.is_empty() || w.keeps.is_empty() {
-                return Err(format!(
-                    "entry {:?}: needs parts, matches and keeps",
-                    w.id
-                ));
+                return Err(format!("entry {:?}: needs parts, matches and keeps", w.id));
             }
             let parts = w
                 .parts
@@ -241,7 +238,13 @@ impl Watermarks {
     }
 
     /// The index of the last line of watermark `w` when its first part matches line `i`.
-    fn match_parts(&self, w: &Watermark, lines: &[LineSpan], text: &str, i: usize) -> Option<usize> {
+    fn match_parts(
+        &self,
+        w: &Watermark,
+        lines: &[LineSpan],
+        text: &str,
+        i: usize,
+    ) -> Option<usize> {
         let mut at = i;
         for (k, part) in w.parts.iter().enumerate() {
             if k > 0 {
@@ -351,7 +354,10 @@ mod tests {
         let front = "This is a digital copy of a book that was preserved for generations on library shelves\nUsage guidelines\nat http://books.google.com/\n\nCHAPTER I.\n";
         let found = set.find(front);
         assert_eq!(found.len(), 1);
-        assert_eq!(&front[found[0].span.clone()], &front[..front.find("\nCHAPTER").unwrap()]);
+        assert_eq!(
+            &front[found[0].span.clone()],
+            &front[..front.find("\nCHAPTER").unwrap()]
+        );
         let quoted = format!("Preface.\n\n{front}");
         assert!(set.find(&quoted).is_empty());
     }
