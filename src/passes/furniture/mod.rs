@@ -281,8 +281,8 @@ impl Pass for Furniture {
             .iter()
             .map(|p| {
                 let mut all = p.content(text);
-                let first = all.next().is_some_and(|l| is_removed(l));
-                let last = all.next_back().is_some_and(|l| is_removed(l));
+                let first = all.next().is_some_and(&is_removed);
+                let last = all.next_back().is_some_and(&is_removed);
                 (first, last)
             })
             .collect();
