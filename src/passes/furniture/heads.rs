@@ -31,6 +31,8 @@ use crate::passes::pages::same_head;
 
 /// Fewest non-blank lines between the heads of two consecutive pages.
 pub const MIN_PAGE_LINES: usize = 8;
+/// Most non-blank lines from the head of one page to the next page's.
+pub const MAX_PAGE_LINES: usize = 150;
 /// Fewest heads in a chain.
 pub const MIN_CHAIN: usize = 4;
 /// How many heads on either side are searched for a head's family.
@@ -260,9 +262,23 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
     // A head's text recurs: the same title (up to OCR damage) stands on other pages nearby. Lines
     // whose text is theirs alone (the first line of a note, `1 GOWER, Confessio Amantis.`) are
     // left out before they can take a place in the sequence.
+    // A bare number is a page number only when it is unique nearby: amounts in a list (`125`,
+    // `150`, `125`) repeat.
     let keep: Vec<bool> = (0..candidates.len())
         .map(|i| {
             let key = &candidates[i].key;
+            let nearby = i.saturating_sub(2 * FAMILY_WINDOW)
+                ..(i + 2 * FAMILY_WINDOW + 1).min(candidates.len());
+            if key.is_empty() {
+                return !nearby.clone().any(|j| {
+                    j != i
+                        && candidates[j].key.is_empty()
+                        && candidates[j]
+                            .values
+                            .iter()
+                            .any(|v| candidates[i].values.contains(v))
+                });
+            }
             key.is_empty()
                 || (i.saturating_sub(2 * FAMILY_WINDOW)
                     ..(i + 2 * FAMILY_WINDOW + 1).min(candidates.len()))
@@ -285,7 +301,7 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
                     continue;
                 };
                 let gap = c.ordinal - candidates[j].ordinal;
-                if gap < MIN_PAGE_LINES * step as usize {
+                if gap < MIN_PAGE_LINES * step as usize || gap > MAX_PAGE_LINES * step as usize {
                     continue;
                 }
                 // The nearest earlier head wins; a step of one before a step of two.
