@@ -1,8 +1,17 @@
 //! Furniture: what the printed page carried around the text (running heads, page numbers and
 //! signature marks) is dropped from the body, each with a record.
 //!
-//! The pass looks only at the first and last non-blank lines of each page (pages are split at form
-//! feeds, which the pages pass has settled):
+//! First, wherever they stand, the marks known from data or from the file format:
+//! - **Watermarks and boilerplate** of the digitisers ([`watermarks`], from
+//!   `rules/furniture/watermarks.toml`): a watermark when it recurs through the document, Google's
+//!   usage guidelines as one block when they open it;
+//! - **HathiTrust page markers** (`## p. 12 (#20) ###`);
+//! - **Running heads and page numbers of the page sequence** ([`heads`]): numbers that step by one
+//!   or two per page at a regular spacing, with texts that recur in two families.
+//!
+//! Then the pass looks at the first and last non-blank lines of each page without those (pages are
+//! split at form feeds, which the pages pass has settled); an edge that held a head of the sequence
+//! or a watermark is not searched again:
 //! - **Page numbers**: a line holding one short token that is a number, or that reads as one through
 //!   the digit look-alikes of OCR (`IZ` → 12, `s` → 5). The numbers found on the pages vote for an
 //!   offset between page index and page number; a number that fits is dropped with high confidence, a
@@ -12,12 +21,14 @@
 //!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
 //!   line of another page within four pages (recto and verso heads each recur on their own), or match
 //!   the document's title while carrying a page number. The title itself, on the first page, stays.
+//!   A line with figures inside (`1 See page 52, note 3.`) is never a recurring head.
 //! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`, or a bare number at the
 //!   foot of a page that the page sequence does not explain (the printer's sheet number).
 //!   Look-alike page numbers with one stray character (`81s`, `27v`) count when dropping it fits.
 //!
 //! Known false positives: a page whose last line is a lone number in a table; a chapter title that
-//! repeats the book title with a number.
+//! repeats the book title with a number. A four-digit number out of the page sequence is taken for
+//! a year (`1886.` ending a note), never a page number.
 
 pub mod heads;
 pub mod watermarks;
