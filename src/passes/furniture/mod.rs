@@ -45,35 +45,50 @@ use watermarks::Watermarks;
 
 pub struct Furniture;
 
+pub const PAGE_NUMBER: BuiltinRule = BuiltinRule {
+    id: "furniture.page-number",
+    description: "Page number alone on the first or last line of a page dropped.",
+};
+
+pub const RUNNING_HEAD: BuiltinRule = BuiltinRule {
+    id: "furniture.running-head",
+    description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
+};
+
+pub const SIGNATURE_MARK: BuiltinRule = BuiltinRule {
+    id: "furniture.signature-mark",
+    description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
+};
+
+pub const NUMBERED_HEAD: BuiltinRule = BuiltinRule {
+    id: "furniture.numbered-head",
+    description: "Running head or page number whose numbers form the document's page sequence (one or two more per page, at a regular spacing) dropped.",
+};
+
+pub const WATERMARK: BuiltinRule = BuiltinRule {
+    id: "furniture.watermark",
+    description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
+};
+
+pub const BOILERPLATE: BuiltinRule = BuiltinRule {
+    id: "furniture.boilerplate",
+    description: "A digitiser's boilerplate front matter of rules/furniture/watermarks.toml (Google's usage guidelines) dropped as one block.",
+};
+
+pub const PAGE_MARKER: BuiltinRule = BuiltinRule {
+    id: "furniture.page-marker",
+    description: "A page marker line of a full-text download (HathiTrust `## p. 12 (#20) ###`) dropped.",
+};
+
+/// The rules of this pass, as registered.
 const RULES: &[BuiltinRule] = &[
-    BuiltinRule {
-        id: "furniture.page-number",
-        description: "Page number alone on the first or last line of a page dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.running-head",
-        description: "Running head (a line recurring at the top or foot of pages, or the title with a page number) dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.signature-mark",
-        description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.numbered-head",
-        description: "Running head or page number whose numbers form the document's page sequence (one or two more per page, at a regular spacing) dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.watermark",
-        description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
-    },
-    BuiltinRule {
-        id: "furniture.boilerplate",
-        description: "A digitiser's boilerplate front matter of rules/furniture/watermarks.toml (Google's usage guidelines) dropped as one block.",
-    },
-    BuiltinRule {
-        id: "furniture.page-marker",
-        description: "A page marker line of a full-text download (HathiTrust `## p. 12 (#20) ###`) dropped.",
-    },
+    PAGE_NUMBER,
+    RUNNING_HEAD,
+    SIGNATURE_MARK,
+    NUMBERED_HEAD,
+    WATERMARK,
+    BOILERPLATE,
+    PAGE_MARKER,
 ];
 
 /// The page marker lines of a HathiTrust full-text download (`## p. 12 (#20) ####`, `## p. (#7)`):
@@ -202,7 +217,7 @@ impl Pass for Furniture {
         RULES
     }
 
-    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let mut edits = Vec::new();
         // Digitisers' marks first: they are known from data and from the file format, wherever
         // they stand, and the page edges are read without them.
@@ -210,7 +225,7 @@ impl Pass for Furniture {
         for found in Watermarks::bundled().find(text) {
             let (rule, evidence) = if found.block {
                 (
-                    "furniture.boilerplate",
+                    BOILERPLATE,
                     format!(
                         "digitiser's boilerplate `{}` ({}) opening the document",
                         found.id,
@@ -219,7 +234,7 @@ impl Pass for Furniture {
                 )
             } else {
                 (
-                    "furniture.watermark",
+                    WATERMARK,
                     format!(
                         "watermark `{}` ({}), {} times in the document",
                         found.id,
@@ -241,13 +256,7 @@ impl Pass for Furniture {
                 Some(p) => format!("page marker of a full-text download: printed page {p}"),
                 None => "page marker of a full-text download (unnumbered page)".to_string(),
             };
-            edits.push(drop_line(
-                text,
-                line,
-                "furniture.page-marker",
-                0.95,
-                evidence,
-            ));
+            edits.push(drop_line(text, line, PAGE_MARKER, 0.95, evidence));
             removed.push(line.start..line.end_with_newline(text));
         }
         for head in heads::numbered_heads(text) {
@@ -266,13 +275,7 @@ impl Pass for Furniture {
                 "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
                 head.number, head.chain, head.lines_per_page
             );
-            edits.push(drop_line(
-                text,
-                head.line,
-                "furniture.numbered-head",
-                0.9,
-                evidence,
-            ));
+            edits.push(drop_line(text, head.line, NUMBERED_HEAD, 0.9, evidence));
             removed.push(head.line.start..head.line.end_with_newline(text));
         }
         removed.sort_by_key(|r| r.start);
