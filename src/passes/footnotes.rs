@@ -225,13 +225,11 @@ struct Note {
     evidence: String,
 }
 
-/// True when the body holds a sign-style note mark: `*)` anywhere, or `*`, `†`, `‡` glued to the
-/// word or sign before it.
-fn has_symbol_reference(body: &str) -> bool {
-    static SIGN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let sign =
-        SIGN.get_or_init(|| Regex::new(r"[^\s*][*†‡]+(?:[\s.,;:]|$)").expect("static pattern"));
-    body.contains("*)") || sign.is_match(body)
+/// A sign-style note mark in the body besides `*)`: `*`, `†`, `‡` glued to the word or sign before
+/// it.
+fn symbol_reference_pattern() -> &'static Regex {
+    static SIGN: OnceLock<Regex> = OnceLock::new();
+    SIGN.get_or_init(|| Regex::new(r"[^\s*][*†‡]+(?:[\s.,;:]|$)").expect("static pattern"))
 }
 
 impl Pass for Footnotes {
@@ -259,12 +257,14 @@ impl Pass for Footnotes {
         // when the body is cleaned again (`*)` / page break / `*)- `).
         let printed_pages = multi_page || layout::shows_hard_wrap(text);
         let pages = if printed_pages { pages } else { Vec::new() };
+        let body_signs = signs_used_in_the_body(text, &pages, patterns);
         for page in pages {
             let lines = &page.lines;
             let content: Vec<usize> = (0..lines.len())
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
             let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
+                .filter(|b| !b.is_body_sign(text, &body_signs))
                 .or_else(|| lost_mark_block(text, lines, &content, ctx.language?))
             else {
                 continue;
@@ -289,11 +289,24 @@ impl Pass for Footnotes {
         }
         // Sign-style marks in the body of pages without notes are orphans.
         let orphan = "*)";
+        // Edits come page by page in page order, so one sweep finds the pages with notes.
+        let mut note_starts = edits
+            .iter()
+            .filter(|e| e.rule == "footnotes.note")
+            .map(|e| e.range.start)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .peekable();
         for page in layout::pages(text) {
             let page_text = &text[page.start..page.end];
-            if edits.iter().any(|e: &Edit| {
-                e.range.start >= page.start && e.range.end <= page.end && e.rule == NOTE.id
-            }) {
+            let mut has_note = false;
+            while let Some(&at) = note_starts.peek()
+                && at <= page.end
+            {
+                has_note |= at >= page.start;
+                note_starts.next();
+            }
+            if has_note {
                 continue;
             }
             for (i, m) in page_text.match_indices(orphan) {
@@ -308,6 +321,42 @@ impl Pass for Footnotes {
         }
         edits
     }
+}
+
+/// Note signs that this document uses in its body: a sign that starts lines in the upper half of
+/// its pages, where no note starts, on at least two pages and a quarter of its lines, is the OCR
+/// of something else there (an opening quotation mark read as `**`, a bullet), and marks no note
+/// anywhere in the document.
+fn signs_used_in_the_body(
+    text: &str,
+    pages: &[layout::PageSpan],
+    patterns: &MarkPatterns,
+) -> std::collections::BTreeSet<String> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for page in pages {
+        let content: Vec<&LineSpan> = page.content(text).collect();
+        let k = content.len();
+        for (c, line) in content.iter().enumerate() {
+            // Parsed as if after a blank line: the sign is what counts, not its context.
+            let Some(mark) = patterns.parse(text, **line, true) else {
+                continue;
+            };
+            if !matches!(mark.mark, Mark::Symbol { .. }) {
+                continue;
+            }
+            let sign = text[line.start..mark.text_start].trim();
+            let entry = counts.entry(sign).or_default();
+            entry.1 += 1;
+            if c * 2 < k {
+                entry.0 += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (upper, all))| *upper >= 2 && *upper * 4 >= *all)
+        .map(|(sign, _)| sign.to_string())
+        .collect()
 }
 
 /// The lines of a page's footnote block, as indices into the page's non-blank lines.
@@ -330,21 +379,43 @@ fn find_block(
     let k = content.len();
     // The block may take at most two thirds of the page, and leaves at least one body line.
     let lowest_start = (k / 3).max(1);
+    if lowest_start >= k {
+        return None;
+    }
+    // Every line is parsed once, and what a candidate start needs to know about the lines after
+    // it (the next numbered mark) and the body above it (a note sign) is prepared in one sweep
+    // each, so a page of many short lines costs time in proportion to its lines, not their square.
+    let parsed: Vec<Option<MarkLine>> = (0..k)
+        .map(|c| {
+            if c < lowest_start {
+                return None;
+            }
+            let li = content[c];
+            let after_blank = li > 0 && lines[li - 1].is_blank(text);
+            patterns.parse(text, lines[li], after_blank)
+        })
+        .collect();
+    let mut next_number = vec![None; k];
+    let mut following = None;
+    for c in (0..k).rev() {
+        next_number[c] = following;
+        if let Some(MarkLine {
+            mark: Mark::Number(n),
+            ..
+        }) = parsed[c]
+        {
+            following = Some(n);
+        }
+    }
+    let body_start = lines[content[0]].start;
+    let sign_reference = SignReference::new(text, body_start, lines[content[k - 1]].end);
     for first in lowest_start..k {
         let line_index = content[first];
         let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
-        let Some(start) = patterns.parse(text, lines[line_index], after_blank) else {
+        let Some(start) = parsed[first].clone() else {
             continue;
         };
-        let body = &text[lines[content[0]].start..lines[line_index].start];
-        // Later lines of the block that start the next notes.
-        let later: Vec<(usize, MarkLine)> = (first + 1..k)
-            .filter_map(|c| {
-                let li = content[c];
-                let after_blank = li > 0 && lines[li - 1].is_blank(text);
-                Some((c, patterns.parse(text, lines[li], after_blank)?))
-            })
-            .collect();
+        let body_end = lines[line_index].start;
         let (confidence, evidence, mut marks) = match &start.mark {
             Mark::Number(n) if *n == expected || (*n == 1 && expected > 1) => (
                 0.9,
@@ -352,14 +423,7 @@ fn find_block(
                 vec![(first, start)],
             ),
             Mark::Garbled(c) => {
-                let follows = later
-                    .iter()
-                    .find_map(|(_, m)| match m.mark {
-                        Mark::Number(n) => Some(n),
-                        _ => None,
-                    })
-                    .is_some_and(|n| n == expected + 1);
-                if !follows {
+                if next_number[first] != Some(expected + 1) {
                     continue;
                 }
                 (
@@ -375,10 +439,10 @@ fn find_block(
             Mark::Symbol { plain }
                 if *plain
                     || (multi_page
-                        && (after_blank || has_symbol_reference(body))
+                        && (after_blank || sign_reference.before(body_end))
                         && first * 2 >= k) =>
             {
-                let (confidence, evidence) = match (has_symbol_reference(body), *plain) {
+                let (confidence, evidence) = match (sign_reference.before(body_end), *plain) {
                     (true, _) => (
                         0.85,
                         "note sign at the page foot; the page body holds a note sign",
@@ -398,7 +462,12 @@ fn find_block(
             Mark::Garbled(_) => Some(expected),
             Mark::Symbol { .. } => None,
         };
-        for (c, m) in later {
+        for (c, m) in parsed
+            .iter()
+            .enumerate()
+            .skip(first + 1)
+            .filter_map(|(c, m)| Some((c, m.as_ref()?)))
+        {
             let continues = match (&m.mark, last_printed) {
                 (Mark::Number(n), Some(p)) => *n == p + 1,
                 (Mark::Symbol { plain: true }, None) => true,
@@ -408,7 +477,7 @@ fn find_block(
                 if let Mark::Number(n) = m.mark {
                     last_printed = Some(n);
                 }
-                marks.push((c, m));
+                marks.push((c, m.clone()));
             }
         }
         return Some(Block {
@@ -419,6 +488,34 @@ fn find_block(
         });
     }
     None
+}
+
+/// Where a page's body first holds a sign-style note mark (`*)`, or a sign glued to what precedes it), so that
+/// "does the body above this line hold one" is answered without searching the body again for every
+/// line. A match ends before the line end that closes its line, so it lies in the body above a line
+/// exactly when it ends before that line starts.
+struct SignReference {
+    earliest_end: Option<usize>,
+}
+
+impl SignReference {
+    fn new(text: &str, start: usize, end: usize) -> Self {
+        let page = &text[start..end];
+        let paren = page.find("*)").map(|i| start + i + 2);
+        let glued = symbol_reference_pattern()
+            .find(page)
+            .map(|m| start + m.end());
+        let earliest_end = match (paren, glued) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self { earliest_end }
+    }
+
+    /// True when the text before `body_end` holds a note sign.
+    fn before(&self, body_end: usize) -> bool {
+        self.earliest_end.is_some_and(|e| e <= body_end)
+    }
 }
 
 /// A note whose mark the OCR lost entirely: the page body holds a `*)` that no note answers, and in
@@ -436,9 +533,13 @@ fn lost_mark_block(
     let mut widths: Vec<usize> = (0..k).map(|c| line(c).chars().count()).collect();
     widths.sort_unstable();
     let typical = widths.get(k / 2).copied().unwrap_or(0);
+    let body_start = lines[*content.first()?].start;
+    // Searched once: the body above a line holds `*)` when the first one ends before the line.
+    let first_paren_end = text[body_start..lines[content[k - 1]].end]
+        .find("*)")
+        .map(|i| body_start + i + 2)?;
     for first in (k / 3).max(1)..k {
-        let body = &text[lines[content[0]].start..lines[content[first]].start];
-        if !body.contains("*)") {
+        if first_paren_end > lines[content[first]].start {
             continue;
         }
         // A full-width line that ends in a lowercase word (a verse line is short).
@@ -476,6 +577,20 @@ fn lost_mark_block(
 }
 
 impl Block {
+    /// True when the block opens with a sign that the document uses in its body.
+    fn is_body_sign(&self, text: &str, body_signs: &std::collections::BTreeSet<String>) -> bool {
+        let Some((_, first)) = self.marks.first() else {
+            return false;
+        };
+        if !matches!(first.mark, Mark::Symbol { .. }) || body_signs.is_empty() {
+            return false;
+        }
+        let line_start = text[..first.text_start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start =
+            line_start.max(text[..first.text_start].rfind('\x0c').map_or(0, |i| i + 1));
+        body_signs.contains(text[line_start..first.text_start].trim())
+    }
+
     /// The notes of the block, numbered on from `next_number`.
     fn notes(
         &self,

@@ -12,19 +12,37 @@
 //!   Accepted only when such lines are rare (under 1 in 8 lines) and recur at a regular interval
 //!   (three quarters of the gaps within 20% of a multiple of the median gap, which is at least 15
 //!   lines), so that a text whose paragraphs are indented by one space is left alone.
+//! - [`PageMarkers`]: the page marker lines of a full-text download (HathiTrust `## p. 12 (#20)`).
+//! - [`WatermarkEnds`]: a scanner's watermark printed at the foot of every page (Google's
+//!   `Digitized by Google`, from `rules/furniture/watermarks.toml`) ends its page, when it recurs
+//!   through the document.
+//! - [`NumberedHeadStarts`]: running heads whose page numbers step by one or two per page at a
+//!   regular spacing along the document (see [`crate::passes::furniture::heads`]).
 //! - [`RunningHeadStarts`]: a running head left in the text (`36 Title of the Article`) starts a
-//!   page. A line counts when it carries a page number at its start or end, follows a blank line,
-//!   and its letters match the document's first line (the title) or another such line.
+//!   page when its letters match the document's first line (the title) and it carries a page
+//!   number. Lines that merely resemble each other are no evidence: a table of contents is made of
+//!   them.
 //!
-//! Boundaries found by both within three lines of each other count once.
+//! The last three read the printed lines, and run only on text that shows hard-wrapped lines (see
+//! [`crate::layout::shows_hard_wrap`]); markers and watermarks are marks of their own.
+//! Boundaries found by several detectors within three lines of each other count once.
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::Edit;
+use crate::layout;
 
 /// A way of finding page boundaries that the text shows but no form feed marks.
 pub trait BoundaryDetector: Send + Sync {
     /// Offsets at which a page starts (each the start of a line), with the evidence for each.
     fn detect(&self, text: &str) -> Vec<(usize, String)>;
+
+    /// True for evidence that is a mark of its own (a page marker, a scanner's watermark), false
+    /// for evidence read from the printed lines, which only text that shows hard-wrapped lines
+    /// has: the body this tool writes has paragraphs for lines, so a leftover line there is not a
+    /// page's first line, and cleaning that body again finds no page.
+    fn explicit(&self) -> bool {
+        false
+    }
 }
 
 /// The pages pass and its detectors, whose boundaries are merged.
@@ -41,7 +59,10 @@ impl Pages {
     /// The pass with the standard detectors.
     pub fn standard() -> Self {
         Self::with_detectors(vec![
+            Box::new(PageMarkers),
+            Box::new(WatermarkEnds),
             Box::new(LeadingSpaceStarts),
+            Box::new(NumberedHeadStarts),
             Box::new(RunningHeadStarts),
         ])
     }
@@ -56,6 +77,64 @@ fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
         start += line.len() + 1;
     }
     out
+}
+
+/// Page starts marked by the page marker lines of a full-text download (HathiTrust's
+/// `## p. 12 (#20) ####`).
+pub struct PageMarkers;
+
+impl BoundaryDetector for PageMarkers {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        crate::passes::furniture::page_markers(text)
+            .into_iter()
+            .map(|(line, printed)| {
+                let evidence = match printed {
+                    Some(p) => format!("page marker of printed page {p}"),
+                    None => "page marker of an unnumbered page".to_string(),
+                };
+                (line.start, evidence)
+            })
+            .collect()
+    }
+
+    fn explicit(&self) -> bool {
+        true
+    }
+}
+
+/// Page starts after a scanner's watermark that stands at the foot of every page (Google's
+/// `Digitized by Google`), from `rules/furniture/watermarks.toml`, when it recurs through the
+/// document.
+pub struct WatermarkEnds;
+
+impl BoundaryDetector for WatermarkEnds {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        crate::passes::furniture::watermarks::Watermarks::bundled()
+            .find(text)
+            .into_iter()
+            .filter(|f| f.page_end)
+            .filter_map(|f| {
+                // The page starts at the next non-blank line.
+                let rest = &text[f.span.end..];
+                let skip = rest.len() - rest.trim_start_matches(['\n', ' ', '\t']).len();
+                let at = f.span.end + skip;
+                let at = text[..at].rfind('\n').map_or(0, |i| i + 1).max(f.span.end);
+                (at < text.len()).then(|| {
+                    (
+                        at,
+                        format!(
+                            "after the scanner's watermark `{}`, found {} times in the document",
+                            f.id, f.count
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn explicit(&self) -> bool {
+        true
+    }
 }
 
 /// Page starts marked by a first line that begins with exactly one space.
@@ -101,7 +180,32 @@ impl BoundaryDetector for LeadingSpaceStarts {
     }
 }
 
-/// Page starts marked by a running head with a page number.
+/// Page starts marked by running heads whose page numbers form a sequence along the document
+/// (see [`crate::passes::furniture::heads`]): a head with text starts its page.
+pub struct NumberedHeadStarts;
+
+impl BoundaryDetector for NumberedHeadStarts {
+    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        crate::passes::furniture::heads::numbered_heads(text)
+            .into_iter()
+            .filter(|h| !h.key.is_empty())
+            .map(|h| {
+                (
+                    h.line.start,
+                    format!(
+                        "running head {:?}: page {} of a sequence of {} heads, about {} lines a page",
+                        h.line.text(text).trim(),
+                        h.number,
+                        h.chain,
+                        h.lines_per_page
+                    ),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Page starts marked by a running head with a page number that matches the document's title.
 pub struct RunningHeadStarts;
 
 /// A line that may be a running head: a page number at its start or end and a few words of text.
@@ -203,25 +307,16 @@ impl BoundaryDetector for RunningHeadStarts {
             .collect();
         let mut found = Vec::new();
         for (i, key) in &candidates {
+            // Lines that merely resemble each other are no evidence of pages (a table of contents
+            // is made of such lines); the page sequence is, see `NumberedHeadStarts`.
             let title_match = head_similarity(key, &title_key);
-            let others = candidates
-                .iter()
-                .filter(|(j, k)| j != i && j.abs_diff(*i) <= 40 * HEAD_WINDOW && same_head(key, k))
-                .count();
-            let evidence = if title_match >= 0.8 {
-                format!(
-                    "running head {:?} matches the title ({title_match:.2})",
-                    lines[*i].1.trim()
-                )
-            } else if others > 0 {
-                format!(
-                    "running head {:?} recurs on {} other page(s)",
-                    lines[*i].1.trim(),
-                    others
-                )
-            } else {
+            if title_match < 0.8 {
                 continue;
-            };
+            }
+            let evidence = format!(
+                "running head {:?} matches the title ({title_match:.2})",
+                lines[*i].1.trim()
+            );
             found.push((lines[*i].0, evidence));
         }
         found
@@ -250,9 +345,11 @@ impl Pass for Pages {
         if text.contains('\x0c') {
             return Vec::new();
         }
+        let printed_lines = layout::shows_hard_wrap(text);
         let mut found: Vec<(usize, String)> = self
             .detectors
             .iter()
+            .filter(|d| d.explicit() || printed_lines)
             .flat_map(|d| d.detect(text))
             .filter(|(at, _)| *at > 0 && text.is_char_boundary(*at))
             .collect();

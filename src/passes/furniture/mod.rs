@@ -1,8 +1,17 @@
 //! Furniture: what the printed page carried around the text (running heads, page numbers and
 //! signature marks) is dropped from the body, each with a record.
 //!
-//! The pass looks only at the first and last non-blank lines of each page (pages are split at form
-//! feeds, which the pages pass has settled):
+//! First, wherever they stand, the marks known from data or from the file format:
+//! - **Watermarks and boilerplate** of the digitisers ([`watermarks`], from
+//!   `rules/furniture/watermarks.toml`): a watermark when it recurs through the document, Google's
+//!   usage guidelines as one block when they open it;
+//! - **HathiTrust page markers** (`## p. 12 (#20) ###`);
+//! - **Running heads and page numbers of the page sequence** ([`heads`]): numbers that step by one
+//!   or two per page at a regular spacing, with texts that recur in two families.
+//!
+//! Then the pass looks at the first and last non-blank lines of each page without those (pages are
+//! split at form feeds, which the pages pass has settled); an edge that held a head of the sequence
+//! or a watermark is not searched again:
 //! - **Page numbers**: a line holding one short token that is a number, or that reads as one through
 //!   the digit look-alikes of OCR (`IZ` → 12, `s` → 5). The numbers found on the pages vote for an
 //!   offset between page index and page number; a number that fits is dropped with high confidence, a
@@ -12,17 +21,27 @@
 //!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
 //!   line of another page within four pages (recto and verso heads each recur on their own), or match
 //!   the document's title while carrying a page number. The title itself, on the first page, stays.
+//!   A line with figures inside (`1 See page 52, note 3.`) is never a recurring head.
 //! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`, or a bare number at the
 //!   foot of a page that the page sequence does not explain (the printer's sheet number).
 //!   Look-alike page numbers with one stray character (`81s`, `27v`) count when dropping it fits.
 //!
 //! Known false positives: a page whose last line is a lone number in a table; a chapter title that
-//! repeats the book title with a number.
+//! repeats the book title with a number. A four-digit number out of the page sequence is taken for
+//! a year (`1886.` ending a note), never a page number.
+
+pub mod heads;
+pub mod watermarks;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
-use crate::layout::{self, LineSpan, PageSpan};
+use crate::layout::{self, LineSpan};
 use crate::passes::pages::{HEAD_WINDOW, head_similarity, same_head};
+use watermarks::Watermarks;
 
 pub struct Furniture;
 
@@ -41,8 +60,56 @@ pub const SIGNATURE_MARK: BuiltinRule = BuiltinRule {
     description: "Printer's signature mark (`1 *`, `A 2`) at the foot of a page dropped.",
 };
 
+pub const NUMBERED_HEAD: BuiltinRule = BuiltinRule {
+    id: "furniture.numbered-head",
+    description: "Running head or page number whose numbers form the document's page sequence (one or two more per page, at a regular spacing) dropped.",
+};
+
+pub const WATERMARK: BuiltinRule = BuiltinRule {
+    id: "furniture.watermark",
+    description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
+};
+
+pub const BOILERPLATE: BuiltinRule = BuiltinRule {
+    id: "furniture.boilerplate",
+    description: "A digitiser's boilerplate front matter of rules/furniture/watermarks.toml (Google's usage guidelines) dropped as one block.",
+};
+
+pub const PAGE_MARKER: BuiltinRule = BuiltinRule {
+    id: "furniture.page-marker",
+    description: "A page marker line of a full-text download (HathiTrust `## p. 12 (#20) ###`) dropped.",
+};
+
 /// The rules of this pass, as registered.
-const RULES: &[BuiltinRule] = &[PAGE_NUMBER, RUNNING_HEAD, SIGNATURE_MARK];
+const RULES: &[BuiltinRule] = &[
+    PAGE_NUMBER,
+    RUNNING_HEAD,
+    SIGNATURE_MARK,
+    NUMBERED_HEAD,
+    WATERMARK,
+    BOILERPLATE,
+    PAGE_MARKER,
+];
+
+/// The page marker lines of a HathiTrust full-text download (`## p. 12 (#20) ####`, `## p. (#7)`):
+/// each line with the printed page number it names, if any.
+pub fn page_markers(text: &str) -> Vec<(LineSpan, Option<String>)> {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER
+        .get_or_init(|| Regex::new(r"^## p\. ?([^\s(]*) ?\(#\d+\) ?#*$").expect("static pattern"));
+    if !text.contains("## p.") {
+        return Vec::new();
+    }
+    layout::pages(text)
+        .into_iter()
+        .flat_map(|p| p.lines)
+        .filter_map(|line| {
+            let c = marker.captures(line.text(text).trim())?;
+            let printed = c.get(1).map(|m| m.as_str()).filter(|m| !m.is_empty());
+            Some((line, printed.map(str::to_string)))
+        })
+        .collect()
+}
 
 /// The digit an OCR look-alike stands for.
 fn digit_lookalike(c: char) -> Option<u32> {
@@ -122,12 +189,9 @@ fn is_signature_mark(line: &str) -> bool {
         && capitals <= 3
 }
 
-/// The first or last non-blank lines of a page, if any.
-fn edge_lines(text: &str, page: &PageSpan) -> (Option<LineSpan>, Option<LineSpan>) {
-    let mut content = page.content(text);
-    let first = content.next().copied();
-    let last = content.next_back().copied();
-    (first, last)
+/// The first or last of a page's non-blank lines, if any.
+fn edge_lines(content: &[LineSpan]) -> (Option<LineSpan>, Option<LineSpan>) {
+    (content.first().copied(), content.last().copied())
 }
 
 fn drop_line(
@@ -154,13 +218,99 @@ impl Pass for Furniture {
     }
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        // Digitisers' marks first: they are known from data and from the file format, wherever
+        // they stand, and the page edges are read without them.
+        let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
+        for found in Watermarks::bundled().find(text) {
+            let (rule, evidence) = if found.block {
+                (
+                    BOILERPLATE,
+                    format!(
+                        "digitiser's boilerplate `{}` ({}) opening the document",
+                        found.id,
+                        watermarks::SOURCE_PATH
+                    ),
+                )
+            } else {
+                (
+                    WATERMARK,
+                    format!(
+                        "watermark `{}` ({}), {} times in the document",
+                        found.id,
+                        watermarks::SOURCE_PATH,
+                        found.count
+                    ),
+                )
+            };
+            edits.push(
+                Edit::new(found.span.clone(), "", rule)
+                    .kind(ChangeKind::Furniture)
+                    .confidence(0.95)
+                    .evidence(evidence),
+            );
+            removed.push(found.span);
+        }
+        for (line, printed) in page_markers(text) {
+            let evidence = match printed {
+                Some(p) => format!("page marker of a full-text download: printed page {p}"),
+                None => "page marker of a full-text download (unnumbered page)".to_string(),
+            };
+            edits.push(drop_line(text, line, PAGE_MARKER, 0.95, evidence));
+            removed.push(line.start..line.end_with_newline(text));
+        }
+        for head in heads::numbered_heads(text) {
+            if removed
+                .iter()
+                .any(|r| r.start < head.line.end && head.line.start < r.end)
+            {
+                continue;
+            }
+            let numeral = if head.roman {
+                "roman page number"
+            } else {
+                "page number"
+            };
+            let evidence = format!(
+                "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
+                head.number, head.chain, head.lines_per_page
+            );
+            edits.push(drop_line(text, head.line, NUMBERED_HEAD, 0.9, evidence));
+            removed.push(head.line.start..head.line.end_with_newline(text));
+        }
+        removed.sort_by_key(|r| r.start);
         let pages = layout::pages(text);
         if pages.len() < 2 {
-            return Vec::new();
+            return edits;
         }
+        // Non-blank lines of each page, without the marks dropped above.
+        let is_removed = |l: &LineSpan| {
+            let i = removed.partition_point(|r| r.end <= l.start);
+            removed.get(i).is_some_and(|r| r.start <= l.start)
+        };
+        // Page edges already held by a head of the page sequence or a watermark: the line next to
+        // it is the page's text (a letter that opens like the letter on the page before), not a
+        // second head.
+        let edge_taken: Vec<(bool, bool)> = pages
+            .iter()
+            .map(|p| {
+                let mut all = p.content(text);
+                let first = all.next().is_some_and(&is_removed);
+                let last = all.next_back().is_some_and(&is_removed);
+                (first, last)
+            })
+            .collect();
+        let content: Vec<Vec<LineSpan>> = pages
+            .iter()
+            .map(|p| {
+                p.content(text)
+                    .filter(|l| !is_removed(l))
+                    .copied()
+                    .collect()
+            })
+            .collect();
         let edges: Vec<(Option<LineSpan>, Option<LineSpan>)> =
-            pages.iter().map(|p| edge_lines(text, p)).collect();
-        let mut edits = Vec::new();
+            content.iter().map(|c| edge_lines(c)).collect();
         let mut dropped = vec![(false, false); pages.len()];
 
         // Page numbers: the numbers found vote for the offset between page index and number.
@@ -203,6 +353,11 @@ impl Pass for Furniture {
                     .find(|v| expected == Some(i64::from(*v)))
             {
                 (n, fits) = (v, true);
+            }
+            // Four digits out of the sequence are a year ending a line of text (`1886.` closing a
+            // note), not a page number.
+            if !fits && n >= 1000 {
+                continue;
             }
             let shown = line.text(text).trim();
             let sequence = match expected {
@@ -248,7 +403,7 @@ impl Pass for Furniture {
             .map(layout::letters_key)
             .unwrap_or_default();
         let edge_after_number = |i: usize, top: bool| -> Option<LineSpan> {
-            let mut content = pages[i].content(text);
+            let mut content = content[i].iter();
             let skip = usize::from(if top { dropped[i].0 } else { dropped[i].1 });
             if top {
                 content.nth(skip).copied()
@@ -259,6 +414,9 @@ impl Pass for Furniture {
         for top in [true, false] {
             let lines: Vec<Option<(LineSpan, String)>> = (0..pages.len())
                 .map(|i| {
+                    if (top && edge_taken[i].0) || (!top && edge_taken[i].1) {
+                        return None;
+                    }
                     let line = edge_after_number(i, top)?;
                     // The document's own first line is its title, not a running head.
                     if i == 0 && top && text[..line.start].trim().is_empty() {
@@ -288,6 +446,15 @@ impl Pass for Furniture {
                     .chain(shown.split_whitespace().last())
                     .any(|w| w.chars().all(|c| c.is_ascii_digit()));
                 let title = head_similarity(key, &title_key);
+                // A head carries its page number at an end, never figures inside: lines such as
+                // `1 See page 52, note 3.` at the foot of several pages are notes that resemble
+                // each other.
+                let words: Vec<&str> = shown.split_whitespace().collect();
+                let inner_figures = words.len() > 2
+                    && words[1..words.len() - 1]
+                        .iter()
+                        .any(|w| w.contains(|c: char| c.is_ascii_digit()));
+                let recurs = if inner_figures { 0 } else { recurs };
                 let (confidence, evidence) = if recurs >= 2 {
                     (
                         0.95,
