@@ -569,40 +569,24 @@ mod tests {
 
     #[test]
     fn categories_follow_what_a_change_does() {
-        let edit = ChangeKind::Edit;
-        assert_eq!(
-            category(&change("\n", " ", edit, "reflow")),
-            Category::Whitespace
-        );
-        assert_eq!(
-            category(&change(" ", "", edit, "reflow")),
-            Category::Whitespace
-        );
-        assert_eq!(
-            category(&change("\n\n", " ", edit, "reflow")),
-            Category::Structure
-        );
-        assert_eq!(
-            category(&change("", "\u{c}", edit, "pages")),
-            Category::Structure
-        );
-        assert_eq!(
-            category(&change("-\n", "", edit, "dehyphenate")),
-            Category::Words
-        );
-        assert_eq!(
-            category(&change("tlie", "the", edit, "confusions")),
-            Category::Words
-        );
-        assert_eq!(
-            category(&change("*)", "[^1]", edit, "footnotes")),
-            Category::Notes
-        );
-        let furniture = ChangeKind::Furniture;
-        assert_eq!(
-            category(&change("12", "", furniture, "furniture")),
-            Category::Furniture
-        );
+        use ChangeKind::{Edit, Furniture};
+        let cases = [
+            ("\n", " ", Edit, "reflow", Category::Whitespace),
+            (" ", "", Edit, "reflow", Category::Whitespace),
+            ("\n\n", " ", Edit, "reflow", Category::Structure),
+            ("", "\u{c}", Edit, "pages", Category::Structure),
+            ("-\n", "", Edit, "dehyphenate", Category::Words),
+            ("tlie", "the", Edit, "confusions", Category::Words),
+            ("*)", "[^1]", Edit, "footnotes", Category::Notes),
+            ("12", "", Furniture, "furniture", Category::Furniture),
+        ];
+        for (before, after, kind, rule, expected) in cases {
+            assert_eq!(
+                category(&change(before, after, kind, rule)),
+                expected,
+                "{rule}: {before:?} -> {after:?}"
+            );
+        }
     }
 
     #[test]

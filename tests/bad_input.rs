@@ -5,30 +5,11 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use assert_cmd::Command;
-use ocrclean::{Cleaned, Cleaner, Config, Document, restore};
+use common::{lossy_cleaner as cleaner, ocrclean, root};
+use ocrclean::{Cleaned, Document, restore};
 use predicates::prelude::*;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cleaner() -> &'static Cleaner {
-    static CLEANER: OnceLock<Cleaner> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let rules = common::bundled_rules();
-        Cleaner::new(
-            rules,
-            Config {
-                lossy: true,
-                ..Config::default()
-            },
-        )
-    })
-}
 
 /// Cleans `raw` (lossy) and checks that the outputs give the raw input back.
 fn clean(raw: Vec<u8>) -> Cleaned {
@@ -39,12 +20,6 @@ fn clean(raw: Vec<u8>) -> Cleaned {
         "not restored"
     );
     cleaned
-}
-
-fn ocrclean() -> Command {
-    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
-    cmd.current_dir(root());
-    cmd
 }
 
 /// A page of real text, the good document of every batch below.

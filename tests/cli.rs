@@ -1,44 +1,12 @@
 //! The command line, driven as a user drives it: every command and every exit code.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use common::{clean_into, copy_dir, folder, ocrclean, root};
 use predicates::prelude::*;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ocrclean() -> Command {
-    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-/// A temporary folder holding `files` (path → contents).
-fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, contents) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn help_is_there_for_every_command() {
@@ -138,11 +106,7 @@ fn a_file_that_is_not_utf8_is_skipped_with_its_path_and_offset() {
         ("good.txt", b"Fine text.\n"),
     ]);
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    clean_into(input.path(), out.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -181,13 +145,7 @@ fn lossy_decoding_records_each_replacement() {
 fn an_empty_file_gives_empty_outputs() {
     let input = folder(&[("empty.txt", b"")]);
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    clean_into(input.path(), out.path()).assert().success();
     for suffix in [".txt", ".notes.txt"] {
         assert_eq!(
             fs::read_to_string(out.path().join(format!("empty{suffix}"))).unwrap(),
@@ -211,13 +169,7 @@ fn page_folders_are_read_in_natural_order() {
         ("book/notes.md", b"not a page\n"),
     ]);
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    clean_into(input.path(), out.path()).assert().success();
     assert_eq!(
         fs::read_to_string(out.path().join("book.txt")).unwrap(),
         "One.\n\nTwo.\n\nTen.\n"
@@ -233,11 +185,7 @@ fn page_folders_are_read_in_natural_order() {
 fn a_folder_without_pages_is_an_error_and_the_batch_goes_on() {
     let input = folder(&[("empty-book/readme.md", b"x"), ("a.txt", b"A.\n")]);
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    clean_into(input.path(), out.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -249,11 +197,7 @@ fn a_folder_without_pages_is_an_error_and_the_batch_goes_on() {
 #[test]
 fn out_equal_to_an_input_folder_is_refused() {
     let input = folder(&[("a.txt", b"A.\n")]);
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(input.path())
+    clean_into(input.path(), input.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("raw inputs are never written"));
@@ -264,11 +208,7 @@ fn out_equal_to_an_input_folder_is_refused() {
 #[test]
 fn an_output_that_would_overwrite_an_input_file_is_refused() {
     let input = folder(&[("a.txt", b"A.\n")]);
-    ocrclean()
-        .arg("clean")
-        .arg(input.path().join("a.txt"))
-        .arg("--out")
-        .arg(input.path())
+    clean_into(input.path().join("a.txt"), input.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains("would overwrite the input"));

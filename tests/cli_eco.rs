@@ -2,17 +2,16 @@
 //! rules from any folder, `--rules` layers, `ocrclean.toml`, the review outputs and summary, check
 //! output formats, `clean --diff`, colour, completions and man page, standard input.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::root;
 use predicates::prelude::*;
 
 const SEED: &str = "lukin-russias-korea-policy";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The binary, run in `dir`, with no config file from the surroundings and no colour variables.
 fn ocrclean_in(dir: &Path) -> Command {

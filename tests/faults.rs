@@ -3,21 +3,14 @@
 //! visibly incomplete (no manifest), and a rerun completes.
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ocrclean() -> Command {
-    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use common::{ocrclean, root};
 
 #[derive(serde::Deserialize)]
 struct Manifest {

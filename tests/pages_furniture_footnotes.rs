@@ -6,11 +6,8 @@ mod common;
 use std::fs;
 use std::path::Path;
 
+use common::root;
 use ocrclean::{ChangeKind, Cleaned, Cleaner, Config, Document};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn cleaner() -> Cleaner {
     let rules = common::bundled_rules();

@@ -6,28 +6,12 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use ocrclean::render::jsonl;
-use ocrclean::{Change, Cleaner, Config, Document, restore};
+use ocrclean::{Change, Document, restore};
 use proptest::prelude::*;
 
-/// One cleaner for every test of this file: the lexicons load once.
-fn cleaner() -> &'static Cleaner {
-    static CLEANER: OnceLock<Cleaner> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let rules = common::bundled_rules();
-        Cleaner::new(
-            rules,
-            Config {
-                lossy: true,
-                ..Config::default()
-            },
-        )
-    })
-}
-
-use common::{page_folder, sorted};
+use common::{lossy_cleaner as cleaner, page_folder, sorted};
 
 /// Cleans `doc`, writes the log as the `.changes.jsonl` file would hold it, reads it back and
 /// restores; the result must be the raw input.

@@ -4,22 +4,14 @@
 //! other than UTF-8 restore to their bytes; an edited log or body is caught.
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::{PermissionsExt as _, symlink};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{clean_into, ocrclean, root};
 use predicates::prelude::*;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ocrclean() -> Command {
-    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 const PAGE: &[u8] = b"The page of a book,\nwith a line or two.\n";
 
@@ -162,13 +154,7 @@ fn links_in_every_position_never_let_an_output_replace_an_input() {
     // Links that do not tangle inputs and outputs are fine: an output folder reached by a link.
     fs::create_dir(t.join("real-out")).unwrap();
     symlink(t.join("real-out"), t.join("out-link")).unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(&raw)
-        .arg("--out")
-        .arg(t.join("out-link"))
-        .assert()
-        .success();
+    clean_into(&raw, t.join("out-link")).assert().success();
     assert_eq!(fs::read(raw.join("a.txt")).unwrap(), PAGE);
     assert!(t.join("real-out/a.manifest.json").exists());
 }
@@ -187,14 +173,7 @@ fn a_refused_run_creates_nothing() {
         vec!["--disable".into(), "no-such-rule".into()],
         vec!["--rules".into(), broken_rules.path().display().to_string()],
     ] {
-        ocrclean()
-            .arg("clean")
-            .arg(input.path())
-            .arg("--out")
-            .arg(&out)
-            .args(&extra)
-            .assert()
-            .code(2);
+        clean_into(input.path(), &out).args(&extra).assert().code(2);
         assert!(!out.exists(), "{extra:?} created {}", out.display());
     }
 }
@@ -294,11 +273,7 @@ fn a_second_run_into_a_locked_folder_refuses_and_writes_nothing() {
     // Another run holds the folder.
     let lock = fs::File::create(out.path().join(".ocrclean.lock")).unwrap();
     lock.try_lock().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    clean_into(input.path(), out.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -306,13 +281,7 @@ fn a_second_run_into_a_locked_folder_refuses_and_writes_nothing() {
         ));
     assert!(!out.path().join("a.txt").exists());
     drop(lock);
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    clean_into(input.path(), out.path()).assert().success();
     // The lock file goes with the run that held it.
     assert!(!out.path().join(".ocrclean.lock").exists());
 }
@@ -322,13 +291,7 @@ fn check_reports_a_torn_document() {
     let input = tempfile::tempdir().unwrap();
     fs::write(input.path().join("a.txt"), PAGE).unwrap();
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    clean_into(input.path(), out.path()).assert().success();
     fs::remove_file(out.path().join("a.manifest.json")).unwrap();
     ocrclean()
         .arg("check")
@@ -350,11 +313,7 @@ fn clean_and_restore(files: &[(&str, &[u8])], name: &str, args: &[&str]) -> (Vec
         fs::write(path, bytes).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let output = ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    let output = clean_into(input.path(), out.path())
         .args(args)
         .assert()
         .success()
@@ -382,11 +341,7 @@ fn windows_1252_is_read_by_auto_and_restored_to_its_bytes() {
     let input = tempfile::tempdir().unwrap();
     fs::write(input.path().join("old.txt"), cp1252).unwrap();
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    clean_into(input.path(), out.path())
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -462,13 +417,7 @@ fn a_log_edited_to_the_same_length_is_caught_by_restore() {
     let input = tempfile::tempdir().unwrap();
     fs::write(input.path().join("a.txt"), b"Line one\r\nline two\r\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
-        .assert()
-        .success();
+    clean_into(input.path(), out.path()).assert().success();
     let log_path = out.path().join("a.changes.jsonl");
     let log = fs::read_to_string(&log_path).unwrap();
     // A `before` of the same length: the replay fits, the hash does not.
@@ -498,11 +447,7 @@ fn pages_in_subfolders_and_links_leaving_the_input_are_named() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    ocrclean()
-        .arg("clean")
-        .arg(input.path())
-        .arg("--out")
-        .arg(out.path())
+    clean_into(input.path(), out.path())
         .assert()
         .success()
         .stderr(predicate::str::contains(

@@ -1,21 +1,12 @@
 //! `ocrclean clean --jsonl -`: the stream mode gives the outputs `clean` writes, in input order,
 //! with an error line for each line that is not a document, and exit 2 when there was one.
 
+mod common;
+
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
+use common::{ocrclean, root};
 use serde_json::{Value, json};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn ocrclean() -> Command {
-    let mut cmd = Command::cargo_bin("ocrclean").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 /// Runs the stream mode on `input`; returns its output lines, stderr and exit code.
 fn stream(input: &str, jobs: &str) -> (Vec<String>, String, i32) {

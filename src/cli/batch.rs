@@ -158,6 +158,31 @@ pub struct Handled {
     pub warnings: Vec<String>,
 }
 
+impl Handled {
+    /// What `clean` and `check` record of every document: its summary line, or the error that
+    /// stopped it; `then` adds what the command itself does with a cleaned document.
+    pub fn summarised(
+        input: &Input,
+        outcome: Outcome,
+        then: impl FnOnce(&Document, &Cleaned, &mut Handled),
+    ) -> Handled {
+        use super::summary::DocumentSummary;
+        let mut result = Handled::default();
+        let path = input.path().display().to_string();
+        match outcome {
+            Ok((doc, cleaned)) => {
+                result.summary = Some(DocumentSummary::new(&path, &doc, &cleaned));
+                then(&doc, &cleaned, &mut result);
+            }
+            Err(e) => {
+                result.summary = Some(DocumentSummary::failed(&input.name, &path, &e));
+                result.errors.push(e);
+            }
+        }
+        result
+    }
+}
+
 /// A progress bar on stderr when it is a terminal and the run is not `--quiet`; hidden otherwise.
 fn progress_bar(run: &RunArgs, documents: usize) -> ProgressBar {
     if run.quiet || !std::io::stderr().is_terminal() {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::batch::{Handled, clean_each, discover};
 use super::clean::BATCH_FILES;
-use super::summary::{DocumentSummary, index_html, summary_json};
+use super::summary::{index_html, summary_json};
 use super::{RunArgs, Status};
 use crate::outdir::{MANIFEST_SUFFIX, Manifest};
 
@@ -356,19 +356,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         })
         .collect();
     let (tally, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
-        let mut result = Handled::default();
-        let path = input.path().display().to_string();
-        match outcome {
-            Ok((doc, cleaned)) => {
-                result.summary = Some(DocumentSummary::new(&path, &doc, &cleaned));
-                compare(&against, input, &doc, &cleaned, html, &mut result);
-            }
-            Err(e) => {
-                result.summary = Some(DocumentSummary::failed(&input.name, &path, &e));
-                result.errors.push(e);
-            }
-        }
-        result
+        Handled::summarised(input, outcome, |doc, cleaned, result| {
+            compare(&against, input, doc, cleaned, html, result)
+        })
     })?;
     let other: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();
     let mut drift = Vec::new();

@@ -17,7 +17,7 @@ use ocrclean::input::{Input, Source};
 use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
 
 use super::batch::{Handled, clean_each, discover};
-use super::summary::{DocumentSummary, index_html, summary_json};
+use super::summary::{index_html, summary_json};
 use super::{RunArgs, Status};
 use crate::outdir::{self, InputPaths, OutDir};
 
@@ -178,25 +178,15 @@ pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
     let out = OutDir::open(&out_dir, args.force)?;
     let suffixes = suffixes(html);
     let (tally, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
-        let mut result = Handled::default();
-        let path = input.path().display().to_string();
-        match outcome {
+        Handled::summarised(input, outcome, |doc, cleaned, result| {
             // Streamed file by file: a long document's change log is never held as text.
-            Ok((doc, cleaned)) => {
-                result.summary = Some(DocumentSummary::new(&path, &doc, &cleaned));
-                let written = out.write_document(&doc.name, &suffixes, |suffix, file| {
-                    write_output(suffix, &doc, &cleaned, &mut &mut *file)
-                });
-                if let Err(e) = written {
-                    result.errors.push(e);
-                }
-            }
-            Err(e) => {
-                result.summary = Some(DocumentSummary::failed(&input.name, &path, &e));
+            let written = out.write_document(&doc.name, &suffixes, |suffix, file| {
+                write_output(suffix, doc, cleaned, &mut &mut *file)
+            });
+            if let Err(e) = written {
                 result.errors.push(e);
             }
-        }
-        result
+        })
     })?;
     // Errors that belong to no document (a path that does not exist) are in the summary too.
     let other: Vec<String> = errors.iter().map(|e| format!("{e:#}")).collect();
