@@ -46,6 +46,9 @@ pub use lexicon::Lexicon;
 pub use passes::Pass;
 pub use pipeline::{Cleaned, Cleaner, Config, PassTimings};
 pub use render::render;
-pub use restore::{LogHeader, RestoreError, parse_log, restore, restore_verified};
+pub use restore::{
+    LogHeader, LogRestoreError, RestoreError, parse_log, restore, restore_from_log,
+    restore_verified,
+};
 pub use rules::{Rule, RuleSet, RuleSource};
 pub use text::Text;

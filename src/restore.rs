@@ -13,12 +13,19 @@
 //! not needed. Changes not applied (review flags, refused overlaps) changed nothing. A lossy
 //! decoding's U+FFFD turns back into the invalid bytes it stood for (`invalid_bytes`).
 //!
+//! [`restore_from_log`] does the same from a log it reads line by line, holding no change record
+//! beyond the one being read: a first sweep notes where each stage's lines lie in the log, then
+//! each stage is replayed from there, last first. Its memory is two copies of the text (the one a
+//! stage produced and the one it was given), whatever the number of changes: a log of one line
+//! join per three bytes of text would otherwise be held as records many times the document's size.
+//!
 //! The log's first line, its [`LogHeader`], names the encoding the input was read in and the
 //! SHA-256 of its original bytes: [`restore_verified`] re-encodes the rebuilt text and checks it
 //! against that hash, so an edit of the body or of the log that still fits (a `before` changed to
 //! another text of the same length) is found instead of yielding a different "raw" input.
 
 use std::collections::BTreeMap;
+use std::io::{self, BufRead, Seek, SeekFrom};
 
 use serde::{Deserialize, Serialize};
 
@@ -66,22 +73,39 @@ pub fn parse_log(text: &str) -> Result<(Option<LogHeader>, Vec<Change>), LogErro
     let mut header = None;
     let mut changes = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+        match parse_line(i, line.as_bytes())? {
+            Line::Blank => {}
+            Line::Header(h) => header = Some(h),
+            Line::Change(c) => changes.push(*c),
         }
-        if i == 0
-            && let Ok(h) = serde_json::from_str::<LogHeader>(line)
-            && h.log == LogHeader::MARK
-        {
-            header = Some(h);
-            continue;
-        }
-        changes.push(serde_json::from_str(line).map_err(|e| LogError {
-            line: i + 1,
-            message: format!("not a change record: {e}"),
-        })?);
     }
     Ok((header, changes))
+}
+
+/// One line of a change log.
+enum Line {
+    Blank,
+    Header(LogHeader),
+    Change(Box<Change>),
+}
+
+/// Line `i` (0-based) of a change log: the header only on the first line.
+fn parse_line(i: usize, line: &[u8]) -> Result<Line, LogError> {
+    if line.trim_ascii().is_empty() {
+        return Ok(Line::Blank);
+    }
+    if i == 0
+        && let Ok(h) = serde_json::from_slice::<LogHeader>(line)
+        && h.log == LogHeader::MARK
+    {
+        return Ok(Line::Header(h));
+    }
+    serde_json::from_slice(line)
+        .map(|c| Line::Change(Box::new(c)))
+        .map_err(|e| LogError {
+            line: i + 1,
+            message: format!("not a change record: {e}"),
+        })
 }
 
 /// Why the log and the body do not fit together.
@@ -124,7 +148,11 @@ pub fn restore_verified(
     header: &LogHeader,
     changes: &[Change],
 ) -> Result<Vec<u8>, RestoreError> {
-    let text = restore(body, changes)?;
+    verify(restore(body, changes)?, header)
+}
+
+/// The rebuilt text in the input's encoding, if its hash and length are the header's.
+fn verify(text: Vec<u8>, header: &LogHeader) -> Result<Vec<u8>, RestoreError> {
     let raw = if header.encoding == Encoding::Utf8 {
         text
     } else {
@@ -144,6 +172,117 @@ pub fn restore_verified(
         });
     }
     Ok(raw)
+}
+
+/// Why [`restore_from_log`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LogRestoreError {
+    /// The log could not be read.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// A line of the log is not a change record (or the log changed between the two sweeps).
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// The log and the body do not give the raw input back.
+    #[error(transparent)]
+    Restore(#[from] RestoreError),
+}
+
+/// A stretch of the log's lines whose applied body changes all belong to one stage.
+struct Run {
+    /// Byte offset of its first line in the log.
+    offset: u64,
+    /// 0-based line number of its first line.
+    line: usize,
+    /// Index of its first change among the log's changes (the header is no change).
+    index: usize,
+    /// How many lines it has.
+    lines: usize,
+}
+
+/// The raw input rebuilt from `body` and the change log read from `log` (such as a buffered
+/// file), as [`restore`] and [`restore_verified`] do, without holding the log in memory: the
+/// header (when the log has one; the result is then checked against it) and the raw bytes.
+pub fn restore_from_log<R: BufRead + Seek>(
+    body: Vec<u8>,
+    log: &mut R,
+) -> Result<(Option<LogHeader>, Vec<u8>), LogRestoreError> {
+    // First sweep: the header, and where each stage's lines are, stages in order of appearance.
+    let mut header = None;
+    let mut stages: Vec<(String, Vec<Run>)> = Vec::new();
+    let mut line = Vec::new();
+    let (mut offset, mut index) = (0u64, 0usize);
+    let mut current: Option<usize> = None;
+    for i in 0.. {
+        line.clear();
+        let read = log.read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        let start = offset;
+        offset += read as u64;
+        let change = match parse_line(i, &line)? {
+            Line::Blank => continue,
+            Line::Header(h) => {
+                header = Some(h);
+                continue;
+            }
+            Line::Change(c) => c,
+        };
+        index += 1;
+        // Only applied body changes are undone (see the module doc), and only they mark stages.
+        if !change.applied || change.in_note.is_some() {
+            continue;
+        }
+        let stage = match current {
+            Some(s) if stages[s].0 == change.pass => s,
+            _ => {
+                let s = match stages.iter().position(|(p, _)| *p == change.pass) {
+                    Some(s) => s,
+                    None => {
+                        stages.push((change.pass.to_string(), Vec::new()));
+                        stages.len() - 1
+                    }
+                };
+                stages[s].1.push(Run {
+                    offset: start,
+                    line: i,
+                    index: index - 1,
+                    lines: 0,
+                });
+                current = Some(s);
+                s
+            }
+        };
+        let run = stages[stage].1.last_mut().expect("a run was started");
+        run.lines = i + 1 - run.line;
+    }
+    // Second sweep: each stage undone from its lines, the last stage first.
+    let mut text = body;
+    for (_, runs) in stages.iter().rev() {
+        let mut undo = StageUndo::new(&text);
+        for run in runs {
+            log.seek(SeekFrom::Start(run.offset))?;
+            let mut index = run.index;
+            for i in run.line..run.line + run.lines {
+                line.clear();
+                log.read_until(b'\n', &mut line)?;
+                let Line::Change(change) = parse_line(i, &line)? else {
+                    continue;
+                };
+                if change.applied && change.in_note.is_none() {
+                    undo.step(index, &change)?;
+                }
+                index += 1;
+            }
+        }
+        text = undo.finish();
+    }
+    let raw = match &header {
+        Some(h) => verify(text, h)?,
+        None => text,
+    };
+    Ok((header, raw))
 }
 
 /// The raw input that `body` was cleaned from, rebuilt with the change log `changes` (in the order
@@ -173,11 +312,35 @@ pub fn restore(body: &str, changes: &[Change]) -> Result<Vec<u8>, RestoreError> 
 
 /// The text a stage was given, from the text it produced and its applied changes in text order.
 fn undo_stage(produced: &[u8], changes: &[(usize, &Change)]) -> Result<Vec<u8>, RestoreError> {
-    let mut given = Vec::with_capacity(produced.len());
-    // Bytes the stage's earlier changes added (or, below zero, removed) before the current one.
-    let mut growth: isize = 0;
-    let mut pos = 0;
+    let mut undo = StageUndo::new(produced);
     for &(index, change) in changes {
+        undo.step(index, change)?;
+    }
+    Ok(undo.finish())
+}
+
+/// Rebuilds the text a stage was given from the text it produced, one change at a time.
+struct StageUndo<'a> {
+    produced: &'a [u8],
+    given: Vec<u8>,
+    /// Bytes the stage's earlier changes added (or, below zero, removed) before the current one.
+    growth: isize,
+    /// End in `produced` of what has been rebuilt.
+    pos: usize,
+}
+
+impl<'a> StageUndo<'a> {
+    fn new(produced: &'a [u8]) -> Self {
+        Self {
+            produced,
+            given: Vec::with_capacity(produced.len()),
+            growth: 0,
+            pos: 0,
+        }
+    }
+
+    /// Undoes `change`, the `index`-th change of the log (0-based).
+    fn step(&mut self, index: usize, change: &Change) -> Result<(), RestoreError> {
         let before = change.before_bytes();
         let after = change.after.as_bytes();
         let mismatch = || RestoreError::Mismatch {
@@ -189,20 +352,25 @@ fn undo_stage(produced: &[u8], changes: &[(usize, &Change)]) -> Result<Vec<u8>, 
         };
         let start = change
             .at
-            .checked_add_signed(growth)
-            .filter(|&start| start >= pos)
+            .checked_add_signed(self.growth)
+            .filter(|&start| start >= self.pos)
             .ok_or_else(mismatch)?;
         let end = start + after.len();
-        if produced.get(start..end) != Some(after) {
+        if self.produced.get(start..end) != Some(after) {
             return Err(mismatch());
         }
-        given.extend_from_slice(&produced[pos..start]);
-        given.extend_from_slice(before);
-        pos = end;
-        growth += after.len() as isize - before.len() as isize;
+        self.given
+            .extend_from_slice(&self.produced[self.pos..start]);
+        self.given.extend_from_slice(before);
+        self.pos = end;
+        self.growth += after.len() as isize - before.len() as isize;
+        Ok(())
     }
-    given.extend_from_slice(&produced[pos..]);
-    Ok(given)
+
+    fn finish(mut self) -> Vec<u8> {
+        self.given.extend_from_slice(&self.produced[self.pos..]);
+        self.given
+    }
 }
 
 #[cfg(test)]
@@ -313,5 +481,99 @@ mod tests {
         let (h, changes) = parse_log(&format!("{record}\n")).unwrap();
         assert_eq!((h, changes.len()), (None, 1));
         assert_eq!(parse_log("{}\n").unwrap_err().line, 1);
+    }
+
+    /// A log as `clean` writes it: the header, then one change per line.
+    fn log_text(header: Option<&LogHeader>, changes: &[Change]) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Some(h) = header {
+            out.extend(serde_json::to_vec(h).unwrap());
+            out.push(b'\n');
+        }
+        for c in changes {
+            out.extend(serde_json::to_vec(c).unwrap());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    fn from_log(body: &str, log: &[u8]) -> Result<(Option<LogHeader>, Vec<u8>), LogRestoreError> {
+        restore_from_log(body.as_bytes().to_vec(), &mut io::Cursor::new(log))
+    }
+
+    #[test]
+    fn a_log_read_line_by_line_restores_as_the_whole_log_does() {
+        let doc = Document::from_bytes("d", b"a\r\nb\r\nc".to_vec());
+        let header = LogHeader::of(&doc);
+        let mut flag = change("q", 0, "a", "A");
+        flag.applied = false;
+        let mut in_note = change("q", 0, "\n", " ");
+        in_note.in_note = Some(1);
+        let log = vec![
+            change("p", 1, "\r\n", "\n"),
+            change("p", 4, "\r\n", "\n"),
+            flag,
+            change("q", 1, "\n", " "),
+            in_note,
+            change("q", 3, "\n", " "),
+        ];
+        let text = log_text(Some(&header), &log);
+        let (h, raw) = from_log("a b c", &text).unwrap();
+        assert_eq!(
+            (h.as_ref(), raw.as_slice()),
+            (Some(&header), &b"a\r\nb\r\nc"[..])
+        );
+        assert_eq!(restore_verified("a b c", &header, &log).unwrap(), raw);
+        // Without a header the result is not checked, as `restore` does.
+        let (h, raw) = from_log("a b c", &log_text(None, &log)).unwrap();
+        assert_eq!((h, raw), (None, b"a\r\nb\r\nc".to_vec()));
+        // Blank lines and CRLF line ends change nothing.
+        let crlf: Vec<u8> = String::from_utf8(text)
+            .unwrap()
+            .replace('\n', "\r\n\r\n")
+            .into_bytes();
+        assert_eq!(from_log("a b c", &crlf).unwrap().1, b"a\r\nb\r\nc");
+    }
+
+    #[test]
+    fn a_stage_whose_lines_are_interleaved_is_undone_as_one() {
+        // Stage p's changes come in two stretches around q's; stages are undone in the order of
+        // their first applied change, last first, as `restore` does.
+        let log = vec![
+            change("p", 1, "\r\n", "\n"),
+            change("q", 1, "\n", " "),
+            change("p", 4, "\r\n", "\n"),
+            change("q", 3, "\n", " "),
+        ];
+        let expected = restore("a b c", &log).unwrap();
+        assert_eq!(expected, b"a\r\nb\r\nc");
+        assert_eq!(
+            from_log("a b c", &log_text(None, &log)).unwrap().1,
+            expected
+        );
+    }
+
+    #[test]
+    fn errors_of_a_log_read_line_by_line_name_the_line_and_the_change() {
+        let doc = Document::from_bytes("d", b"a\r\nb".to_vec());
+        let header = LogHeader::of(&doc);
+        let mut text = log_text(Some(&header), &[change("p", 1, "\r\n", "\n")]);
+        text.extend(b"not json\n");
+        match from_log("a\nb", &text) {
+            Err(LogRestoreError::Log(e)) => assert_eq!(e.line, 3),
+            other => panic!("expected a log error, got {other:?}"),
+        }
+        // The second change (index 1) does not fit the body.
+        let log = vec![change("p", 1, "\r\n", "\n"), change("p", 3, "x", "y")];
+        match from_log("a\nb", &log_text(Some(&header), &log)) {
+            Err(LogRestoreError::Restore(RestoreError::Mismatch { index: 1, .. })) => {}
+            other => panic!("expected a mismatch, got {other:?}"),
+        }
+        // A `before` edited to the same length is caught by the hash.
+        let edited = log_text(Some(&header), &[change("p", 1, "\n\r", "\n")]);
+        assert!(matches!(
+            from_log("a\nb", &edited),
+            Err(LogRestoreError::Restore(RestoreError::Altered { .. }))
+        ));
     }
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 
+use ocrclean::LogRestoreError;
+
 use super::Status;
 use crate::outdir::{Manifest, write_file_atomic};
 
@@ -56,22 +58,24 @@ pub fn run(args: &RestoreArgs) -> anyhow::Result<Status> {
     let body_path = args.log.with_file_name(format!("{stem}.txt"));
     let body = std::fs::read_to_string(&body_path)
         .with_context(|| format!("{}: cannot read the body", body_path.display()))?;
-    let log = std::fs::read_to_string(&args.log)
+    // The log is read line by line (see `ocrclean::restore_from_log`): memory is two copies of the
+    // text, not the log's records.
+    let mut log = std::fs::File::open(&args.log)
+        .map(std::io::BufReader::new)
         .with_context(|| format!("{}: cannot read", args.log.display()))?;
-    let (header, changes) = ocrclean::parse_log(&log)
-        .map_err(|e| anyhow::anyhow!("{}:{}: {}", args.log.display(), e.line, e.message))?;
-    let restored = match &header {
-        Some(header) => ocrclean::restore_verified(&body, header, &changes),
-        None => ocrclean::restore(&body, &changes),
-    };
-    let raw = restored.map_err(|e| {
-        anyhow::anyhow!(
-            "{} and {} do not give the raw input back: {e}{}",
-            body_path.display(),
-            args.log.display(),
-            edited_files(dir, stem).unwrap_or_default()
-        )
-    })?;
+    let (header, raw) =
+        ocrclean::restore_from_log(body.into_bytes(), &mut log).map_err(|e| match e {
+            LogRestoreError::Io(e) => anyhow::anyhow!("{}: cannot read: {e}", args.log.display()),
+            LogRestoreError::Log(e) => {
+                anyhow::anyhow!("{}:{}: {}", args.log.display(), e.line, e.message)
+            }
+            LogRestoreError::Restore(e) => anyhow::anyhow!(
+                "{} and {} do not give the raw input back: {e}{}",
+                body_path.display(),
+                args.log.display(),
+                edited_files(dir, stem).unwrap_or_default()
+            ),
+        })?;
     if header.is_none() {
         eprintln!(
             "warning: {}: the log has no header (written by an older version): the result is not checked against the raw input's hash",
