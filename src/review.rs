@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, PreEscaped, Render as _, html};
 
 use crate::change::{Change, ChangeKind};
 use crate::document::Document;
@@ -207,26 +207,39 @@ fn shown(text: &str) -> String {
 }
 
 fn render_marks(raw: &[u8], range: Range<usize>, marks: &[Mark], changes: &[Change]) -> Markup {
-    // The text between marks, then each mark; siblings never overlap (see `nest`).
-    let mut pieces: Vec<(String, Option<&Mark>)> = Vec::new();
+    let mut out = String::new();
+    for_each_piece(raw, range, marks, |piece| match piece {
+        Piece::Text(text) => text.render_to(&mut out),
+        Piece::Mark(mark) => render_mark(raw, mark, changes).render_to(&mut out),
+    });
+    PreEscaped(out)
+}
+
+/// A stretch of a page as the review page shows it: raw text between marks, or a mark.
+enum Piece<'a> {
+    Text(String),
+    Mark(&'a Mark),
+}
+
+/// Calls `each` with the pieces of `range` in order: the text between marks, then each mark;
+/// siblings never overlap (see `nest`). One piece at a time, so that a page of a hundred thousand
+/// changes is never held whole as text.
+fn for_each_piece<'a>(
+    raw: &[u8],
+    range: Range<usize>,
+    marks: &'a [Mark],
+    mut each: impl FnMut(Piece<'a>),
+) {
     let mut pos = range.start;
     for mark in marks {
         if mark.range.start > pos {
-            pieces.push((visible(&raw[pos..mark.range.start]), None));
+            each(Piece::Text(visible(&raw[pos..mark.range.start])));
         }
-        pieces.push((String::new(), Some(mark)));
+        each(Piece::Mark(mark));
         pos = pos.max(mark.range.end);
     }
     if pos < range.end {
-        pieces.push((visible(&raw[pos..range.end]), None));
-    }
-    html! {
-        @for (text, mark) in &pieces {
-            @match mark {
-                Some(mark) => (render_mark(raw, mark, changes)),
-                None => (text),
-            }
-        }
+        each(Piece::Text(visible(&raw[pos..range.end])));
     }
 }
 
@@ -445,23 +458,43 @@ pub fn write_review_page(
     out.write_all(b"<main>")?;
     for (p, items) in per_page.into_iter().enumerate() {
         let range = page_range(p);
-        let section = html! {
-            section.page id={ "page-" (p + 1) } {
-                h2 {
-                    "Page " (p + 1)
-                    @if let Some(file) = doc.page_label(doc.position(range.start).page) {
-                        " (" (file) ")"
-                    }
-                }
-                pre.raw aria-label="raw text" {
-                    (render_marks(raw, range.clone(), &nest(items), changes))
-                }
-                div.clean aria-label="cleaned text" {
-                    @for text in &paragraphs[p] { p { (text) } }
+        // The section is written piece by piece (its tags as maud writes them), so that a page of
+        // many changes costs one piece of text at a time, not the page's markup.
+        let heading = html! {
+            h2 {
+                "Page " (p + 1)
+                @if let Some(file) = doc.page_label(doc.position(range.start).page) {
+                    " (" (file) ")"
                 }
             }
         };
-        out.write_all(section.into_string().as_bytes())?;
+        write!(
+            out,
+            "<section class=\"page\" id=\"page-{}\">{}<pre class=\"raw\" aria-label=\"raw text\">",
+            p + 1,
+            heading.into_string()
+        )?;
+        let marks = nest(items);
+        let mut piece_html = String::new();
+        let mut result = Ok(());
+        for_each_piece(raw, range, &marks, |piece| {
+            piece_html.clear();
+            match piece {
+                Piece::Text(text) => text.render_to(&mut piece_html),
+                Piece::Mark(mark) => render_mark(raw, mark, changes).render_to(&mut piece_html),
+            }
+            if result.is_ok() {
+                result = out.write_all(piece_html.as_bytes());
+            }
+        });
+        result?;
+        out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
+        for text in &paragraphs[p] {
+            piece_html.clear();
+            html! { p { (text) } }.render_to(&mut piece_html);
+            out.write_all(piece_html.as_bytes())?;
+        }
+        out.write_all(b"</div></section>")?;
     }
     let tail = html! {
         @if !cleaned.notes.is_empty() {
