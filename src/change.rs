@@ -36,7 +36,9 @@ pub struct BuiltinRule {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edit {
     pub range: Range<usize>,
-    pub replacement: String,
+    /// Inline up to 24 bytes: most replacements are a space or a letter, and a pass on a long
+    /// document proposes one per line end, so each would otherwise be a heap allocation.
+    pub replacement: CompactString,
     /// Rule ids and most evidence are fixed texts: borrowed, a change record costs no copy of them.
     pub rule: Cow<'static, str>,
     pub kind: ChangeKind,
@@ -51,14 +53,18 @@ pub struct Edit {
 
 impl Edit {
     /// An edit of the built-in rule `rule`.
-    pub fn new(range: Range<usize>, replacement: impl Into<String>, rule: BuiltinRule) -> Self {
+    pub fn new(
+        range: Range<usize>,
+        replacement: impl Into<CompactString>,
+        rule: BuiltinRule,
+    ) -> Self {
         Self::of_data_rule(range, replacement, rule.id)
     }
 
     /// An edit of a data rule (loaded from `rules/`), named by its id.
     pub fn of_data_rule(
         range: Range<usize>,
-        replacement: impl Into<String>,
+        replacement: impl Into<CompactString>,
         id: impl Into<Cow<'static, str>>,
     ) -> Self {
         Self {

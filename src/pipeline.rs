@@ -221,16 +221,14 @@ impl Cleaner {
             }
             drop(analysis);
             drop(whole);
-            let (body_changes, moved) = text.apply_moving(doc, pass.name(), edits);
-            let mut note_changes = Vec::new();
-            for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
-                note_changes.extend(apply_in_note(note, number, doc, pass.name(), edits));
-            }
             // Exact growth, once per stage: the log of a long document is its largest structure,
-            // and doubling would leave up to half of it unused.
-            changes.reserve_exact(body_changes.len() + note_changes.len());
-            changes.extend(body_changes);
-            changes.extend(note_changes);
+            // and doubling would leave up to half of it unused. The records are appended in
+            // place (see `Text::apply_into`).
+            changes.reserve_exact(edits.len() + note_edits.iter().map(Vec::len).sum::<usize>());
+            let moved = text.apply_into(doc, pass.name(), edits, &mut changes);
+            for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
+                apply_in_note(note, number, doc, pass.name(), edits, &mut changes);
+            }
             for (number, note) in moved {
                 match notes.get_mut(&number) {
                     // A note that continues on the next page: its parts join at a line end.
@@ -243,13 +241,11 @@ impl Cleaner {
             lap(pass.name(), &mut timings);
         }
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
-        let mut stage = Vec::new();
         for (&number, note) in notes.iter_mut() {
             let edits = note_line_breaks(note.as_str());
-            stage.extend(apply_in_note(note, number, doc, "notes", edits));
+            changes.reserve_exact(edits.len());
+            apply_in_note(note, number, doc, "notes", edits, &mut changes);
         }
-        changes.reserve_exact(stage.len());
-        changes.extend(stage);
         lap("notes", &mut timings);
         let (body, source_map) = text.into_parts();
         Ok(Cleaned {
@@ -362,19 +358,21 @@ fn note_line_breaks(note: &str) -> Vec<Edit> {
     edits
 }
 
-/// Applies `edits` to the text of note `number`; its changes say which note they were made in.
+/// Applies `edits` to the text of note `number` and appends their records to `changes`; they say
+/// which note they were made in.
 fn apply_in_note(
     note: &mut Text,
     number: usize,
     doc: &Document,
     pass: &'static str,
     edits: Vec<Edit>,
-) -> Vec<Change> {
-    let mut applied = note.apply(doc, pass, edits);
-    for change in &mut applied {
+    changes: &mut Vec<Change>,
+) {
+    let first = changes.len();
+    note.apply_into(doc, pass, edits, changes);
+    for change in &mut changes[first..] {
         change.in_note = Some(crate::change::small(number));
     }
-    applied
 }
 
 #[cfg(test)]

@@ -229,7 +229,7 @@ impl Text {
                 end: raw.end,
             },
             before: CompactString::from(&self.text[edit.range.clone()]),
-            after: CompactString::from(edit.replacement.as_str()),
+            after: edit.replacement.clone(),
             confidence: edit.confidence,
             evidence: edit.evidence.clone(),
             at: edit.range.start,
@@ -305,8 +305,23 @@ impl Text {
         &mut self,
         doc: &Document,
         pass: &'static str,
-        mut edits: Vec<Edit>,
+        edits: Vec<Edit>,
     ) -> (Vec<Change>, Vec<(usize, Text)>) {
+        let mut changes = Vec::with_capacity(edits.len());
+        let moved = self.apply_into(doc, pass, edits, &mut changes);
+        (changes, moved)
+    }
+
+    /// Like [`Text::apply_moving`], with the records appended to `changes`: a long document's
+    /// log grows in place instead of a stage's records being built apart and then copied into it,
+    /// which held both at once (for a page of 100k line joins, two copies of 100k records).
+    pub fn apply_into(
+        &mut self,
+        doc: &Document,
+        pass: &'static str,
+        mut edits: Vec<Edit>,
+        changes: &mut Vec<Change>,
+    ) -> Vec<(usize, Text)> {
         edits.retain(|e| {
             e.range.start <= e.range.end
                 && e.range.end <= self.text.len()
@@ -317,7 +332,6 @@ impl Text {
         // A stable sort keeps the proposal order among edits at the same place.
         edits.sort_by_key(|e| (e.range.start, e.range.end));
 
-        let mut changes = Vec::with_capacity(edits.len());
         let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
         let mut last_end = 0;
         for edit in &edits {
@@ -345,12 +359,14 @@ impl Text {
             .filter_map(|e| Some((e.move_to_note?, self.slice(e.range.clone()))))
             .collect();
         if accepted.is_empty() {
-            return (changes, moved);
+            return moved;
         }
 
         let inserted: usize = accepted.iter().map(|e| e.replacement.len()).sum();
         let mut text = String::with_capacity(self.text.len() + inserted);
-        let mut segments = Vec::with_capacity(self.map.segments.len() + accepted.len());
+        // Each edit can split a segment in two and add one of its own: with room for that, the
+        // map never grows by doubling (which left up to half of a long document's map unused).
+        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * accepted.len());
         let mut pos = 0;
         for edit in accepted {
             self.map
@@ -381,7 +397,7 @@ impl Text {
             raw_len: self.map.raw_len,
         };
         self.text = text;
-        (changes, moved)
+        moved
     }
 }
 
