@@ -286,6 +286,10 @@ pub fn settle(mut edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
             edit.move_to_note = None;
         }
     }
+    // A pass collects its proposals by doubling; the unused half would stay allocated beside the
+    // stage's change records while the engine applies them (for a long document's line joins,
+    // about as much memory as the records themselves).
+    edits.shrink_to_fit();
     edits
 }
 
