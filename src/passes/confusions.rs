@@ -651,7 +651,7 @@ pub fn edits_with(
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
     let frequency = |r: &Range<usize>| lexicon.and_then(|l| l.frequency(&text[r.clone()]));
-    let skipped = |r: &Range<usize>| skip.iter().any(|s| s.start < r.end && r.start < s.end);
+    let skipped = |r: &Range<usize>| super::links::overlaps_url(skip, r);
     // Each token's lexicon frequency is looked up once: as the next token of a pair, then as the
     // token itself.
     let mut next_frequency: Option<Option<f64>> = None;

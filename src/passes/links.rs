@@ -230,9 +230,19 @@ pub fn find_urls(text: &str) -> Vec<UrlSpan> {
     urls
 }
 
-/// The byte ranges of every URL of `text`, for the passes that must leave URLs alone.
+/// The byte ranges of every URL of `text`, for the passes that must leave URLs alone: in text
+/// order and not overlapping (each search starts where the last URL ended).
 pub fn url_ranges(text: &str) -> Vec<Range<usize>> {
     find_urls(text).into_iter().map(|u| u.range).collect()
+}
+
+/// Whether `range` overlaps one of `urls` (as [`url_ranges`] gives them). A binary search: a
+/// test of every URL for every token made the token passes quadratic on long documents, whose
+/// URLs grow with their length (prose 10x longer took 33x the time).
+pub fn overlaps_url(urls: &[Range<usize>], range: &Range<usize>) -> bool {
+    // The first URL that ends after `range` starts is the only one that can overlap it.
+    let i = urls.partition_point(|u| u.end <= range.start);
+    urls.get(i).is_some_and(|u| u.start < range.end)
 }
 
 /// Whether the URLs of `text` separate words with `_` and never with `-`.
@@ -365,6 +375,20 @@ impl Pass for Links {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_range_overlaps_a_url_as_a_test_of_every_url_says() {
+        let text = "see http://a.example/x and www.b.example/y, then c.example.";
+        let urls = url_ranges(text);
+        assert_eq!(urls.len(), 2);
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let r = start..end;
+                let every = urls.iter().any(|u| u.start < r.end && r.start < u.end);
+                assert_eq!(overlaps_url(&urls, &r), every, "{r:?}");
+            }
+        }
+    }
+
     use super::*;
     use crate::rules::RuleSet;
 

@@ -164,7 +164,7 @@ pub fn edits(
     table: &ConfusionTable,
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
-    let outside = |r: &Range<usize>| !skip.iter().any(|s| s.start < r.end && r.start < s.end);
+    let outside = |r: &Range<usize>| !super::links::overlaps_url(skip, r);
     let mut edits = Vec::new();
     for caps in ORDINAL_SIGN_PATTERN.captures_iter(text) {
         let (number, sign, noun) = (&caps[1], caps.get(2).expect("group"), &caps[3]);
