@@ -133,6 +133,17 @@ impl Lexicon {
     /// The lists are case-folded as wordfreq writes them (lowercase, `ß` as `ss`), so the word is
     /// folded the same way before the lookup.
     pub fn frequency(&self, word: &str) -> Option<f64> {
+        // Most tokens and candidate spellings are short and ASCII: folded on the stack, one probe
+        // and no allocation. A stored spelling is lowercase, so an ASCII capital never matches
+        // as written.
+        if word.len() <= ASCII_FOLD_MAX && word.is_ascii() {
+            let mut buffer = [0u8; ASCII_FOLD_MAX];
+            let folded = &mut buffer[..word.len()];
+            folded.copy_from_slice(word.as_bytes());
+            folded.make_ascii_lowercase();
+            let folded = std::str::from_utf8(folded).expect("ASCII is UTF-8");
+            return self.get(folded).map(f64::from);
+        }
         let f = match self.get(word) {
             Some(f) => Some(f),
             // A word that is already folded needs no second lookup (nor an allocation).
@@ -159,24 +170,31 @@ fn span(e: &Entry) -> std::ops::Range<usize> {
     e.start as usize..(e.start + e.len) as usize
 }
 
+/// Longest ASCII word [`Lexicon::frequency`] folds on the stack.
+const ASCII_FOLD_MAX: usize = 64;
+
 /// Whether [`fold`] would leave `word` as it is: no capital and no `ß`.
 fn is_folded(word: &str) -> bool {
-    !word.contains('ß') && matches!(lowercase(word), std::borrow::Cow::Borrowed(_))
+    !word.contains('ß') && !has_capital(word)
 }
 
-/// `word` in lowercase, borrowed when it has no capital (most words): counting a document's words
-/// then allocates only for new capitalised forms.
-pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+/// Whether `word` has a character that lowercase changes (then [`lowercase`] allocates).
+fn has_capital(word: &str) -> bool {
     // One pass over the bytes: ASCII capitals, or any non-ASCII byte (then the characters decide).
-    let has_upper = match word
+    match word
         .bytes()
         .position(|b| b.is_ascii_uppercase() || !b.is_ascii())
     {
         None => false,
         Some(i) if word.as_bytes()[i].is_ascii() => true,
         Some(_) => word.chars().any(|c| c.to_lowercase().next() != Some(c)),
-    };
-    if has_upper {
+    }
+}
+
+/// `word` in lowercase, borrowed when it has no capital (most words): counting a document's words
+/// then allocates only for new capitalised forms.
+pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    if has_capital(word) {
         std::borrow::Cow::Owned(word.to_lowercase())
     } else {
         std::borrow::Cow::Borrowed(word)

@@ -18,9 +18,10 @@
 //! rendered into `#status`, which is how the browser test in `.ci/run` checks it.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::ops::Range;
 
-use maud::{DOCTYPE, Markup, PreEscaped, Render as _, html};
+use maud::{DOCTYPE, PreEscaped, Render as _, html};
 
 use crate::change::{Change, ChangeKind};
 use crate::document::Document;
@@ -180,102 +181,139 @@ fn insert(level: &mut Vec<Mark>, change: usize, mut range: Range<usize>) {
     });
 }
 
-/// Raw bytes as text for the page: control characters other than line ends and tabs are shown
-/// escaped (a form feed as `\f`), so that every byte of a change has a visible place.
-fn visible(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            '\u{c}' => out.push_str("\\f"),
+/// Appends `text` to `out` escaped as maud escapes text and attribute values.
+fn escape_into(out: &mut String, text: &str) {
+    maud::Escaper::new(out)
+        .write_str(text)
+        .expect("writing to a String never fails");
+}
+
+/// Raw bytes as text for the page, escaped for HTML: control characters other than line ends and
+/// tabs are shown escaped (a form feed as `\f`), so that every byte of a change has a visible place.
+fn write_visible(out: &mut String, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    // Most of a page is plain text: copied in runs between the characters that need a form.
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        let shown: &str = match c {
+            '\n' | '\t' => continue,
+            '\u{c}' => "\\f",
             // CRLF files would otherwise show `\u{d}` at every line end.
-            '\r' => out.push('↵'),
-            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
+            '\r' => "↵",
+            c if c.is_control() => {
+                escape_into(out, &text[run..i]);
+                write!(out, "{}", c.escape_unicode()).expect("writing to a String never fails");
+                run = i + c.len_utf8();
+                continue;
+            }
+            _ => continue,
+        };
+        escape_into(out, &text[run..i]);
+        out.push_str(shown);
+        run = i + c.len_utf8();
     }
-    out
+    escape_into(out, &text[run..]);
 }
 
-/// `text` with line ends, tabs and invisible characters escaped, `∅` for nothing.
-fn shown(text: &str) -> String {
+/// Appends `text` with line ends, tabs and invisible characters escaped (as Rust's `Debug` writes
+/// a string, without its quotes), `∅` for nothing, to `out`; `scratch` is a reused buffer.
+fn write_shown(out: &mut String, scratch: &mut String, text: &str) {
     if text.is_empty() {
-        return "∅".into();
+        out.push('∅');
+        return;
     }
-    let debug = format!("{text:?}");
-    debug[1..debug.len() - 1].to_string()
+    scratch.clear();
+    write!(scratch, "{text:?}").expect("writing to a String never fails");
+    out.push_str(&scratch[1..scratch.len() - 1]);
 }
 
-fn render_marks(raw: &[u8], range: Range<usize>, marks: &[Mark], changes: &[Change]) -> Markup {
-    let mut out = String::new();
-    for_each_piece(raw, range, marks, |piece| match piece {
-        Piece::Text(text) => text.render_to(&mut out),
-        Piece::Mark(mark) => render_mark(raw, mark, changes).render_to(&mut out),
-    });
-    PreEscaped(out)
-}
-
-/// A stretch of a page as the review page shows it: raw text between marks, or a mark.
-enum Piece<'a> {
-    Text(String),
-    Mark(&'a Mark),
-}
-
-/// Calls `each` with the pieces of `range` in order: the text between marks, then each mark;
-/// siblings never overlap (see `nest`). One piece at a time, so that a page of a hundred thousand
-/// changes is never held whole as text.
-fn for_each_piece<'a>(
+/// The text between marks, then each mark; siblings never overlap (see `nest`).
+fn write_marks(
+    out: &mut String,
+    scratch: &mut (String, String),
     raw: &[u8],
     range: Range<usize>,
-    marks: &'a [Mark],
-    mut each: impl FnMut(Piece<'a>),
+    marks: &[Mark],
+    changes: &[Change],
 ) {
     let mut pos = range.start;
     for mark in marks {
         if mark.range.start > pos {
-            each(Piece::Text(visible(&raw[pos..mark.range.start])));
+            write_visible(out, &raw[pos..mark.range.start]);
         }
-        each(Piece::Mark(mark));
+        write_mark(out, scratch, raw, mark, changes);
         pos = pos.max(mark.range.end);
     }
     if pos < range.end {
-        each(Piece::Text(visible(&raw[pos..range.end])));
+        write_visible(out, &raw[pos..range.end]);
     }
 }
 
-fn render_mark(raw: &[u8], mark: &Mark, changes: &[Change]) -> Markup {
+/// One change as a `<mark>` with its rule, before, after, confidence and evidence as attributes,
+/// byte for byte what the page's template wrote before it was rendered in place.
+fn write_mark(
+    out: &mut String,
+    scratch: &mut (String, String),
+    raw: &[u8],
+    mark: &Mark,
+    changes: &[Change],
+) {
     let c = &changes[mark.change];
-    let cat = category(c);
-    let class = format!(
-        "chg cat-{}{}{}",
-        cat.name(),
-        if is_flagged(c) { " flagged" } else { "" },
-        if mark.range.is_empty() { " ins" } else { "" }
-    );
-    let title = format!(
-        "{} → {}\n{} ({:.2}{})\n{}",
-        shown(&c.before),
-        shown(&c.after),
+    let flagged = is_flagged(c);
+    let (text, debug) = scratch;
+    out.push_str("<mark class=\"chg cat-");
+    out.push_str(category(c).name());
+    if flagged {
+        out.push_str(" flagged");
+    }
+    if mark.range.is_empty() {
+        out.push_str(" ins");
+    }
+    write!(
+        out,
+        "\" id=\"c{}\" tabindex=\"0\" title=\"",
+        mark.change + 1
+    )
+    .expect("writing to a String never fails");
+    text.clear();
+    write_shown(text, debug, &c.before);
+    text.push_str(" → ");
+    write_shown(text, debug, &c.after);
+    write!(
+        text,
+        "\n{} ({:.2}{})\n{}",
         c.rule,
         c.confidence,
-        if is_flagged(c) {
+        if flagged {
             ", flagged, not applied"
         } else {
             ""
         },
         c.evidence
-    );
-    html! {
-        mark class=(class) id={ "c" (mark.change + 1) } tabindex="0" title=(title)
-            data-rule=(c.rule.as_ref()) data-before=(shown(&c.before)) data-after=(shown(&c.after))
-            data-confidence=(format!("{:.2}", c.confidence)) data-evidence=(c.evidence.as_ref()) {
-            @if mark.range.is_empty() {
-                "‸"
-            } @else {
-                (render_marks(raw, mark.range.clone(), &mark.inner, changes))
-            }
-        }
+    )
+    .expect("writing to a String never fails");
+    escape_into(out, text);
+    out.push_str("\" data-rule=\"");
+    escape_into(out, &c.rule);
+    out.push_str("\" data-before=\"");
+    text.clear();
+    write_shown(text, debug, &c.before);
+    escape_into(out, text);
+    out.push_str("\" data-after=\"");
+    text.clear();
+    write_shown(text, debug, &c.after);
+    escape_into(out, text);
+    write!(out, "\" data-confidence=\"{:.2}", c.confidence)
+        .expect("writing to a String never fails");
+    out.push_str("\" data-evidence=\"");
+    escape_into(out, &c.evidence);
+    out.push_str("\">");
+    if mark.range.is_empty() {
+        out.push('‸');
+    } else {
+        write_marks(out, scratch, raw, mark.range.clone(), &mark.inner, changes);
     }
+    out.push_str("</mark>");
 }
 
 const STYLE: &str = r#"
@@ -476,18 +514,24 @@ pub fn write_review_page(
         )?;
         let marks = nest(items);
         let mut piece_html = String::new();
-        let mut result = Ok(());
-        for_each_piece(raw, range, &marks, |piece| {
+        let mut scratch = (String::new(), String::new());
+        // Marks in chunks, each written out before the next: a page of many changes never holds
+        // its whole markup.
+        let mut pos = range.start;
+        for (i, chunk) in marks.chunks(256).enumerate() {
+            let end = marks
+                .get((i + 1) * 256)
+                .map_or(range.end, |next| next.range.start.max(pos));
             piece_html.clear();
-            match piece {
-                Piece::Text(text) => text.render_to(&mut piece_html),
-                Piece::Mark(mark) => render_mark(raw, mark, changes).render_to(&mut piece_html),
-            }
-            if result.is_ok() {
-                result = out.write_all(piece_html.as_bytes());
-            }
-        });
-        result?;
+            write_marks(&mut piece_html, &mut scratch, raw, pos..end, chunk, changes);
+            out.write_all(piece_html.as_bytes())?;
+            pos = end;
+        }
+        if marks.is_empty() {
+            piece_html.clear();
+            write_marks(&mut piece_html, &mut scratch, raw, range, &[], changes);
+            out.write_all(piece_html.as_bytes())?;
+        }
         out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
         for text in &paragraphs[p] {
             piece_html.clear();
@@ -624,7 +668,9 @@ mod tests {
 
     #[test]
     fn control_characters_are_shown_escaped() {
-        assert_eq!(visible(b"a\x0cb\r\n\x01"), "a\\fb↵\n\\u{1}");
+        let mut out = String::new();
+        write_visible(&mut out, b"a\x0cb\r\n\x01 <&>\"");
+        assert_eq!(out, "a\\fb↵\n\\u{1} &lt;&amp;&gt;&quot;");
     }
 
     #[test]
