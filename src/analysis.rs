@@ -64,9 +64,12 @@ impl Token {
 /// The word forms of the document and how often each is used.
 #[derive(Debug, Default)]
 pub struct WordCounts {
-    /// Lowercase form and its uses, sorted by form (for lookups and prefix queries). Every token
-    /// counts, hyphenated or not.
-    counts: Vec<(Box<str>, u32)>,
+    /// The lowercase forms, one after another, in sorted order.
+    forms: String,
+    /// Each form's end in `forms` and its uses, sorted by form (for lookups and prefix queries).
+    /// Every token counts, hyphenated or not. One arena instead of a string per form: a document
+    /// has thousands of forms and is counted at every stage that reads its words.
+    counts: Vec<(u32, u32)>,
     /// Lowercase `a-b` of two tokens joined by one hyphen -> uses.
     compounds: HashMap<String, u32>,
     /// Lowercase first parts of compounds whose second part starts lowercase (`inter-` of
@@ -92,17 +95,27 @@ impl WordCounts {
             }
             previous = Some(text);
         }
-        let mut folded: HashMap<Box<str>, u32> = HashMap::with_capacity(exact.len());
-        for (form, n) in exact {
-            match lowercase(form) {
-                std::borrow::Cow::Borrowed(lower) => *folded.entry(lower.into()).or_default() += n,
-                std::borrow::Cow::Owned(lower) => {
-                    *folded.entry(lower.into_boxed_str()).or_default() += n
-                }
+        // Folding allocates only for forms with a capital; equal folded forms are merged after
+        // sorting.
+        let mut folded: Vec<(std::borrow::Cow<str>, u32)> = exact
+            .into_iter()
+            .map(|(form, n)| (lowercase(form), n))
+            .collect();
+        folded.sort_unstable();
+        let mut forms = String::with_capacity(folded.iter().map(|(w, _)| w.len()).sum());
+        let mut counts: Vec<(u32, u32)> = Vec::with_capacity(folded.len());
+        let mut last: Option<&str> = None;
+        for (form, n) in &folded {
+            if last == Some(form.as_ref())
+                && let Some((_, uses)) = counts.last_mut()
+            {
+                *uses += n;
+                continue;
             }
+            forms.push_str(form);
+            counts.push((forms.len() as u32, *n));
+            last = Some(form.as_ref());
         }
-        let mut counts: Vec<(Box<str>, u32)> = folded.into_iter().collect();
-        counts.sort_unstable();
         let mut compounds: HashMap<String, u32> = HashMap::with_capacity(exact_pairs.len());
         let mut open_prefixes: HashMap<String, u32> = HashMap::new();
         let mut pair = String::new();
@@ -119,17 +132,31 @@ impl WordCounts {
             }
         }
         Self {
+            forms,
             counts,
             compounds,
             open_prefixes,
         }
     }
 
+    /// The `i`th form in sorted order.
+    fn form(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.counts[p].0 as usize);
+        &self.forms[start..self.counts[i].0 as usize]
+    }
+
     /// Uses of the lowercase form `lower`.
     pub fn count(&self, lower: &str) -> usize {
-        self.counts
-            .binary_search_by(|(w, _)| w.as_ref().cmp(lower))
-            .map_or(0, |i| self.counts[i].1 as usize)
+        let (mut low, mut high) = (0, self.counts.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.form(mid).cmp(lower) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return self.counts[mid].1 as usize,
+            }
+        }
+        0
     }
 
     /// Uses of the compound `lower_left-lower_right`.
@@ -149,10 +176,17 @@ impl WordCounts {
 
     /// The forms that start with `prefix` (lowercase), in sorted order.
     pub fn with_prefix<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s str> + 's {
-        let first = self.counts.partition_point(|(w, _)| w.as_ref() < prefix);
-        self.counts[first..]
-            .iter()
-            .map(|(w, _)| w.as_ref())
+        let (mut low, mut high) = (0, self.counts.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if self.form(mid) < prefix {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        (low..self.counts.len())
+            .map(|i| self.form(i))
             .take_while(move |w| w.starts_with(prefix))
     }
 

@@ -74,7 +74,17 @@ impl Category {
 
 /// Paragraph or page breaks in a whitespace-only text.
 fn breaks(text: &str) -> usize {
-    text.matches("\n\n").count() + text.matches('\u{c}').count()
+    // Counted as `matches("\n\n")` counts: pairs that do not overlap.
+    let (mut count, mut after_newline) = (0, false);
+    for b in text.bytes() {
+        match b {
+            b'\n' if after_newline => (count, after_newline) = (count + 1, false),
+            b'\n' => after_newline = true,
+            b'\x0c' => (count, after_newline) = (count + 1, false),
+            _ => after_newline = false,
+        }
+    }
+    count
 }
 
 /// The category of a change (see the module doc).
@@ -663,6 +673,24 @@ mod tests {
                 expected,
                 "{rule}: {before:?} -> {after:?}"
             );
+        }
+    }
+
+    #[test]
+    fn breaks_count_blank_lines_and_page_breaks_as_matches_does() {
+        for text in [
+            "",
+            " ",
+            "\n",
+            "\n\n",
+            "\n\n\n",
+            "\n\n\n\n",
+            "\n \n",
+            "\n\x0c\n",
+            "\x0c\x0c\n\n",
+        ] {
+            let expected = text.matches("\n\n").count() + text.matches('\u{c}').count();
+            assert_eq!(breaks(text), expected, "{text:?}");
         }
     }
 

@@ -112,8 +112,15 @@ impl Pass for Normalise {
         // One character at a time with one of look-behind and two of look-ahead, read from the
         // text itself (no table of characters: a long document would need 16 bytes per one).
         let char_at = |p: usize| text.get(p..).and_then(|rest| rest.chars().next());
+        let bytes = text.as_bytes();
         let mut pos = 0;
-        while let Some(c) = char_at(pos) {
+        loop {
+            // Printable ASCII, line ends and form feeds are most of any text and none of them is
+            // proposed for a change here: skipped a byte at a time without decoding.
+            while pos < bytes.len() && matches!(bytes[pos], b'!'..=b'~' | b'\n' | b'\x0c') {
+                pos += 1;
+            }
+            let Some(c) = char_at(pos) else { break };
             let end = pos + c.len_utf8();
             let next = char_at(end);
             let prev = text[..pos].chars().next_back();
@@ -188,7 +195,13 @@ impl Pass for Normalise {
             }
             pos = resume;
         }
-        if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        // ASCII is NFC and leaves the quick check's state as at the start (a starter): the check
+        // begins at the first other character.
+        let first_non_ascii = bytes
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len());
+        if is_nfc_quick(text[first_non_ascii..].chars()) != IsNormalized::Yes {
             edits.extend(nfc_edits(text));
         }
         edits
