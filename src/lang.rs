@@ -76,7 +76,16 @@ pub fn detect(text: &str) -> Option<&'static str> {
         if word.is_empty() || word.len() > 6 {
             continue;
         }
-        let lower = crate::lexicon::lowercase(word);
+        // Most words are ASCII: lowercased on the stack, without an allocation per capital.
+        let mut buffer = [0u8; 6];
+        let lower = if word.is_ascii() {
+            let lower = &mut buffer[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            std::borrow::Cow::Borrowed(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
+        } else {
+            crate::lexicon::lowercase(word)
+        };
         for (i, (_, words)) in STOPWORDS.iter().enumerate() {
             if words.contains(&lower.as_ref()) {
                 counts[i] += 1;

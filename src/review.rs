@@ -191,11 +191,32 @@ fn insert(level: &mut Vec<Mark>, change: usize, mut range: Range<usize>) {
     });
 }
 
-/// Appends `text` to `out` escaped as maud escapes text and attribute values.
+/// Appends `text` to `out` escaped as maud escapes text and attribute values (`&`, `<`, `>`,
+/// `"`), copying the runs between those bytes whole rather than byte by byte.
 fn escape_into(out: &mut String, text: &str) {
-    maud::Escaper::new(out)
-        .write_str(text)
-        .expect("writing to a String never fails");
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[run..i]);
+        out.push_str(entity);
+        run = i + 1;
+    }
+    out.push_str(&text[run..]);
+}
+
+/// Text escaped by [`escape_into`] inside a template.
+struct Escaped<'a>(&'a str);
+
+impl maud::Render for Escaped<'_> {
+    fn render_to(&self, out: &mut String) {
+        escape_into(out, self.0);
+    }
 }
 
 /// Raw bytes as text for the page, escaped for HTML: control characters other than line ends and
@@ -545,7 +566,7 @@ pub fn write_review_page(
         out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
         for text in &paragraphs[p] {
             piece_html.clear();
-            html! { p { (text) } }.render_to(&mut piece_html);
+            html! { p { (Escaped(text)) } }.render_to(&mut piece_html);
             out.write_all(piece_html.as_bytes())?;
         }
         out.write_all(b"</div></section>")?;
@@ -691,6 +712,15 @@ mod tests {
         ] {
             let expected = text.matches("\n\n").count() + text.matches('\u{c}').count();
             assert_eq!(breaks(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn escaping_matches_the_templates() {
+        for text in ["", "plain", "<a href=\"x\">&amp;</a>", "\"", "ä<ö>ü&"] {
+            let mut out = String::new();
+            escape_into(&mut out, text);
+            assert_eq!(out, html! { (text) }.into_string());
         }
     }
 
