@@ -125,6 +125,97 @@ fn ocr_damaged_heads_and_roman_page_numbers_join_their_family() {
     assert!(!cleaned.body.contains("INTR"));
 }
 
+/// `book(pages, None)` with the head of some pages replaced: `(page number, head)`.
+fn book_with_heads(pages: usize, replaced: &[(usize, &str)]) -> String {
+    let mut text = book(pages, None);
+    for &(n, head) in replaced {
+        let original = if n % 2 == 0 {
+            format!("{n} THE SILENT FRIEND.\n")
+        } else {
+            format!("A JOURNEY NORTH. {n}\n")
+        };
+        assert!(text.contains(&original));
+        text = text.replacen(&original, &format!("{head}\n"), 1);
+    }
+    text
+}
+
+#[test]
+fn heads_with_damaged_or_unreadable_numbers_between_heads_of_the_sequence_are_removed() {
+    // OCR damage as the Internet Archive books show it: a misread digit (`81` for 21, `822` for
+    // 222), digits split by a space, a look-alike (`Ill`), a number that does not read at all, and
+    // a misread letter in the head's text too.
+    let text = book_with_heads(
+        14,
+        &[
+            (13, "A JOURNEY NORTH. 18"),
+            (14, "1 4 THE SILENT FRIEND."),
+            (16, "76 THE SILENT FRIEND."),
+            (19, "A JOURNEY NORTH. St"),
+            (21, "A JOURNBY NORTH. 2l"),
+        ],
+    );
+    let cleaned = clean(&text);
+    // The chain of the sequence starts at 15: pages 11 to 14 lie before it and are found where
+    // the chain's lines per page put their edges, each with a number that agrees (11, 12 read
+    // whole; 13 read `18`; `1 4`).
+    assert_eq!(
+        rules(&cleaned, "furniture.damaged-head"),
+        7,
+        "{:#?}",
+        removed(&cleaned)
+    );
+    assert_eq!(removed(&cleaned).len(), 14, "{:#?}", removed(&cleaned));
+    assert!(!cleaned.body.contains("JOURN") && !cleaned.body.contains("SILENT"));
+    let evidence = cleaned
+        .changes
+        .iter()
+        .find(|c| c.rule == "furniture.damaged-head" && c.before.contains("NORTH. 18"))
+        .unwrap();
+    assert!(
+        evidence.evidence.contains("page 13"),
+        "{}",
+        evidence.evidence
+    );
+}
+
+#[test]
+fn a_line_like_a_head_away_from_the_page_edge_or_not_in_capitals_is_text() {
+    // Mid-page, a chapter title that repeats the recto head; at a page edge whose head is missing,
+    // a sentence with the head's words; and a number-like line that is not the expected page.
+    // Before the first head, a chapter's title at the top of its first page, where the sequence
+    // would put page 10's head: without a number, it is no head.
+    let mut text = format!(
+        "A JOURNEY NORTH.\n\n{}\n\n\n{}",
+        prose(10, 14),
+        book(12, None)
+    );
+    let mid = "ordinary words, line 7 of the page, and more words\n";
+    let at = text.match_indices(mid).nth(4).unwrap().0 + mid.len();
+    text.insert_str(at, "\nA JOURNEY NORTH.\n\n");
+    text = text.replacen("A JOURNEY NORTH. 17\n", "A journey north. So\n", 1);
+    text = text.replacen(
+        "20 THE SILENT FRIEND.\n",
+        "The year 1648 saw the fleet\n",
+        1,
+    );
+    let cleaned = clean(&text);
+    assert_eq!(
+        rules(&cleaned, "furniture.damaged-head"),
+        0,
+        "{:#?}",
+        removed(&cleaned)
+    );
+    assert_eq!(
+        cleaned.body.matches("A JOURNEY NORTH.").count(),
+        2,
+        "{}",
+        cleaned.body
+    );
+    assert!(cleaned.body.contains("A journey north. So"));
+    assert!(cleaned.body.contains("The year 1648 saw the fleet"));
+}
+
 #[test]
 fn watermarks_end_pages_and_are_removed_in_every_form() {
     let text =
@@ -340,4 +431,75 @@ fn cleaning_the_cleaned_books_again_changes_nothing() {
         }
     }
     assert!(structural.is_empty(), "{}", structural.join("\n"));
+}
+
+/// The small three-page case of the issue: pages split by form feeds, each opening with the same
+/// head (no number), page 1 too; page 1 ends a paragraph on a short line that ends a sentence.
+fn parish_pages(head: &str) -> String {
+    let body = |page: usize| {
+        format!(
+            "The meeting of the parish council on page {page} was held in\n\
+             the schoolroom, where the members heard the accounts of the\n\
+             year and agreed that the churchyard wall should be mended\n\
+             before the winter, at a cost that the vestry would bear.\n\
+             The vicar thanked them.\n"
+        )
+    };
+    format!(
+        "{head}\n\n{}\x0c{head}\n\n{}\x0c{head}\n\n{}",
+        body(1),
+        body(2),
+        body(3)
+    )
+}
+
+#[test]
+fn a_head_standing_alone_at_the_top_of_every_page_is_removed_page_one_too() {
+    let cleaned = clean(&parish_pages("PARISH MAGAZINE"));
+    assert_eq!(
+        removed(&cleaned),
+        vec!["PARISH MAGAZINE"; 3],
+        "{:#?}",
+        cleaned.changes
+    );
+    assert!(!cleaned.body.contains("PARISH MAGAZINE"));
+    // The paragraph that ends on a short line before the page break is not joined to the next.
+    assert!(
+        cleaned
+            .body
+            .contains("The vicar thanked them.\n\nThe meeting of the parish council on page 2"),
+        "{}",
+        cleaned.body
+    );
+}
+
+#[test]
+fn a_title_on_page_one_whose_heads_carry_numbers_stays() {
+    // An article: its title on page 1, the running heads of the next pages with page numbers.
+    let text = parish_pages("PARISH MAGAZINE")
+        .replacen("PARISH MAGAZINE", "Parish Magazine of Saint Mary", 1)
+        .replacen(
+            "\x0cPARISH MAGAZINE",
+            "\x0c36 PARISH MAGAZINE OF SAINT MARY",
+            1,
+        )
+        .replacen(
+            "\x0cPARISH MAGAZINE",
+            "\x0cPARISH MAGAZINE OF SAINT MARY 37",
+            1,
+        );
+    let cleaned = clean(&text);
+    assert!(
+        cleaned.body.starts_with("Parish Magazine of Saint Mary"),
+        "{}",
+        cleaned.body
+    );
+    // A head on only some pages is not a head standing on every page.
+    let text = parish_pages("PARISH MAGAZINE").replacen("\x0cPARISH MAGAZINE\n\n", "\x0c", 1);
+    let cleaned = clean(&text);
+    assert!(
+        cleaned.body.starts_with("PARISH MAGAZINE"),
+        "{}",
+        cleaned.body
+    );
 }

@@ -21,8 +21,16 @@
 //! numbers, one after another, numbers that jump) never forms a chain: consecutive lines are less
 //! than a page apart, and their numbers do not step by one or two per page.
 //!
-//! Known limits: heads without a number are not found here; a book whose every page holds fewer
-//! than [`MIN_PAGE_LINES`] lines.
+//! Then the sequence fills its gaps ([`heads_between`]): where two heads of a chain are `k` pages
+//! apart, the page edges in between lie at even steps, and a line at such an edge whose number
+//! reads as the expected page up to one misread character (`FANTINE. 81` for 21), or whose text is
+//! the family's with something unreadable where the number goes (`JEAN VALJEAN. St`), is a head
+//! too; just beyond a run of the chain only a number that agrees counts. A chapter's title alone
+//! at a page edge (`CONTENTS.`) is never taken this way.
+//!
+//! Known limits: heads without a number are found only between heads of a chain; a stretch of
+//! pages where recto and verso numbers are both damaged forms no chain; a book whose every page
+//! holds fewer than [`MIN_PAGE_LINES`] lines.
 
 use std::collections::HashMap;
 
@@ -49,6 +57,9 @@ pub struct Head {
     /// How many heads its chain holds, and its lines per page.
     pub chain: usize,
     pub lines_per_page: usize,
+    /// Found between two heads of the sequence, where the sequence puts a page edge, with its
+    /// number OCR-damaged or unreadable ([`heads_between`]).
+    pub recovered: bool,
 }
 
 #[derive(Debug)]
@@ -58,6 +69,8 @@ struct Candidate {
     ordinal: usize,
     /// The readings of its number: (roman, value).
     values: Vec<(bool, u32)>,
+    /// Whether the first reading is the roman numeral as printed.
+    printed_first: bool,
     key: String,
 }
 
@@ -113,6 +126,18 @@ fn to_roman(mut n: u32) -> String {
     out
 }
 
+/// The value of a roman numeral read as printed (`xl` → 40, `1` as `i`), without look-alikes.
+fn printed_roman(token: &str) -> Option<u32> {
+    let token =
+        token.trim_matches(|c: char| matches!(c, '.' | ',' | ':' | ';' | '[' | ']' | '(' | ')'));
+    let lower: String = token
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '1' { 'i' } else { c })
+        .collect();
+    roman_value(&lower)
+}
+
 /// The readings of a page-number token: arabic digits, or a roman numeral through OCR look-alikes.
 fn number_readings(token: &str) -> Vec<(bool, u32)> {
     let token =
@@ -161,6 +186,14 @@ fn number_readings(token: &str) -> Vec<(bool, u32)> {
             readings.push((true, v));
         }
     }
+    // The numeral as printed (`xl` is 40, though `xi` reads the same through look-alikes) first:
+    // the page sequence prefers it when it links.
+    if let Some(p) = printed_roman(token)
+        && let Some(at) = readings.iter().position(|&r| r == (true, p))
+    {
+        readings.remove(at);
+        readings.insert(0, (true, p));
+    }
     readings
 }
 
@@ -187,8 +220,14 @@ fn candidate(line: &str) -> Option<(Vec<(bool, u32)>, String)> {
         }
     };
     let text = rest.join(" ");
-    // An index entry or a list item (`Yemen, 436`, `Zedoary, 199 , 200`) is not a head.
-    if text.trim_end().ends_with([',', '-', '—']) {
+    // An index entry or a list item (`Yemen, 436`, `Zedoary, 199 , 200`) is not a head; a title
+    // set in capitals that ends in a comma is a head whose full stop the OCR misread
+    // (`246 LES MISÉRABLES,`), which the page sequence must still confirm.
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = text.chars().filter(|c| c.is_uppercase()).count();
+    let misread_stop =
+        text.trim_end().ends_with(',') && letters >= 6 && capitals * 10 >= letters * 9;
+    if text.trim_end().ends_with([',', '-', '—']) && !misread_stop {
         return None;
     }
     let key = layout::letters_key(&text);
@@ -242,16 +281,30 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
         })
         .collect();
     let mut candidates: Vec<Candidate> = Vec::new();
+    // Every line after a blank line, with its ordinal: where a page's head may stand.
+    let mut edge_lines: Vec<(LineSpan, usize)> = Vec::new();
     let mut ordinal = 0;
     let mut after_blank = true;
     for line in &lines {
         let blank = line.is_blank(text);
         if !blank {
+            if after_blank {
+                edge_lines.push((*line, ordinal));
+            }
             if after_blank && let Some((values, key)) = candidate(line.text(text)) {
+                let words = line.text(text).split_whitespace();
+                let printed_first = values.first().is_some_and(|&(roman, v)| {
+                    roman
+                        && [words.clone().next(), words.last()]
+                            .into_iter()
+                            .flatten()
+                            .any(|w| printed_roman(w) == Some(v))
+                });
                 candidates.push(Candidate {
                     line: *line,
                     ordinal,
                     values,
+                    printed_first,
                     key,
                 });
             }
@@ -295,7 +348,12 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
     let mut link: Vec<Option<(usize, u32, usize)>> = vec![None; candidates.len()];
     for (i, c) in candidates.iter().enumerate() {
         let mut best: Option<(usize, u32, usize)> = None;
-        for &(roman, v) in &c.values {
+        let printed = c.values.len() > 1 && c.printed_first;
+        for (k, &(roman, v)) in c.values.iter().enumerate() {
+            // A link by the numeral as printed wins over one by a look-alike reading.
+            if k > 0 && printed && best.is_some() {
+                break;
+            }
             for step in 1..=2u32 {
                 let Some(&j) = v.checked_sub(step).and_then(|p| latest.get(&(roman, p))) else {
                     continue;
@@ -332,7 +390,7 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
             members.entry(chain_of[i]).or_default().push(i);
         }
     }
-    let mut heads = Vec::new();
+    let mut heads: Vec<(usize, Head)> = Vec::new();
     let mut chains: Vec<(usize, Vec<usize>)> = members.into_iter().collect();
     chains.sort_by_key(|(root, _)| *root);
     for (_, chain) in chains {
@@ -395,18 +453,355 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
                     .unwrap_or(c.values[0].1),
             };
             let roman = c.values.iter().any(|&(r, v)| r && v == number);
-            heads.push(Head {
-                line: c.line,
-                number,
-                roman,
-                key: c.key.clone(),
-                chain: chain.len(),
-                lines_per_page: median,
+            heads.push((
+                c.ordinal,
+                Head {
+                    line: c.line,
+                    number,
+                    roman,
+                    key: c.key.clone(),
+                    chain: chain.len(),
+                    lines_per_page: median,
+                    recovered: false,
+                },
+            ));
+        }
+    }
+    heads.sort_by_key(|(ordinal, _)| *ordinal);
+    // Each head found between two others is a firmer anchor for the pages around it: a few rounds
+    // find the heads of a run of damaged pages (`2îl`, `X72`, `2n` for 271 to 273).
+    for _ in 0..3 {
+        let recovered = heads_between(text, &edge_lines, &heads);
+        if recovered.is_empty() {
+            break;
+        }
+        heads.extend(recovered);
+        heads.sort_by_key(|(ordinal, _)| *ordinal);
+    }
+    let mut heads: Vec<Head> = heads.into_iter().map(|(_, h)| h).collect();
+    heads.sort_by_key(|h| h.line.start);
+    heads
+}
+
+/// How far (in pages) a head found between two heads of the sequence may stand from the page
+/// edge that the sequence puts there: pages that end a chapter are short, so the edges drift.
+const EDGE_TOLERANCE: f64 = 0.35;
+/// Most pages between two heads of the sequence for the edges between them to be inferred.
+const MAX_GAP_PAGES: u32 = 6;
+/// Least similarity to a head of the family for a head whose number agrees with the sequence
+/// (`PANTINS. 223` among `FANTINE.` heads); a head whose number is unreadable needs [`same_head`].
+const DAMAGED_FAMILY: f64 = 0.6;
+
+/// A line read loosely as a head: the readings of the number-like tokens at either end (digits,
+/// OCR look-alikes, digits split by spaces as `2 3 8`, roman numerals), the letters of the rest,
+/// and whether those letters are mostly capitals.
+struct LooseHead {
+    numbers: Vec<(bool, u32)>,
+    key: String,
+    capitals: bool,
+    /// Whether short tokens stand at an end, apart from the text: where the number goes.
+    numbered_end: bool,
+    /// The short tokens at either end, each run joined without spaces (`2 3 8` → `238`).
+    number_tokens: Vec<String>,
+}
+
+/// The number a run of short tokens spells through OCR look-alikes (`I 4` → 14, `Ill` → 111,
+/// `81` → 81), at most three digits.
+fn lookalike_number(tokens: &[&str]) -> Option<u32> {
+    let mut digits = String::new();
+    for token in tokens {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if token.is_empty() {
+            return None;
+        }
+        for c in token.chars() {
+            digits.push(char::from_digit(super::digit_lookalike(c)?, 10)?);
+        }
+    }
+    if digits.is_empty() || digits.len() > 3 || !digits.contains(|c: char| c != '0') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn loose_head(line: &str) -> Option<LooseHead> {
+    let line = line.trim();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() || words.len() > 9 || line.chars().count() > 80 {
+        return None;
+    }
+    // Runs of up to three short tokens at either end may be the number.
+    let short = |w: &&&str| w.chars().filter(|c| c.is_alphanumeric()).count() <= 3;
+    let lead = words.iter().take_while(short).count().min(3);
+    let trail = words.iter().rev().take_while(short).count().min(3);
+    let mut numbers = Vec::new();
+    for k in 1..=lead {
+        numbers.extend(lookalike_number(&words[..k]).map(|n| (false, n)));
+    }
+    for k in 1..=trail {
+        numbers.extend(lookalike_number(&words[words.len() - k..]).map(|n| (false, n)));
+    }
+    let mut number_tokens = Vec::new();
+    for k in 1..=lead {
+        number_tokens.push(words[..k].concat());
+    }
+    for k in 1..=trail {
+        number_tokens.push(words[words.len() - k..].concat());
+    }
+    if let Some(first) = words.first() {
+        numbers.extend(number_readings(first).into_iter().filter(|r| r.0));
+    }
+    if let Some(last) = words.last() {
+        numbers.extend(number_readings(last).into_iter().filter(|r| r.0));
+    }
+    // The text: the words between the end runs, or all of them when they are all short.
+    let (from, to) = if lead + trail >= words.len() {
+        (0, words.len())
+    } else {
+        (lead, words.len() - trail)
+    };
+    let text = words[from..to].join(" ");
+    let key = layout::letters_key(&text);
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    Some(LooseHead {
+        numbers,
+        key,
+        capitals: letters > 0 && upper * 10 >= letters * 7,
+        numbered_end: from > 0 || to < words.len(),
+        number_tokens,
+    })
+}
+
+/// Whether `token` spells `expected` with at most one character misread (`X72` for 272, `2Q8`
+/// for 208): the other characters are its digits or their look-alikes, and there are at least two.
+fn spells_with_one_slip(token: &str, expected: u32) -> bool {
+    let token: Vec<char> = token
+        .trim_matches(|c: char| matches!(c, '.' | ',' | ':' | ';'))
+        .chars()
+        .collect();
+    let digits: Vec<u32> = expected
+        .to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    token.len() == digits.len()
+        && digits.len() >= 2
+        && token
+            .iter()
+            .zip(&digits)
+            .filter(|(c, d)| super::digit_lookalike(**c) != Some(**d))
+            .count()
+            <= 1
+}
+
+/// Whether `read` is `expected` with at most one digit misread (`81` for 21, `822` for 222).
+fn one_digit_off(read: u32, expected: u32) -> bool {
+    let (a, b) = (read.to_string(), expected.to_string());
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() <= 1
+}
+
+/// Heads the page sequence implies but whose number OCR damaged (`FANTINE. 81` for 21,
+/// `2 3 8 FIRST LETTER BOOK OF`) or left unreadable (`JEAN VALJEAN. St`): between two heads of the
+/// sequence `k` pages apart, at a regular spacing, the `k - 1` page edges in between lie at even
+/// steps. A line after a blank line near such an edge (within [`EDGE_TOLERANCE`] of a page) is a
+/// head when
+/// - its number reads as the page the sequence expects there (one digit may be misread) and its
+///   text (if any) resembles a head of the family nearby (at least [`DAMAGED_FAMILY`]), or
+/// - its text is the same head as one of the family ([`same_head`]), whatever its number.
+///
+/// Its capitals must match the family's (a head set in capitals is not a sentence). The heads on
+/// both sides must be of one sequence: the numbers rise by at most [`MAX_GAP_PAGES`], and the lines
+/// per page between them lie within half to one and a half times their chain's. Where a run of
+/// the sequence ends (its next head is missing or damaged), the [`EXTRAPOLATED_PAGES`] pages after
+/// it and before the next run are searched at the chain's lines per page, and only a head whose
+/// number agrees counts (a bare number only when it reads exactly). A table of contents or an
+/// index holds no head of a sequence, so nothing is searched there.
+fn heads_between(
+    text: &str,
+    edge_lines: &[(LineSpan, usize)],
+    heads: &[(usize, Head)],
+) -> Vec<(usize, Head)> {
+    let mut frames = Vec::new();
+    for h in 0..heads.len() {
+        let (oa, a) = &heads[h];
+        let next = heads.get(h + 1);
+        if h == 0 {
+            frames.push(Frame {
+                at: 0,
+                pages: -EXTRAPOLATED_PAGES..=-1,
+                per_page: a.lines_per_page as f64,
+                within: 0..*oa,
+                strict: true,
+            });
+        }
+        if let Some((ob, b)) = next
+            && a.roman == b.roman
+            && b.number > a.number
+            && b.number - a.number <= MAX_GAP_PAGES
+        {
+            let pages = b.number - a.number;
+            let per_page = (ob - oa) as f64 / pages as f64;
+            let typical = a.lines_per_page.max(b.lines_per_page) as f64;
+            if per_page * 2.0 >= typical && per_page <= typical * 1.5 {
+                frames.push(Frame {
+                    at: h,
+                    pages: 1..=i64::from(pages) - 1,
+                    per_page,
+                    within: *oa + 1..*ob,
+                    strict: false,
+                });
+                continue;
+            }
+        }
+        // The end of a run of the sequence: the pages just after it, and just before the next.
+        let hi = next.map_or(usize::MAX, |(o, _)| *o);
+        frames.push(Frame {
+            at: h,
+            pages: 1..=EXTRAPOLATED_PAGES,
+            per_page: a.lines_per_page as f64,
+            within: *oa + 1..hi,
+            strict: true,
+        });
+        if let Some((ob, b)) = next {
+            frames.push(Frame {
+                at: h + 1,
+                pages: -EXTRAPOLATED_PAGES..=-1,
+                per_page: b.lines_per_page as f64,
+                within: *oa + 1..*ob,
+                strict: true,
             });
         }
     }
-    heads.sort_by_key(|h| h.line.start);
-    heads
+    // The pages after one run and before the next may name the same line twice.
+    let found: std::collections::BTreeMap<usize, Head> = frames
+        .iter()
+        .flat_map(|f| heads_in_frame(text, edge_lines, heads, f))
+        .collect();
+    found.into_iter().collect()
+}
+
+/// How many pages beyond the end of a run of the sequence are searched for heads whose number
+/// agrees with it.
+const EXTRAPOLATED_PAGES: i64 = 3;
+
+/// Where the page sequence puts page edges: `pages` pages from the head `heads[at]` (negative:
+/// before it), `per_page` non-blank lines apart, at the ordinals `within`. Beyond
+/// the heads of the sequence (`strict`), only a head whose number agrees counts.
+struct Frame {
+    at: usize,
+    pages: std::ops::RangeInclusive<i64>,
+    per_page: f64,
+    within: std::ops::Range<usize>,
+    strict: bool,
+}
+
+fn heads_in_frame(
+    text: &str,
+    edge_lines: &[(LineSpan, usize)],
+    heads: &[(usize, Head)],
+    frame: &Frame,
+) -> Vec<(usize, Head)> {
+    let (base_ordinal, base) = (heads[frame.at].0, &heads[frame.at].1);
+    let family: Vec<(&str, bool)> = heads
+        [frame.at.saturating_sub(FAMILY_WINDOW)..(frame.at + 1 + FAMILY_WINDOW).min(heads.len())]
+        .iter()
+        .filter(|(_, f)| !f.key.is_empty())
+        .map(|(_, f)| {
+            let raw = f.line.text(text);
+            let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+            let upper = raw.chars().filter(|c| c.is_uppercase()).count();
+            (f.key.as_str(), upper * 10 >= letters * 7)
+        })
+        .collect();
+    let first = edge_lines.partition_point(|(_, o)| *o < frame.within.start);
+    let last = edge_lines
+        .partition_point(|(_, o)| *o < frame.within.end)
+        .max(first);
+    // The best line for each page edge: (distance from the edge, line, number, ordinal).
+    let mut best: std::collections::BTreeMap<i64, (f64, LineSpan, u32, usize)> = Default::default();
+    for &(line, o) in &edge_lines[first..last] {
+        let at = (o as f64 - base_ordinal as f64) / frame.per_page;
+        let page = at.round();
+        let off = (at - page).abs();
+        let page = page as i64;
+        if !frame.pages.contains(&page) || off > EDGE_TOLERANCE {
+            continue;
+        }
+        let Some(expected) = u32::try_from(i64::from(base.number) + page)
+            .ok()
+            .filter(|&n| n > 0)
+        else {
+            continue;
+        };
+        let Some(loose) = loose_head(line.text(text)) else {
+            continue;
+        };
+        let exact = loose
+            .numbers
+            .iter()
+            .any(|&(roman, n)| n == expected && roman == base.roman);
+        let number_agrees = exact
+            || !base.roman
+                && (loose
+                    .number_tokens
+                    .iter()
+                    .any(|t| spells_with_one_slip(t, expected))
+                    || loose
+                        .numbers
+                        .iter()
+                        .any(|&(roman, n)| !roman && one_digit_off(n, expected)));
+        let resemblance = family
+            .iter()
+            .filter(|(_, capitals)| *capitals == loose.capitals)
+            .map(|(key, _)| {
+                if same_head(key, &loose.key) {
+                    1.0
+                } else {
+                    crate::passes::pages::head_similarity(key, &loose.key)
+                }
+            })
+            .fold(0.0, f64::max);
+        // Without a number that agrees, something must stand where the number goes: a line that
+        // is the head's text alone (`CONTENTS.` over a table of contents, a chapter's title on
+        // its first page) is a heading.
+        let number_place = loose.numbered_end
+            && !family
+                .iter()
+                .any(|(key, _)| *key == layout::letters_key(line.text(text)));
+        let head = match (loose.key.is_empty(), frame.strict) {
+            (true, false) => number_agrees,
+            (true, true) => exact,
+            (false, false) => {
+                number_agrees && resemblance >= DAMAGED_FAMILY || resemblance >= 1.0 && number_place
+            }
+            (false, true) => number_agrees && resemblance >= DAMAGED_FAMILY,
+        };
+        if !head {
+            continue;
+        }
+        if best.get(&page).is_none_or(|(d, _, _, _)| off < *d) {
+            best.insert(page, (off, line, expected, o));
+        }
+    }
+    best.into_values()
+        .map(|(_, line, number, ordinal)| {
+            (
+                ordinal,
+                Head {
+                    line,
+                    number,
+                    roman: base.roman,
+                    key: loose_head(line.text(text))
+                        .map(|l| l.key)
+                        .unwrap_or_default(),
+                    chain: base.chain,
+                    lines_per_page: frame.per_page.round() as usize,
+                    recovered: true,
+                },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

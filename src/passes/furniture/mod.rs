@@ -7,7 +7,9 @@
 //!   usage guidelines as one block when they open it;
 //! - **HathiTrust page markers** (`## p. 12 (#20) ###`);
 //! - **Running heads and page numbers of the page sequence** ([`heads`]): numbers that step by one
-//!   or two per page at a regular spacing, with texts that recur in two families.
+//!   or two per page at a regular spacing, with texts that recur in two families; and the heads
+//!   whose numbers OCR damaged, at the page edges the sequence puts between its heads
+//!   (`furniture.damaged-head`).
 //!
 //! Then the pass looks at the first and last non-blank lines of each page without those (pages are
 //! split at form feeds, which the pages pass has settled); an edge that held a head of the sequence
@@ -21,7 +23,12 @@
 //!   ignored, so `21°` and `21%` agree) match, by normalised edit distance of at least 0.8, the same
 //!   line of another page within four pages (recto and verso heads each recur on their own), or match
 //!   the document's title while carrying a page number. The title itself, on the first page, stays.
-//!   A line with figures inside (`1 See page 52, note 3.`) is never a recurring head.
+//!   A line with figures inside (`1 See page 52, note 3.`) is never a recurring head; at the foot,
+//!   a line with parentheses or a lowercase majority is a note, not a running foot. An edge held
+//!   by a head of the sequence counts as a page the line recurs on, and is not dropped again.
+//! - **A head standing alone on every page** (`PARISH MAGAZINE`): the same short title, no
+//!   figures, as the top line of every page of a document of at least three pages, the first
+//!   page's included.
 //! - **Signature marks**: a short last line such as `1 *`, `A 2` or `B 3*`, or a bare number at the
 //!   foot of a page that the page sequence does not explain (the printer's sheet number).
 //!   Look-alike page numbers with one stray character (`81s`, `27v`) count when dropping it fits.
@@ -65,6 +72,11 @@ pub const NUMBERED_HEAD: BuiltinRule = BuiltinRule {
     description: "Running head or page number whose numbers form the document's page sequence (one or two more per page, at a regular spacing) dropped.",
 };
 
+pub const DAMAGED_HEAD: BuiltinRule = BuiltinRule {
+    id: "furniture.damaged-head",
+    description: "Running head at a page edge that the page sequence puts there (between two of its heads, or just beyond a run of them), of the heads' family, its number OCR-damaged (`FANTINE. 81` for 21) or unreadable, dropped.",
+};
+
 pub const WATERMARK: BuiltinRule = BuiltinRule {
     id: "furniture.watermark",
     description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
@@ -86,6 +98,7 @@ const RULES: &[BuiltinRule] = &[
     RUNNING_HEAD,
     SIGNATURE_MARK,
     NUMBERED_HEAD,
+    DAMAGED_HEAD,
     WATERMARK,
     BOILERPLATE,
     PAGE_MARKER,
@@ -112,7 +125,7 @@ pub fn page_markers(text: &str) -> Vec<(LineSpan, Option<String>)> {
 }
 
 /// The digit an OCR look-alike stands for.
-fn digit_lookalike(c: char) -> Option<u32> {
+pub(crate) fn digit_lookalike(c: char) -> Option<u32> {
     Some(match c {
         'O' | 'o' | 'D' | 'Q' => 0,
         'I' | 'l' | 'i' | '|' | '!' | 'J' => 1,
@@ -271,6 +284,18 @@ impl Pass for Furniture {
             } else {
                 "page number"
             };
+            if head.recovered {
+                let evidence = format!(
+                    "head {:?} where the page sequence (heads of a chain of {}, about {} lines a page) puts the edge of page {}: its text of the heads' family, its {numeral} read as that page's up to OCR damage, or unreadable between two heads",
+                    head.line.text(text).trim(),
+                    head.chain,
+                    head.lines_per_page,
+                    head.number
+                );
+                edits.push(drop_line(text, head.line, DAMAGED_HEAD, 0.85, evidence));
+                removed.push(head.line.start..head.line.end_with_newline(text));
+                continue;
+            }
             let evidence = format!(
                 "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
                 head.number, head.chain, head.lines_per_page
@@ -411,31 +436,65 @@ impl Pass for Furniture {
                 content.rev().nth(skip).copied()
             }
         };
+        // A head standing alone on every page (`PARISH MAGAZINE`, no number, too short for the
+        // three words asked of a head that recurs on some pages), the first page's too.
+        let standing = standing_head(
+            text,
+            (0..pages.len()).map(|i| {
+                (!edge_taken[i].0)
+                    .then(|| edge_after_number(i, true))
+                    .flatten()
+            }),
+        );
+        if let Some(heads) = &standing {
+            for &line in heads {
+                let evidence = format!(
+                    "running head: stands alone at the top of every one of the {} pages",
+                    heads.len()
+                );
+                edits.push(drop_line(text, line, RUNNING_HEAD, 0.9, evidence));
+            }
+        }
         for top in [true, false] {
-            let lines: Vec<Option<(LineSpan, String)>> = (0..pages.len())
+            if top && standing.is_some() {
+                continue;
+            }
+            // Each page's edge line, its letters, and whether it may be dropped here: an edge held
+            // by a head of the sequence is compared with (a damaged head recurs among them), not
+            // dropped again.
+            let lines: Vec<Option<(LineSpan, String, bool)>> = (0..pages.len())
                 .map(|i| {
-                    if (top && edge_taken[i].0) || (!top && edge_taken[i].1) {
-                        return None;
-                    }
-                    let line = edge_after_number(i, top)?;
+                    let held = if top {
+                        edge_taken[i].0
+                    } else {
+                        edge_taken[i].1
+                    };
+                    let line = if held {
+                        let mut all = pages[i].content(text);
+                        *(if top { all.next() } else { all.next_back() })?
+                    } else {
+                        edge_after_number(i, top)?
+                    };
                     // The document's own first line is its title, not a running head.
                     if i == 0 && top && text[..line.start].trim().is_empty() {
                         return None;
                     }
                     let words = line.text(text).split_whitespace().count();
                     let key = layout::letters_key(line.text(text));
-                    (words >= 3 && key.chars().count() >= 8).then_some((line, key))
+                    (words >= 3 && key.chars().count() >= 8).then_some((line, key, !held))
                 })
                 .collect();
             for (i, entry) in lines.iter().enumerate() {
-                let Some((line, key)) = entry else { continue };
+                let Some((line, key, true)) = entry else {
+                    continue;
+                };
                 let recurs = lines
                     .iter()
                     .enumerate()
                     .filter(|(j, other)| {
                         *j != i
                             && j.abs_diff(i) <= HEAD_WINDOW
-                            && other.as_ref().is_some_and(|(_, k)| same_head(key, k))
+                            && other.as_ref().is_some_and(|(_, k, _)| same_head(key, k))
                     })
                     .count();
                 let shown = line.text(text).trim();
@@ -454,7 +513,29 @@ impl Pass for Furniture {
                     && words[1..words.len() - 1]
                         .iter()
                         .any(|w| w.contains(|c: char| c.is_ascii_digit()));
-                let recurs = if inner_figures { 0 } else { recurs };
+                // At the foot of a page, notes on the same matter resemble each other (`3 The
+                // other texts transpose this and the preceding word.` on two pages of a letter
+                // book): a running foot is a title, most words capitalised, with no parentheses.
+                let capitalised = words
+                    .iter()
+                    .filter(|w| {
+                        w.chars()
+                            .find(|c| c.is_alphabetic())
+                            .is_some_and(char::is_uppercase)
+                    })
+                    .count();
+                let note_like = !top
+                    && (shown.contains(['(', ')'])
+                        || capitalised * 2
+                            < words
+                                .iter()
+                                .filter(|w| w.contains(char::is_alphabetic))
+                                .count());
+                let recurs = if inner_figures || note_like {
+                    0
+                } else {
+                    recurs
+                };
                 let (confidence, evidence) = if recurs >= 2 {
                     (
                         0.95,
@@ -499,6 +580,44 @@ impl Pass for Furniture {
         }
         edits
     }
+}
+
+/// Fewest pages for a line standing at the top of every page to be a running head.
+const MIN_STANDING_PAGES: usize = 3;
+
+/// The top lines of the pages when the same title (up to OCR noise, no figures) stands at the top
+/// of every page: a head with no number, the first page's included. A title is short, most of its
+/// words capitalised, and does not run on (no comma or colon at its end), so that a letter on each
+/// page opening with `Dear Sir,` is not one.
+fn standing_head(
+    text: &str,
+    tops: impl Iterator<Item = Option<LineSpan>>,
+) -> Option<Vec<LineSpan>> {
+    let tops: Vec<LineSpan> = tops.collect::<Option<_>>()?;
+    if tops.len() < MIN_STANDING_PAGES {
+        return None;
+    }
+    let first = tops[0].text(text).trim();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    let key = layout::letters_key(first);
+    let title = first.chars().count() <= 60
+        && key.chars().count() >= 4
+        && !first.contains(|c: char| c.is_ascii_digit())
+        && !first.ends_with([',', ':', ';', '-'])
+        && capitalised * 2 > words.len();
+    let same = tops.iter().all(|l| {
+        let t = l.text(text);
+        !t.contains(|c: char| c.is_ascii_digit()) && same_head(&key, &layout::letters_key(t))
+    });
+    (title && same).then_some(tops)
 }
 
 #[cfg(test)]
