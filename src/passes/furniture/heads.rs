@@ -89,14 +89,16 @@ fn roman_value(s: &str) -> Option<u32> {
         })
     };
     let digits: Vec<u32> = s.chars().map(value).collect::<Option<_>>()?;
-    let mut total = 0u32;
+    // Signed: a numeral may open with a subtracted digit (`xl`, `iv`).
+    let mut total = 0i64;
     for (i, &d) in digits.iter().enumerate() {
         if digits.get(i + 1).is_some_and(|&next| next > d) {
-            total = total.checked_sub(d)?;
+            total -= i64::from(d);
         } else {
-            total += d;
+            total += i64::from(d);
         }
     }
+    let total = u32::try_from(total).ok()?;
     (total > 0 && to_roman(total) == s).then_some(total)
 }
 
@@ -469,8 +471,9 @@ pub fn numbered_heads(text: &str) -> Vec<Head> {
     }
     heads.sort_by_key(|(ordinal, _)| *ordinal);
     // Each head found between two others is a firmer anchor for the pages around it: a few rounds
-    // find the heads of a run of damaged pages (`2îl`, `X72`, `2n` for 271 to 273).
-    for _ in 0..3 {
+    // find the heads of a run of damaged pages (`2îl`, `X72`, `2n` for 271 to 273), a few pages
+    // further each round from the end of a run.
+    for _ in 0..MAX_ROUNDS {
         let recovered = heads_between(text, &edge_lines, &heads);
         if recovered.is_empty() {
             break;
@@ -681,6 +684,9 @@ fn heads_between(
     found.into_iter().collect()
 }
 
+/// Most rounds of [`heads_between`], each anchored on the heads found before.
+const MAX_ROUNDS: usize = 8;
+
 /// How many pages beyond the end of a run of the sequence are searched for heads whose number
 /// agrees with it.
 const EXTRAPOLATED_PAGES: i64 = 3;
@@ -813,6 +819,11 @@ mod tests {
         assert_eq!(number_readings("Ixvii"), vec![(true, 67)]);
         assert_eq!(number_readings("xiv"), vec![(true, 14)]);
         assert_eq!(number_readings("xxxvi"), vec![(true, 36)]);
+        // Numerals that open with a subtracted digit; the numeral as printed reads first.
+        assert_eq!(number_readings("xl"), vec![(true, 40), (true, 11)]);
+        assert_eq!(number_readings("xliii"), vec![(true, 43)]);
+        assert_eq!(number_readings("iv"), vec![(true, 4)]);
+        assert_eq!(number_readings("xc"), vec![(true, 90)]);
         assert_eq!(number_readings("112"), vec![(false, 112)]);
         assert!(number_readings("mix").is_empty() || number_readings("mix") == vec![(true, 1009)]);
         assert!(number_readings("civil").is_empty());
