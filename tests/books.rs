@@ -367,17 +367,26 @@ fn corpus(path: &str) -> Option<PathBuf> {
     }
 }
 
-/// Passes whose output a second run must leave as it is. The token passes (`dehyphenate`,
-/// `substitute`, `confusions`, `numbers`, `links`) are checked too; their leftovers on the two
-/// Internet Archive books are printed, see the assertion below.
-const STRUCTURE: &[&str] = &[
+/// Passes whose output a second run must leave as it is: every pass but `dehyphenate`. The word
+/// passes reach their fixed point in one run (the confusions pass runs rounds until its own
+/// repairs give it nothing more to do, and decides the body on the body's counts).
+const STABLE: &[&str] = &[
     "normalise",
     "pages",
     "furniture",
     "footnotes",
     "reflow",
+    "confusions",
+    "substitute",
+    "numbers",
+    "links",
     "notes",
 ];
+
+/// `dehyphenate` decides a hyphen before a space inside a line (`Jaek- pudding`) before the word
+/// repairs, which change its evidence (`Jack-pudding` is a form of the document): the second run
+/// may keep or join such a hyphen that the first left for review. At most this many per document.
+const DEHYPHENATE_LEFTOVERS: usize = 3;
 
 fn second_run_changes(doc: &Document) -> Vec<Change> {
     let cleaned = cleaner().clean(doc).unwrap();
@@ -410,27 +419,27 @@ fn cleaning_the_cleaned_books_again_changes_nothing() {
             documents.push(common::page_folder(&dir));
         }
     }
-    let mut structural = Vec::new();
+    let mut unstable = Vec::new();
     for doc in &documents {
         let changes = second_run_changes(doc);
-        let (structure, tokens): (Vec<&Change>, Vec<&Change>) =
-            changes.iter().partition(|c| STRUCTURE.contains(&&*c.pass));
-        if !tokens.is_empty() {
+        let (stable, dehyphenate): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|c| STABLE.contains(&&*c.pass));
+        if !dehyphenate.is_empty() {
             eprintln!(
-                "{}: the token passes changed {} spot(s) on the second run: {:?}",
+                "{}: dehyphenate changed {} spot(s) on the second run: {:?}",
                 doc.name,
-                tokens.len(),
-                tokens
+                dehyphenate.len(),
+                dehyphenate
                     .iter()
                     .map(|c| format!("{}: {:?} -> {:?}", c.rule, c.before, c.after))
                     .collect::<Vec<_>>()
             );
         }
-        if !structure.is_empty() {
-            structural.push(format!("{}: {structure:#?}", doc.name));
+        if !stable.is_empty() || dehyphenate.len() > DEHYPHENATE_LEFTOVERS {
+            unstable.push(format!("{}: {stable:#?} {dehyphenate:#?}", doc.name));
         }
     }
-    assert!(structural.is_empty(), "{}", structural.join("\n"));
+    assert!(unstable.is_empty(), "{}", unstable.join("\n"));
 }
 
 /// The small three-page case of the issue: pages split by form feeds, each opening with the same

@@ -25,6 +25,7 @@
 //! and one confusion from a word the document uses could be changed; the review flag helps here).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -131,11 +132,79 @@ impl DocStats {
             .get(lowercase(word).as_ref())
             .map_or(0, |&(count, _)| count)
     }
+}
+
+/// Word counts of the body alone (the text before the notes).
+struct BodyStats(DocStats);
+
+/// The document's word counts as one round of the pass sees them: the stage's counts
+/// ([`DocStats`]) adjusted by the repairs of the earlier rounds of the same run, so that a
+/// misreading repaired away no longer speaks for itself and its repair speaks for the word it
+/// became (in the Internet Archive *Les Misérables*, `tlie` x382 first made `llie` → `tlie`; once
+/// those are `the`, a second run made `tlie` → `the`).
+#[derive(Debug, Clone)]
+pub struct Counts<'a> {
+    base: &'a DocStats,
+    /// Uses added (or removed) by earlier rounds, by lowercase form, and whether an added use is
+    /// not capitalised.
+    delta: HashMap<String, (isize, bool)>,
+    pub(crate) total: usize,
+}
+
+impl<'a> From<&'a DocStats> for Counts<'a> {
+    fn from(base: &'a DocStats) -> Self {
+        Self {
+            base,
+            delta: HashMap::new(),
+            total: base.total,
+        }
+    }
+}
+
+impl Counts<'_> {
+    /// How often the document uses `word` (any case).
+    pub fn count(&self, word: &str) -> usize {
+        let base = self.base.count(word);
+        if self.delta.is_empty() {
+            return base;
+        }
+        match self.delta.get(lowercase(word).as_ref()) {
+            Some(&(d, _)) => (base as isize + d).max(0) as usize,
+            None => base,
+        }
+    }
 
     fn always_capitalised(&self, word: &str) -> bool {
-        self.counts
-            .get(lowercase(word).as_ref())
-            .is_some_and(|&(_, capitalised)| capitalised)
+        let lower = lowercase(word);
+        let added = self.delta.get(lower.as_ref());
+        if added.is_some_and(|&(_, uncapitalised)| uncapitalised) {
+            return false;
+        }
+        match self.base.counts.get(lower.as_ref()) {
+            Some(&(_, capitalised)) => capitalised,
+            None => added.is_some_and(|&(d, _)| d > 0),
+        }
+    }
+
+    fn index(&self) -> &DeleteIndex {
+        self.base.index()
+    }
+
+    /// Counts `replacement` instead of `before`, whose tokens the edit replaces.
+    fn replace(&mut self, before: &str, replacement: &str, table: &ConfusionTable) {
+        for (text, step) in [(before, -1isize), (replacement, 1)] {
+            for range in tokens(text, table) {
+                let token = &text[range];
+                let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+                let entry = self
+                    .delta
+                    .entry_ref(lowercase(token).as_ref())
+                    .or_insert((0, false));
+                entry.0 += step;
+                entry.1 |= step > 0 && !capitalised;
+                self.total = (self.total as isize + step).max(0) as usize;
+            }
+        }
     }
 }
 
@@ -344,12 +413,32 @@ pub(crate) fn is_word(word: &str) -> bool {
 }
 
 /// The edit for one token, if the evidence supports one.
-pub fn correct<'t>(
+pub fn correct(
     token: &str,
     range: Range<usize>,
-    stats: &DocStats,
+    stats: &Counts,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+) -> Option<Edit> {
+    correct_noting(
+        token,
+        range,
+        stats,
+        lexicon,
+        table,
+        &RefCell::new(Vec::new()),
+    )
+}
+
+/// [`correct`], noting in `weighed` the candidates (lowercase) whose counts in the document were
+/// read: the verdict may change when their counts do.
+fn correct_noting<'t>(
+    token: &str,
+    range: Range<usize>,
+    stats: &Counts,
     lexicon: Option<&Lexicon>,
     table: &'t ConfusionTable,
+    weighed: &RefCell<Vec<String>>,
 ) -> Option<Edit> {
     if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -417,6 +506,7 @@ pub fn correct<'t>(
         if scored.iter().any(|s| s.candidate.word == word) {
             return;
         }
+        weighed.borrow_mut().push(lowercase(word).into_owned());
         let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
         let count = stats.count(word);
         if !supported(frequency, count, own_count, used.len) {
@@ -614,7 +704,7 @@ fn half_of_a_hyphenated_word(
     before: Option<&Range<usize>>,
     token: &Range<usize>,
     after: Option<&Range<usize>>,
-    stats: &DocStats,
+    stats: &Counts,
     lexicon: Option<&Lexicon>,
 ) -> bool {
     let joined = |a: &Range<usize>, b: &Range<usize>| {
@@ -627,8 +717,13 @@ fn half_of_a_hyphenated_word(
     before.is_some_and(|b| joined(b, token)) || after.is_some_and(|a| joined(token, a))
 }
 
+/// Rounds of the pass in one run at most: a repair may uncover another (`f o r` → `f or` →
+/// `for`; `Parlia mcnt` → `Parlia ment` → `Parliament`), and each round's repairs shift the counts
+/// that the next decides on. Books settle in two or three.
+pub const MAX_ROUNDS: usize = 4;
+
 /// The edits of the pass on `text`, with the document's statistics computed once (splits of
-/// run-together words allowed).
+/// run-together words allowed; edits applied as the default threshold does).
 pub fn edits(
     text: &str,
     stats: &DocStats,
@@ -636,10 +731,23 @@ pub fn edits(
     table: &ConfusionTable,
     skip: &[Range<usize>],
 ) -> Vec<Edit> {
-    edits_with(text, stats, lexicon, table, skip, true)
+    let applies = |e: &Edit| {
+        e.kind == ChangeKind::Edit
+            && crate::pipeline::applies(e.confidence, crate::pipeline::DEFAULT_MIN_CONFIDENCE)
+    };
+    edits_with(text, stats, lexicon, table, skip, true, &applies)
 }
 
-/// [`edits`], with splits of run-together tokens allowed or not (not where compounds are closed).
+/// [`edits`], with splits of run-together tokens allowed or not (not where compounds are closed)
+/// and the run's policy (`applies`: whether the pipeline will apply an edit).
+///
+/// The pass runs to its own fixed point, so that cleaning its output again changes nothing: after
+/// a round, its applied edits are applied to a copy of the text and the counts adjusted; the next
+/// round reads that text and those counts, and its edits are composed with the earlier ones into
+/// edits of the input (a repair of a repaired word becomes one edit of the word as the input has
+/// it, with both evidences). The review flags are those of the last round. Verdicts per token are
+/// kept from round to round except for the tokens whose counts changed and those that had a
+/// candidate.
 pub fn edits_with(
     text: &str,
     stats: &DocStats,
@@ -647,17 +755,332 @@ pub fn edits_with(
     table: &ConfusionTable,
     skip: &[Range<usize>],
     splits: bool,
+    applies: &dyn Fn(&Edit) -> bool,
+) -> Vec<Edit> {
+    let mut decided: HashMap<String, Verdict> = HashMap::new();
+    let first = round(
+        text,
+        &Counts::from(stats),
+        lexicon,
+        table,
+        skip,
+        splits,
+        &mut decided,
+        None,
+    );
+    let (mut done, mut flags): (Vec<Edit>, Vec<Edit>) = first.into_iter().partition(applies);
+    let mut fresh = !done.is_empty();
+    for _ in 1..MAX_ROUNDS {
+        if !fresh {
+            break;
+        }
+        done.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut counts = Counts::from(stats);
+        let mut changed: hashbrown::HashSet<String> = hashbrown::HashSet::new();
+        for e in &done {
+            let before = &text[e.range.clone()];
+            counts.replace(before, &e.replacement, table);
+            for side in [before, e.replacement.as_str()] {
+                for r in tokens(side, table) {
+                    changed.insert(lowercase(&side[r]).into_owned());
+                }
+            }
+        }
+        let current = crate::change::apply_edits(text, &done);
+        let landed = landings(&done);
+        // The round reads only where something may have changed: around each repair (a repaired
+        // word may be repaired again or joined with its neighbour), and every place of a token
+        // whose verdict changed with the counts (those of the words whose counts changed, and of
+        // every token that had a candidate).
+        let mut windows: Vec<Range<usize>> = landed
+            .iter()
+            .map(|(_, after, _)| window(&current, after))
+            .collect();
+        for (token, verdict) in decided.iter_mut() {
+            if !changed.contains(lowercase(token).as_ref())
+                && !verdict.weighed.iter().any(|w| changed.contains(w))
+            {
+                continue;
+            }
+            let again = decide(token, verdict.known, &counts, lexicon, table, splits);
+            let same = match (&again.edit, &verdict.edit) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.replacement == b.replacement && a.kind == b.kind,
+                _ => false,
+            };
+            if !same {
+                for at in &verdict.at {
+                    if !overlapping(&done, |e| &e.range, at).is_empty() {
+                        continue;
+                    }
+                    let start = back_or_forward(&landed, at.start, true);
+                    windows.push(window(&current, &(start..start + at.len())));
+                }
+            }
+            verdict.edit = again.edit;
+            verdict.weighed = again.weighed;
+        }
+        windows.sort_by_key(|w| (w.start, w.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
+        }
+        let current_skip: Vec<Range<usize>> = skip
+            .iter()
+            .map(|r| back_or_forward(&landed, r.start, true)..back_or_forward(&landed, r.end, true))
+            .collect();
+        let next = round(
+            &current,
+            &counts,
+            lexicon,
+            table,
+            &current_skip,
+            splits,
+            &mut decided,
+            Some(&merged),
+        );
+        // The flags of the places read again are this round's.
+        let reread: Vec<Range<usize>> = merged
+            .iter()
+            .map(|w| {
+                back_or_forward(&landed, w.start, false)..back_or_forward(&landed, w.end, false)
+            })
+            .collect();
+        flags.retain(|f| overlapping(&reread, |w| w, &f.range).is_empty());
+        fresh = false;
+        let mut consumed = vec![false; done.len()];
+        let mut composed = Vec::new();
+        for edit in next {
+            let applied = applies(&edit);
+            let r = edit.range.clone();
+            let over: Vec<usize> = overlapping(&landed, |l| &l.1, &r).collect();
+            if over.is_empty() {
+                let range = back_or_forward(&landed, r.start, false)
+                    ..back_or_forward(&landed, r.end, false);
+                let edit = Edit { range, ..edit };
+                if applied {
+                    fresh = true;
+                    composed.push(edit);
+                } else {
+                    flags.push(edit);
+                }
+                continue;
+            }
+            // A flag on a repaired word, or a second repair of one already taken: the repair stands.
+            if !applied || over.iter().any(|&i| consumed[i]) {
+                continue;
+            }
+            let (first, last) = (over[0], over[over.len() - 1]);
+            let start1 = r.start.min(landed[first].1.start);
+            let end1 = r.end.max(landed[last].1.end);
+            let start0 = if start1 == landed[first].1.start {
+                done[first].range.start
+            } else {
+                back_or_forward(&landed, start1, false)
+            };
+            let end0 = if end1 == landed[last].1.end {
+                done[last].range.end
+            } else {
+                back_or_forward(&landed, end1, false)
+            };
+            let replacement = format!(
+                "{}{}{}",
+                &current[start1..r.start],
+                edit.replacement,
+                &current[r.end..end1]
+            );
+            let mut evidence = String::new();
+            let mut confidence = edit.confidence;
+            for &i in &over {
+                consumed[i] = true;
+                evidence.push_str(&done[i].evidence);
+                evidence.push_str("; then ");
+                confidence = confidence.min(done[i].confidence);
+            }
+            evidence.push_str(&edit.evidence);
+            // A later round that undoes an earlier one leaves the input as it was.
+            if replacement == text[start0..end0] {
+                continue;
+            }
+            fresh = true;
+            composed.push(Edit {
+                range: start0..end0,
+                replacement: replacement.into(),
+                confidence,
+                evidence: evidence.into(),
+                ..edit
+            });
+        }
+        done = done
+            .into_iter()
+            .zip(consumed)
+            .filter(|(_, c)| !c)
+            .map(|(e, _)| e)
+            .chain(composed)
+            .collect();
+    }
+    // A flag inside a repair is stale: the repair decided that place.
+    done.sort_by_key(|e| (e.range.start, e.range.end));
+    flags.retain(|f| overlapping(&done, |e| &e.range, &f.range).is_empty());
+    done.extend(flags);
+    done.sort_by_key(|e| (e.range.start, e.range.end));
+    done
+}
+
+/// The chunk of `text` (between whitespace) that holds `range`, with the chunk before and the one
+/// after it: what a later round reads around a repair.
+fn window(text: &str, range: &Range<usize>) -> Range<usize> {
+    let chunk_start = |at: usize| {
+        text[..at].rfind(char::is_whitespace).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        })
+    };
+    let space_start = |at: usize| text[..at].trim_end_matches(char::is_whitespace).len();
+    let chunk_end = |at: usize| {
+        text[at..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| at + i)
+    };
+    let space_end =
+        |at: usize| text.len() - text[at..].trim_start_matches(char::is_whitespace).len();
+    let start = chunk_start(space_start(chunk_start(range.start)));
+    let end = chunk_end(space_end(chunk_end(range.end)));
+    start..end
+}
+
+/// A token's verdict, kept from round to round.
+#[derive(Debug, Clone)]
+struct Verdict {
+    edit: Option<Edit>,
+    /// The candidates whose counts in the document were read (the verdict may change with them).
+    weighed: Vec<String>,
+    /// Whether the lexicon knows the token (only a split is tried).
+    known: bool,
+    /// Where the first round met the token.
+    at: Vec<Range<usize>>,
+}
+
+/// The verdict on `token` (a known word: only a split; otherwise a repair, then a split).
+fn decide(
+    token: &str,
+    known: bool,
+    stats: &Counts,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+    splits: bool,
+) -> Verdict {
+    let weighed = RefCell::new(Vec::new());
+    let edit = if known {
+        boundaries::split(token, stats, lexicon, stats.total)
+    } else {
+        correct_noting(token, 0..0, stats, lexicon, table, &weighed).or_else(|| {
+            splits
+                .then(|| boundaries::split(token, stats, lexicon, stats.total))
+                .flatten()
+        })
+    };
+    Verdict {
+        edit,
+        weighed: weighed.into_inner(),
+        known,
+        at: Vec::new(),
+    }
+}
+
+/// Where each of `edits` (applied, sorted, not overlapping) stands before and after it is applied:
+/// (range in the input, range of its replacement in the output, the shift after it).
+fn landings(edits: &[Edit]) -> Vec<(Range<usize>, Range<usize>, isize)> {
+    let mut shift: isize = 0;
+    edits
+        .iter()
+        .map(|e| {
+            let start = (e.range.start as isize + shift) as usize;
+            shift += e.replacement.len() as isize - e.range.len() as isize;
+            (e.range.clone(), start..start + e.replacement.len(), shift)
+        })
+        .collect()
+}
+
+/// A position of the input carried into the output (`forward`), or a position of the output that
+/// lies outside every replacement carried back into the input.
+fn back_or_forward(
+    landed: &[(Range<usize>, Range<usize>, isize)],
+    position: usize,
+    forward: bool,
+) -> usize {
+    // The edits that end at or before the position have moved it.
+    let passed = landed.partition_point(|(before, after, _)| {
+        (if forward { before.end } else { after.end }) <= position
+    });
+    let shift = passed.checked_sub(1).map_or(0, |i| landed[i].2);
+    if forward {
+        (position as isize + shift) as usize
+    } else {
+        (position as isize - shift) as usize
+    }
+}
+
+/// The indexes of the sorted, disjoint `ranges` that `r` overlaps (or meets, where either is empty).
+fn overlapping<T>(
+    ranges: &[T],
+    range_of: impl Fn(&T) -> &Range<usize>,
+    r: &Range<usize>,
+) -> Range<usize> {
+    let first = ranges.partition_point(|x| {
+        let x = range_of(x);
+        x.end < r.start || (x.end == r.start && !x.is_empty() && !r.is_empty())
+    });
+    let mut last = first;
+    while last < ranges.len() && overlaps(range_of(&ranges[last]), r) {
+        last += 1;
+    }
+    first..last
+}
+
+/// Whether an edit at `r` touches a replacement at `landed`: overlapping, or (when either is
+/// empty) meeting it.
+fn overlaps(landed: &Range<usize>, r: &Range<usize>) -> bool {
+    if landed.is_empty() || r.is_empty() {
+        landed.start <= r.end && r.start <= landed.end
+    } else {
+        landed.start < r.end && r.start < landed.end
+    }
+}
+
+/// One round of the pass: the edits on `text` (or only on the `windows` of it) with `counts`;
+/// `decided` keeps each token's verdict (a token's verdict depends on the token alone: a name
+/// recurs many times), and where the first round met it.
+#[allow(clippy::too_many_arguments)]
+fn round(
+    text: &str,
+    stats: &Counts,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
+    skip: &[Range<usize>],
+    splits: bool,
+    decided: &mut HashMap<String, Verdict>,
+    windows: Option<&[Range<usize>]>,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
     let frequency = |r: &Range<usize>| lexicon.and_then(|l| l.frequency(&text[r.clone()]));
     let skipped = |r: &Range<usize>| super::links::overlaps_url(skip, r);
+    let first_round = windows.is_none();
     // Each token's lexicon frequency is looked up once: as the next token of a pair, then as the
     // token itself.
     let mut next_frequency: Option<Option<f64>> = None;
-    let mut decided: HashMap<&str, Option<Edit>> = HashMap::new();
     let mut out = Vec::new();
-    let mut list = tokens(text, table).peekable();
+    let all: Box<dyn Iterator<Item = Range<usize>> + '_> = match windows {
+        None => Box::new(tokens(text, table)),
+        Some(windows) => Box::new(windows.iter().flat_map(move |w| {
+            let offset = w.start;
+            tokens(&text[w.clone()], table).map(move |r| r.start + offset..r.end + offset)
+        })),
+    };
+    let mut list = all.peekable();
     let mut previous: Option<Range<usize>> = None;
     let mut joined_with_previous = false;
     while let Some(r) = list.next() {
@@ -683,34 +1106,22 @@ pub fn edits_with(
         // A rare known token may still be two words run together (web text, where the lexicon
         // comes from, has `ofthe` too); the split weighs its frequency as the token's own.
         if let Some(f) = known {
-            if splits && f < boundaries::SPLIT_SUSPECT {
-                let token = &text[r.clone()];
-                let verdict = decided
-                    .entry(token)
-                    .or_insert_with(|| boundaries::split(token, stats, lexicon, stats.total));
-                if let Some(mut edit) = verdict.clone() {
-                    edit.range = r;
-                    out.push(edit);
-                }
+            if !(splits && f < boundaries::SPLIT_SUSPECT) {
+                continue;
             }
-            continue;
-        }
-        if half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
+        } else if half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
             || !in_a_clean_word(text, &r, table)
         {
             continue;
         }
-        // A token's verdict depends on the token alone (a name recurs many times): decided
-        // once, placed at each occurrence.
         let token = &text[r.clone()];
-        let verdict = decided.entry(token).or_insert_with(|| {
-            correct(token, 0..0, stats, lexicon, table).or_else(|| {
-                splits
-                    .then(|| boundaries::split(token, stats, lexicon, stats.total))
-                    .flatten()
-            })
-        });
-        if let Some(mut edit) = verdict.clone() {
+        let verdict = decided
+            .entry_ref(token)
+            .or_insert_with(|| decide(token, known.is_some(), stats, lexicon, table, splits));
+        if first_round {
+            verdict.at.push(r.clone());
+        }
+        if let Some(mut edit) = verdict.edit.clone() {
             edit.range = r;
             out.push(edit);
         }
@@ -732,17 +1143,35 @@ impl Pass for Confusions {
         if table.is_empty() {
             return Vec::new();
         }
-        // Counted once per stage, for the body's and every note's run.
-        let stats = ctx
-            .analysis
-            .derived(|analysis| DocStats::new(analysis.document(), table));
+        // Counted once per stage. The body is decided on the body's own counts: cleaning the
+        // cleaned body again (without its notes) must find the same evidence and change nothing.
+        // A note is decided on the whole document's (a name may be attested only in another note).
+        let body = ctx.span.start == 0;
+        let body_stats;
+        let whole_stats;
+        let stats: &DocStats = if body || ctx.text_is_document() {
+            body_stats = ctx.analysis.derived(|analysis| {
+                BodyStats(DocStats::new(&analysis.document()[ctx.span.clone()], table))
+            });
+            &body_stats.0
+        } else {
+            whole_stats = ctx
+                .analysis
+                .derived(|analysis| DocStats::new(analysis.document(), table));
+            &whole_stats
+        };
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.
         let splits = !ctx
             .rules
             .hyphenation(ctx.language)
             .is_some_and(|h| h.closed_compounds);
-        edits_with(text, &stats, ctx.lexicon, table, &skip, splits)
+        let applies = |e: &Edit| {
+            e.kind == ChangeKind::Edit
+                && ctx.applies(e.confidence)
+                && !ctx.disabled.contains(e.rule.as_ref())
+        };
+        edits_with(text, stats, ctx.lexicon, table, &skip, splits, &applies)
     }
 }
 
@@ -936,6 +1365,45 @@ mod tests {
         assert_eq!(fix("a ravon flew"), "a ravon flew");
         let again = DocStats::new("seasan seasan", &t);
         assert!(edits("the seasan", &again, Some(&lex), &t, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_repair_that_uncovers_another_is_made_in_the_same_run() {
+        // Round one reads `mcnt` as `ment`; round two joins `Parlia ment`; the two are one edit of
+        // the input, with both evidences.
+        let t = ConfusionTable::from_pairs(&[("c", "e", 0.6)]);
+        let lex = Lexicon::parse(
+            "en",
+            Path::new("en.tsv"),
+            "the\t0.05\nmet\t1e-4\nment\t5e-5\nparliament\t5.5e-5\n",
+        )
+        .unwrap();
+        let text = "the Parlia mcnt met";
+        let stats = DocStats::new(text, &t);
+        let found = edits(text, &stats, Some(&lex), &t, &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].range.clone()], "Parlia mcnt");
+        assert_eq!(found[0].replacement, "Parliament");
+        assert_eq!(found[0].rule, boundaries::JOIN.id);
+        assert!(
+            found[0].evidence.contains("; then "),
+            "{}",
+            found[0].evidence
+        );
+        let out = crate::change::apply_edits(text, &found);
+        assert_eq!(out, "the Parliament met");
+        // Cleaning the output again finds nothing.
+        let again = DocStats::new(&out, &t);
+        assert!(edits(&out, &again, Some(&lex), &t, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_rounds_leave_a_consistent_spelling_and_reach_a_fixed_point() {
+        // `tlie` x2 with no `the` is the document's own spelling: no round may change it.
+        let text = "tlie cat and tlie dog";
+        assert_eq!(applied(text, text), text);
+        let out = applied("tlie end 0f it", "tlie end 0f it");
+        assert_eq!(applied(&out, &out), out);
     }
 
     #[test]

@@ -177,6 +177,7 @@ fn decide(
     left: &str,
     right: &str,
     words: &WordCounts,
+    (more_joined, more_hyphenated): (usize, usize),
     lexicon: Option<&Lexicon>,
     data: Option<&Hyphenation>,
 ) -> Verdict {
@@ -222,7 +223,10 @@ fn decide(
             format!("kept: compound number ('{shown_hyphenated}')"),
         );
     }
-    let (j, h) = (words.count(&joined), words.compound(&l, &r));
+    let (j, h) = (
+        words.count(&joined) + more_joined,
+        words.compound(&l, &r) + more_hyphenated,
+    );
     if h > j {
         return verdict(
             Decision::Keep,
@@ -379,53 +383,123 @@ impl Pass for Dehyphenate {
         }
         let words = ctx.analysis.words();
         let data = ctx.rules.hyphenation(ctx.language);
-        let mut edits = Vec::new();
-        for c in found {
-            let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
-            if !c.line_end && right.starts_with(char::is_uppercase) {
-                continue; // `Berg- Hütten- und Salinenwesen`: an enumeration, not a split word
+        // The pass's own verdicts are evidence for its other candidates, as they will be once
+        // applied: a line-end `working-` / `women` that is kept makes `working-women` a form of the
+        // document, which a second run would count for `working- women` inside a line. So the
+        // candidates are decided again with the applied verdicts of the others counted, until
+        // nothing changes (two or three rounds; candidates are few).
+        // A candidate whose counts the others do not change keeps its verdict.
+        let decide_all = |extra: &hashbrown::HashMap<String, (usize, usize)>,
+                          own: &[Option<(String, bool)>],
+                          previous: Option<&[Verdict]>| {
+            found
+                .iter()
+                .zip(own)
+                .enumerate()
+                .map(|(i, (c, own))| {
+                    let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
+                    let key = format!("{}{}", left.to_lowercase(), right.to_lowercase());
+                    let (mut j, mut h) = extra.get(&key).copied().unwrap_or((0, 0));
+                    match own {
+                        Some((_, true)) => j -= 1,
+                        Some((_, false)) => h -= 1,
+                        None => {}
+                    }
+                    match previous {
+                        Some(verdicts) if (j, h) == (0, 0) => verdicts[i].clone(),
+                        _ => decide(left, right, words, (j, h), ctx.lexicon, data),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        // Which candidates' verdicts the pipeline will apply, and whether each joins.
+        let applied = |verdicts: &[Verdict]| -> Vec<Option<(String, bool)>> {
+            found
+                .iter()
+                .zip(verdicts)
+                .map(|(c, v)| {
+                    let edit = edit_for(text, c, v.clone())?;
+                    let applies = edit.kind == ChangeKind::Edit
+                        && ctx.applies(edit.confidence)
+                        && !ctx.disabled.contains(edit.rule.as_ref())
+                        && v.decision != Decision::Suspended;
+                    applies.then(|| {
+                        let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
+                        (
+                            format!("{}{}", left.to_lowercase(), right.to_lowercase()),
+                            v.decision == Decision::Join,
+                        )
+                    })
+                })
+                .collect()
+        };
+        let mut own: Vec<Option<(String, bool)>> = vec![None; found.len()];
+        let mut verdicts = decide_all(&hashbrown::HashMap::new(), &own, None);
+        for _ in 0..3 {
+            let now = applied(&verdicts);
+            if now == own {
+                break;
             }
-            let mut v = decide(left, right, words, ctx.lexicon, data);
-            let hyphen = &text[c.hyphen.clone()];
-            let (range, replacement, rule) = match v.decision {
-                Decision::Join => (c.hyphen.start..c.right.start, "", JOIN),
-                Decision::Keep if hyphen == "-" => (c.hyphen.end..c.right.start, "", KEEP_HYPHEN),
-                Decision::Keep => (c.hyphen.start..c.right.start, "-", KEEP_HYPHEN),
-                Decision::Suspended if !c.line_end => continue, // already `Haupt- und`
-                Decision::Suspended if hyphen == "-" => {
-                    (c.hyphen.end..c.right.start, " ", SUSPENDED)
+            own = now;
+            let mut extra: hashbrown::HashMap<String, (usize, usize)> = hashbrown::HashMap::new();
+            for (key, join) in own.iter().flatten() {
+                let entry = extra.entry(key.clone()).or_insert((0, 0));
+                if *join {
+                    entry.0 += 1;
+                } else {
+                    entry.1 += 1;
                 }
-                Decision::Suspended => (c.hyphen.start..c.right.start, "- ", SUSPENDED),
-            };
-            if c.wide_gap {
-                // Blank lines or a page break between the halves: what follows might not be the
-                // rest of the word (a heading, a table), so weak evidence goes to review.
-                v.confidence -= 0.1;
-                v.evidence.push_str("; across a blank line or page break");
             }
-            if c.wide_gap && right.starts_with(char::is_uppercase) {
-                // After a blank line or page break a capital may start a heading rather than
-                // continue the word.
-                v.review = true;
-            }
-            if !c.line_end {
-                // `- ` inside a line is less surely a split word than a line-end hyphen (OCR also
-                // writes `maj- differ` for `may differ`): only good evidence acts.
-                v.review |= v.confidence < INSIDE_LINE_EVIDENCE;
-                v.confidence -= 0.1;
-                v.evidence.push_str("; hyphen before a space inside a line");
-            }
-            let mut edit = Edit::new(range, replacement, rule)
-                .confidence((v.confidence * 100.0).round() / 100.0)
-                .evidence(v.evidence);
-            // Below the run's threshold the pipeline flags it; here only the pass's own doubts.
-            if v.review {
-                edit = edit.kind(ChangeKind::Review);
-            }
-            edits.push(edit);
+            verdicts = decide_all(&extra, &own, Some(&verdicts));
         }
-        edits
+        found
+            .iter()
+            .zip(verdicts)
+            .filter_map(|(c, v)| edit_for(text, c, v))
+            .collect()
     }
+}
+
+/// The edit of one candidate's verdict (`None` where the text stays as it is).
+fn edit_for(text: &str, c: &Candidate, mut v: Verdict) -> Option<Edit> {
+    let (right, hyphen) = (&text[c.right.clone()], &text[c.hyphen.clone()]);
+    if !c.line_end && right.starts_with(char::is_uppercase) {
+        return None; // `Berg- Hütten- und Salinenwesen`: an enumeration, not a split word
+    }
+    let (range, replacement, rule) = match v.decision {
+        Decision::Join => (c.hyphen.start..c.right.start, "", JOIN),
+        Decision::Keep if hyphen == "-" => (c.hyphen.end..c.right.start, "", KEEP_HYPHEN),
+        Decision::Keep => (c.hyphen.start..c.right.start, "-", KEEP_HYPHEN),
+        Decision::Suspended if !c.line_end => return None, // already `Haupt- und`
+        Decision::Suspended if hyphen == "-" => (c.hyphen.end..c.right.start, " ", SUSPENDED),
+        Decision::Suspended => (c.hyphen.start..c.right.start, "- ", SUSPENDED),
+    };
+    if c.wide_gap {
+        // Blank lines or a page break between the halves: what follows might not be the
+        // rest of the word (a heading, a table), so weak evidence goes to review.
+        v.confidence -= 0.1;
+        v.evidence.push_str("; across a blank line or page break");
+    }
+    if c.wide_gap && right.starts_with(char::is_uppercase) {
+        // After a blank line or page break a capital may start a heading rather than
+        // continue the word.
+        v.review = true;
+    }
+    if !c.line_end {
+        // `- ` inside a line is less surely a split word than a line-end hyphen (OCR also
+        // writes `maj- differ` for `may differ`): only good evidence acts.
+        v.review |= v.confidence < INSIDE_LINE_EVIDENCE;
+        v.confidence -= 0.1;
+        v.evidence.push_str("; hyphen before a space inside a line");
+    }
+    let mut edit = Edit::new(range, replacement, rule)
+        .confidence((v.confidence * 100.0).round() / 100.0)
+        .evidence(v.evidence);
+    // Below the run's threshold the pipeline flags it; here only the pass's own doubts.
+    if v.review {
+        edit = edit.kind(ChangeKind::Review);
+    }
+    Some(edit)
 }
 
 /// Runs the pass alone on `input` in `language`, with `input` as the whole document, and applies
@@ -504,6 +578,19 @@ mod tests {
             edits[0].evidence,
             "joined: 'economy' lexicon 7.4e-5, 'eco-nomy' not in document"
         );
+    }
+
+    #[test]
+    fn the_pass_counts_its_own_verdicts_as_evidence() {
+        // The line-end `long-` / `term` is kept (two common words, a rare join); once kept, the
+        // document writes `long-term`, which is the evidence that keeps `long- term` inside a
+        // line. A second run would see it: the first counts it, so the second changes nothing.
+        let text = "a long-\nterm view and a long- term plan";
+        let out = run_en(text);
+        assert_eq!(out, "a long-term view and a long-term plan");
+        assert_eq!(run_en(&out), out);
+        // Alone, the hyphen inside a line has no such evidence and is only flagged.
+        assert_eq!(run_en("a long- term plan"), "a long- term plan");
     }
 
     #[test]
