@@ -134,8 +134,11 @@ impl DocStats {
     }
 }
 
-/// Word counts of the body alone (the text before the notes).
-struct BodyStats(DocStats);
+/// Word counts of the body alone (the text before the notes), and where the body ends.
+struct BodyStats(DocStats, usize);
+
+/// Word counts of the notes (the text after the body).
+struct NoteStats(DocStats);
 
 /// The document's word counts as one round of the pass sees them: the stage's counts
 /// ([`DocStats`]) adjusted by the repairs of the earlier rounds of the same run, so that a
@@ -145,6 +148,8 @@ struct BodyStats(DocStats);
 #[derive(Debug, Clone)]
 pub struct Counts<'a> {
     base: &'a DocStats,
+    /// The notes' counts, for a note's run (a name may be attested only in another note).
+    notes: Option<&'a DocStats>,
     /// Uses added (or removed) by earlier rounds, by lowercase form, and whether an added use is
     /// not capitalised.
     delta: HashMap<String, (isize, bool)>,
@@ -155,6 +160,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
     fn from(base: &'a DocStats) -> Self {
         Self {
             base,
+            notes: None,
             delta: HashMap::new(),
             total: base.total,
         }
@@ -164,7 +170,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
 impl Counts<'_> {
     /// How often the document uses `word` (any case).
     pub fn count(&self, word: &str) -> usize {
-        let base = self.base.count(word);
+        let base = self.base.count(word) + self.notes.map_or(0, |n| n.count(word));
         if self.delta.is_empty() {
             return base;
         }
@@ -180,9 +186,11 @@ impl Counts<'_> {
         if added.is_some_and(|&(_, uncapitalised)| uncapitalised) {
             return false;
         }
-        match self.base.counts.get(lower.as_ref()) {
-            Some(&(_, capitalised)) => capitalised,
-            None => added.is_some_and(|&(d, _)| d > 0),
+        let base = self.base.counts.get(lower.as_ref());
+        let notes = self.notes.and_then(|n| n.counts.get(lower.as_ref()));
+        match (base, notes) {
+            (None, None) => added.is_some_and(|&(d, _)| d > 0),
+            _ => base.is_none_or(|&(_, c)| c) && notes.is_none_or(|&(_, c)| c),
         }
     }
 
@@ -735,7 +743,15 @@ pub fn edits(
         e.kind == ChangeKind::Edit
             && crate::pipeline::applies(e.confidence, crate::pipeline::DEFAULT_MIN_CONFIDENCE)
     };
-    edits_with(text, stats, lexicon, table, skip, true, &applies)
+    edits_with(
+        text,
+        &Counts::from(stats),
+        lexicon,
+        table,
+        skip,
+        true,
+        &applies,
+    )
 }
 
 /// [`edits`], with splits of run-together tokens allowed or not (not where compounds are closed)
@@ -750,7 +766,7 @@ pub fn edits(
 /// candidate.
 pub fn edits_with(
     text: &str,
-    stats: &DocStats,
+    stats: &Counts,
     lexicon: Option<&Lexicon>,
     table: &ConfusionTable,
     skip: &[Range<usize>],
@@ -760,7 +776,7 @@ pub fn edits_with(
     let mut decided: HashMap<String, Verdict> = HashMap::new();
     let first = round(
         text,
-        &Counts::from(stats),
+        stats,
         lexicon,
         table,
         skip,
@@ -775,7 +791,7 @@ pub fn edits_with(
             break;
         }
         done.sort_by_key(|e| (e.range.start, e.range.end));
-        let mut counts = Counts::from(stats);
+        let mut counts = stats.clone();
         let mut changed: hashbrown::HashSet<String> = hashbrown::HashSet::new();
         for e in &done {
             let before = &text[e.range.clone()];
@@ -1146,20 +1162,21 @@ impl Pass for Confusions {
         // Counted once per stage. The body is decided on the body's own counts: cleaning the
         // cleaned body again (without its notes) must find the same evidence and change nothing.
         // A note is decided on the whole document's (a name may be attested only in another note).
-        let body = ctx.span.start == 0;
-        let body_stats;
-        let whole_stats;
-        let stats: &DocStats = if body || ctx.text_is_document() {
-            body_stats = ctx.analysis.derived(|analysis| {
-                BodyStats(DocStats::new(&analysis.document()[ctx.span.clone()], table))
-            });
-            &body_stats.0
-        } else {
-            whole_stats = ctx
-                .analysis
-                .derived(|analysis| DocStats::new(analysis.document(), table));
-            &whole_stats
-        };
+        // The body's run comes first and makes the body's counts; the notes' counts are laid
+        // over them (counted once per stage too), not a second count of the whole document.
+        let body = ctx.analysis.derived(|analysis| {
+            BodyStats(
+                DocStats::new(&analysis.document()[ctx.span.clone()], table),
+                ctx.span.end,
+            )
+        });
+        let notes = (ctx.span.start >= body.1).then(|| {
+            ctx.analysis
+                .derived(|analysis| NoteStats(DocStats::new(&analysis.document()[body.1..], table)))
+        });
+        let mut counts = Counts::from(&body.0);
+        counts.notes = notes.as_deref().map(|n| &n.0);
+        counts.total += notes.as_ref().map_or(0, |n| n.0.total);
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.
         let splits = !ctx
@@ -1171,7 +1188,7 @@ impl Pass for Confusions {
                 && ctx.applies(e.confidence)
                 && !ctx.disabled.contains(e.rule.as_ref())
         };
-        edits_with(text, stats, ctx.lexicon, table, &skip, splits, &applies)
+        edits_with(text, &counts, ctx.lexicon, table, &skip, splits, &applies)
     }
 }
 
