@@ -419,17 +419,24 @@ impl Pass for Dehyphenate {
                 .zip(verdicts)
                 .map(|(c, v)| {
                     let edit = edit_for(text, c, v.clone())?;
+                    if v.decision == Decision::Suspended {
+                        return None;
+                    }
                     let applies = edit.kind == ChangeKind::Edit
                         && ctx.applies(edit.confidence)
-                        && !ctx.disabled.contains(edit.rule.as_ref())
-                        && v.decision != Decision::Suspended;
-                    applies.then(|| {
-                        let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
-                        (
-                            format!("{}{}", left.to_lowercase(), right.to_lowercase()),
-                            v.decision == Decision::Join,
-                        )
-                    })
+                        && !ctx.disabled.contains(edit.rule.as_ref());
+                    let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
+                    let key = format!("{}{}", left.to_lowercase(), right.to_lowercase());
+                    if applies {
+                        Some((key, v.decision == Decision::Join))
+                    } else if c.line_end {
+                        // Left for review at a line end, the hyphen is kept by reflow: the
+                        // document then writes the hyphenated form (or ends a paragraph with the
+                        // first half, where counting it changes no later run either).
+                        Some((key, false))
+                    } else {
+                        None
+                    }
                 })
                 .collect()
         };
@@ -591,6 +598,24 @@ mod tests {
         assert_eq!(run_en(&out), out);
         // Alone, the hyphen inside a line has no such evidence and is only flagged.
         assert_eq!(run_en("a long- term plan"), "a long- term plan");
+    }
+
+    #[test]
+    fn a_line_end_hyphen_left_for_review_counts_as_written_hyphenated() {
+        // Without a lexicon the line end `ab-` / `ab` alone is only flagged, and reflow keeps its
+        // hyphen: the document then writes `ab-ab`, which keeps `ab- ab` inside a line in this
+        // run, as a second run would (a case the idempotence property test found); that keep in
+        // turn is evidence for the line end.
+        let rules = english();
+        let (alone, edits) = run_with(&rules, None, "ab-\nab", "ab-\nab");
+        assert_eq!(alone, "ab-\nab");
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        let text = "ab-  ab-\nab";
+        let (out, _) = run_with(&rules, None, text, text);
+        assert_eq!(out, "ab-ab-ab");
+        let (again, edits) = run_with(&rules, None, &out, &out);
+        assert_eq!(again, out);
+        assert!(edits.is_empty(), "{edits:?}");
     }
 
     #[test]
