@@ -66,13 +66,14 @@ fn frequency(lexicon: Option<&Lexicon>, word: &str) -> f64 {
 }
 
 /// Whether the tokens at `a` and `b` of `text` could be one word (the tests that need no lookup):
-/// words of letters, the second in lowercase, one or more spaces between them (a collapsed run
-/// reads the same, so the join never waits for the spacing rules).
+/// words of letters, the second in lowercase, one or more spaces or tabs between them (a collapsed
+/// run reads the same, so the join never waits for the spacing rules, which run later: a second
+/// run would otherwise join what the first left apart).
 pub fn may_join(text: &str, a: &Range<usize>, b: &Range<usize>) -> bool {
     let gap = &text[a.end..b.start];
     let (first, second) = (&text[a.clone()], &text[b.clone()]);
     !gap.is_empty()
-        && gap.bytes().all(|b| b == b' ')
+        && gap.bytes().all(|b| b == b' ' || b == b'\t')
         && second.starts_with(|c: char| c.is_lowercase())
         && is_word(first)
         && is_word(second)
