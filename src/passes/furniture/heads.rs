@@ -243,14 +243,7 @@ fn candidate(line: &str) -> Option<(Vec<(bool, u32)>, String)> {
         // A head's text is a title: letters, most words capitalised, no figures (`407 n` in an
         // index, `1 See page 52, note 3.` at the start of a note are not heads); a digit inside a
         // word is OCR for a letter (`INTR0DUCTI0N`).
-        let capitalised = rest
-            .iter()
-            .filter(|w| {
-                w.chars()
-                    .find(|c| c.is_alphabetic())
-                    .is_some_and(char::is_uppercase)
-            })
-            .count();
+        let capitalised = super::capitalised_words(rest);
         if key.chars().count() < 3
             || capitalised * 2 < rest.len()
             || rest.iter().any(|w| {

@@ -516,14 +516,7 @@ impl Pass for Furniture {
                 // At the foot of a page, notes on the same matter resemble each other (`3 The
                 // other texts transpose this and the preceding word.` on two pages of a letter
                 // book): a running foot is a title, most words capitalised, with no parentheses.
-                let capitalised = words
-                    .iter()
-                    .filter(|w| {
-                        w.chars()
-                            .find(|c| c.is_alphabetic())
-                            .is_some_and(char::is_uppercase)
-                    })
-                    .count();
+                let capitalised = capitalised_words(&words);
                 let note_like = !top
                     && (shown.contains(['(', ')'])
                         || capitalised * 2
@@ -599,14 +592,7 @@ fn standing_head(
     }
     let first = tops[0].text(text).trim();
     let words: Vec<&str> = first.split_whitespace().collect();
-    let capitalised = words
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
+    let capitalised = capitalised_words(&words);
     let key = layout::letters_key(first);
     let title = first.chars().count() <= 60
         && key.chars().count() >= 4
@@ -618,6 +604,19 @@ fn standing_head(
         !t.contains(|c: char| c.is_ascii_digit()) && same_head(&key, &layout::letters_key(t))
     });
     (title && same).then_some(tops)
+}
+
+/// How many of `words` begin, at their first letter, with a capital: heads and running feet are
+/// titles, most of their words capitalised.
+pub(crate) fn capitalised_words(words: &[&str]) -> usize {
+    words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count()
 }
 
 #[cfg(test)]
