@@ -93,13 +93,8 @@ pub struct DocStats {
 impl DocStats {
     pub fn new(document: &str, table: &ConfusionTable) -> Self {
         let mut stats = Self::default();
-        for range in tokens(document, table) {
-            let token = &document[range];
-            let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-            let entry = stats
-                .counts
-                .entry_ref(lowercase(token).as_ref())
-                .or_insert((0, true));
+        for (folded, capitalised) in folded_tokens(document, table) {
+            let entry = stats.counts.entry_ref(folded.as_ref()).or_insert((0, true));
             entry.0 += 1;
             entry.1 &= capitalised;
             stats.total += 1;
@@ -201,19 +196,27 @@ impl Counts<'_> {
     /// Counts `replacement` instead of `before`, whose tokens the edit replaces.
     fn replace(&mut self, before: &str, replacement: &str, table: &ConfusionTable) {
         for (text, step) in [(before, -1isize), (replacement, 1)] {
-            for range in tokens(text, table) {
-                let token = &text[range];
-                let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-                let entry = self
-                    .delta
-                    .entry_ref(lowercase(token).as_ref())
-                    .or_insert((0, false));
+            for (folded, capitalised) in folded_tokens(text, table) {
+                let entry = self.delta.entry_ref(folded.as_ref()).or_insert((0, false));
                 entry.0 += step;
                 entry.1 |= step > 0 && !capitalised;
                 self.total = (self.total as isize + step).max(0) as usize;
             }
         }
     }
+}
+
+/// The tokens of `text` as the document's counts key them: folded to lowercase, and whether
+/// the token as written starts with a capital.
+fn folded_tokens<'t>(
+    text: &'t str,
+    table: &'t ConfusionTable,
+) -> impl Iterator<Item = (std::borrow::Cow<'t, str>, bool)> + 't {
+    tokens(text, table).map(move |range| {
+        let token = &text[range];
+        let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+        (lowercase(token), capitalised)
+    })
 }
 
 /// Symbols kept inside a token: those that begin an OCR side of the table and are not ordinary
