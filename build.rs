@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The files of a rules folder that hold rule data (the loader's `RULE_FILES`).
-const RULE_FILES: [(&str, &str); 4] = [
+const RULE_FILES: [(&str, &str); 5] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
     ("confusions", "tsv"),
+    ("furniture", "toml"),
 ];
 
 fn main() {

@@ -1,7 +1,7 @@
 //! Examples, the tests that rule data carries: an input and the output it must give (equal to the
 //! input when the rule must leave it alone). Every kind of rule data with examples (regex rules,
-//! hyphenation files) is checked the same way, when it loads and by `ocrclean rules test`; see
-//! [`crate::rules::RuleSet::examples`].
+//! hyphenation files, watermark files) is checked the same way, when it loads and by
+//! `ocrclean rules test`; see [`crate::rules::RuleSet::examples`].
 
 use serde::Deserialize;
 

@@ -35,6 +35,7 @@ use crate::confusion::ConfusionTable;
 use crate::error::RuleError;
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
+use crate::passes::furniture::watermarks::Watermarks;
 
 pub use crate::example::{Example, ExampleOutcome};
 
@@ -172,6 +173,8 @@ pub struct RuleSet {
     pub hyphenation: BTreeMap<String, Hyphenation>,
     /// OCR confusions, from `confusions/*.tsv` in the rules folder.
     pub confusions: ConfusionTable,
+    /// Digitisers' watermarks and boilerplate, from `furniture/*.toml` in the rules folder.
+    pub watermarks: Watermarks,
 }
 
 /// One file of rule data handed to [`RuleSet::load`]: the loader does no I/O, so the same data can
@@ -247,11 +250,12 @@ pub fn read_rules_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 /// The folders of a rules folder and the extension of the files each holds.
-pub const RULE_FILES: [(&str, &str); 4] = [
+pub const RULE_FILES: [(&str, &str); 5] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
     ("confusions", "tsv"),
+    ("furniture", "toml"),
 ];
 
 impl RuleSet {
@@ -306,6 +310,10 @@ impl RuleSet {
                     Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
                     Err(mut e) => errors.append(&mut e),
                 },
+                (Some("furniture"), Some("toml")) => match Watermarks::parse(path, text) {
+                    Ok(parsed) => errors.extend(set.watermarks.extend(parsed)),
+                    Err(mut e) => errors.append(&mut e),
+                },
                 _ => {}
             }
         }
@@ -355,12 +363,14 @@ impl RuleSet {
     }
 
     /// Every example of the loaded rule data, run: each data rule's (named by its id) and each
-    /// hyphenation file's (named by its language). What `rules test` prints; loading has
+    /// hyphenation file's (named by its language), each watermark entry's (`watermark/ID`). What
+    /// `rules test` prints; loading has
     /// already refused data whose examples fail.
     pub fn examples(&self) -> Vec<ExampleOutcome> {
         let mut outcomes: Vec<ExampleOutcome> =
             self.rules.iter().flat_map(Rule::run_examples).collect();
         outcomes.extend(self.hyphenation_examples());
+        outcomes.extend(self.watermarks.examples());
         outcomes
     }
 
@@ -403,7 +413,7 @@ fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     files
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
+pub(crate) fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
@@ -467,7 +477,7 @@ pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// A rule's regex, in multi-line mode: rules run on the reflowed text, in which every paragraph
 /// (and every line of a block that keeps its lines) is one line, so `^` and `$` match at paragraph
 /// boundaries rather than only at the document's start and end.
-fn compile_regex(what: &str, pattern: &str) -> Result<Regex, String> {
+pub(crate) fn compile_regex(what: &str, pattern: &str) -> Result<Regex, String> {
     regex::RegexBuilder::new(pattern)
         .multi_line(true)
         .size_limit(REGEX_SIZE_LIMIT)

@@ -2,12 +2,14 @@
 //! evidence; it never writes text itself (the engine in [`crate::text`] does). Each lives in its own
 //! file, with its algorithm and its known false positives in its module doc and its tests beside it.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::analysis::Analysis;
 use crate::change::Edit;
+use crate::layout::{self, PageSpan};
 use crate::lexicon::Lexicon;
 use crate::pipeline::{self, Config};
 use crate::rules::RuleSet;
@@ -61,6 +63,16 @@ impl<'a> Context<'a> {
     /// while notes follow it).
     pub fn text_is_document(&self) -> bool {
         self.span == (0..self.document.len())
+    }
+
+    /// The pages and lines of `text`, the text the pass was given: the shared analysis's when it
+    /// is the whole document, else split here.
+    pub fn pages_of(&self, text: &str) -> Cow<'a, [PageSpan]> {
+        if self.text_is_document() {
+            Cow::Borrowed(self.analysis.pages())
+        } else {
+            Cow::Owned(layout::pages(text))
+        }
     }
 }
 

@@ -34,7 +34,7 @@ use crate::layout;
 /// A way of finding page boundaries that the text shows but no form feed marks.
 pub trait BoundaryDetector: Send + Sync {
     /// Offsets at which a page starts (each the start of a line), with the evidence for each.
-    fn detect(&self, text: &str) -> Vec<(usize, String)>;
+    fn detect(&self, text: &str, ctx: &Context) -> Vec<(usize, String)>;
 
     /// True for evidence that is a mark of its own (a page marker, a scanner's watermark), false
     /// for evidence read from the printed lines, which only text that shows hard-wrapped lines
@@ -84,8 +84,8 @@ fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
 pub struct PageMarkers;
 
 impl BoundaryDetector for PageMarkers {
-    fn detect(&self, text: &str) -> Vec<(usize, String)> {
-        crate::passes::furniture::page_markers(text)
+    fn detect(&self, text: &str, ctx: &Context) -> Vec<(usize, String)> {
+        crate::passes::furniture::page_markers(text, &ctx.pages_of(text))
             .into_iter()
             .map(|(line, printed)| {
                 let evidence = match printed {
@@ -108,9 +108,10 @@ impl BoundaryDetector for PageMarkers {
 pub struct WatermarkEnds;
 
 impl BoundaryDetector for WatermarkEnds {
-    fn detect(&self, text: &str) -> Vec<(usize, String)> {
-        crate::passes::furniture::watermarks::Watermarks::bundled()
-            .find(text)
+    fn detect(&self, text: &str, ctx: &Context) -> Vec<(usize, String)> {
+        ctx.rules
+            .watermarks
+            .find_in(text, &ctx.pages_of(text))
             .into_iter()
             .filter(|f| f.page_end)
             .filter_map(|f| {
@@ -141,7 +142,7 @@ impl BoundaryDetector for WatermarkEnds {
 pub struct LeadingSpaceStarts;
 
 impl BoundaryDetector for LeadingSpaceStarts {
-    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+    fn detect(&self, text: &str, _ctx: &Context) -> Vec<(usize, String)> {
         let lines = lines_with_starts(text);
         let content = lines.iter().filter(|(_, l)| !l.trim().is_empty()).count();
         let starts: Vec<usize> = (1..lines.len())
@@ -185,8 +186,8 @@ impl BoundaryDetector for LeadingSpaceStarts {
 pub struct NumberedHeadStarts;
 
 impl BoundaryDetector for NumberedHeadStarts {
-    fn detect(&self, text: &str) -> Vec<(usize, String)> {
-        crate::passes::furniture::heads::numbered_heads(text)
+    fn detect(&self, text: &str, ctx: &Context) -> Vec<(usize, String)> {
+        crate::passes::furniture::heads::numbered_heads(text, &ctx.pages_of(text))
             .into_iter()
             .filter(|h| !h.key.is_empty())
             .map(|h| {
@@ -295,7 +296,7 @@ pub fn same_head(a: &str, b: &str) -> bool {
 pub const HEAD_WINDOW: usize = 4;
 
 impl BoundaryDetector for RunningHeadStarts {
-    fn detect(&self, text: &str) -> Vec<(usize, String)> {
+    fn detect(&self, text: &str, _ctx: &Context) -> Vec<(usize, String)> {
         let lines = lines_with_starts(text);
         let Some(title) = lines.iter().map(|(_, l)| l.trim()).find(|l| !l.is_empty()) else {
             return Vec::new();
@@ -340,17 +341,21 @@ impl Pass for Pages {
         RULES
     }
 
-    fn run(&self, text: &str, _ctx: &Context) -> Vec<Edit> {
+    fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         // Documents that mark their pages need no guessing.
         if text.contains('\x0c') {
             return Vec::new();
         }
-        let printed_lines = layout::shows_hard_wrap(text);
+        let printed_lines = if ctx.text_is_document() {
+            ctx.analysis.shows_hard_wrap()
+        } else {
+            layout::shows_hard_wrap(text)
+        };
         let mut found: Vec<(usize, String)> = self
             .detectors
             .iter()
             .filter(|d| d.explicit() || printed_lines)
-            .flat_map(|d| d.detect(text))
+            .flat_map(|d| d.detect(text, ctx))
             .filter(|(at, _)| *at > 0 && text.is_char_boundary(*at))
             .collect();
         found.sort_by_key(|(at, _)| *at);
@@ -380,7 +385,7 @@ mod tests {
     struct EveryThirdLine;
 
     impl BoundaryDetector for EveryThirdLine {
-        fn detect(&self, text: &str) -> Vec<(usize, String)> {
+        fn detect(&self, text: &str, _ctx: &Context) -> Vec<(usize, String)> {
             let mut starts = vec![0];
             starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
             starts

@@ -34,7 +34,7 @@
 
 use std::collections::HashMap;
 
-use crate::layout::{self, LineSpan};
+use crate::layout::{self, LineSpan, PageSpan};
 use crate::passes::pages::same_head;
 
 /// Fewest non-blank lines between the heads of two consecutive pages.
@@ -257,12 +257,12 @@ fn candidate(line: &str) -> Option<(Vec<(bool, u32)>, String)> {
 }
 
 /// The running heads and page numbers of `text` that form a page sequence, in text order.
-pub fn numbered_heads(text: &str) -> Vec<Head> {
-    let lines: Vec<LineSpan> = layout::pages(text)
-        .into_iter()
+pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
+    let lines: Vec<LineSpan> = pages
+        .iter()
         .flat_map(|p| {
             // A page's first line follows a page break: it counts as after a blank line.
-            let mut lines = p.lines;
+            let mut lines = p.lines.clone();
             if let Some(first) = lines.first().copied() {
                 lines.insert(
                     0,

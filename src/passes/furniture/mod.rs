@@ -3,7 +3,7 @@
 //!
 //! First, wherever they stand, the marks known from data or from the file format:
 //! - **Watermarks and boilerplate** of the digitisers ([`watermarks`], from
-//!   `rules/furniture/watermarks.toml`): a watermark when it recurs through the document, Google's
+//!   the rules folder's `furniture/*.toml`): a watermark when it recurs through the document, Google's
 //!   usage guidelines as one block when they open it;
 //! - **HathiTrust page markers** (`## p. 12 (#20) ###`);
 //! - **Running heads and page numbers of the page sequence** ([`heads`]): numbers that step by one
@@ -46,9 +46,8 @@ use regex::Regex;
 
 use super::{BuiltinRule, Context, Pass};
 use crate::change::{ChangeKind, Edit};
-use crate::layout::{self, LineSpan};
+use crate::layout::{self, LineSpan, PageSpan};
 use crate::passes::pages::{HEAD_WINDOW, head_similarity, same_head};
-use watermarks::Watermarks;
 
 pub struct Furniture;
 
@@ -79,12 +78,12 @@ pub const DAMAGED_HEAD: BuiltinRule = BuiltinRule {
 
 pub const WATERMARK: BuiltinRule = BuiltinRule {
     id: "furniture.watermark",
-    description: "A digitiser's watermark or stamp of rules/furniture/watermarks.toml (`Digitized by Google`), recurring through the document, dropped.",
+    description: "A digitiser's watermark or stamp of the rules folder's furniture/*.toml (`Digitized by Google`), recurring through the document, dropped.",
 };
 
 pub const BOILERPLATE: BuiltinRule = BuiltinRule {
     id: "furniture.boilerplate",
-    description: "A digitiser's boilerplate front matter of rules/furniture/watermarks.toml (Google's usage guidelines) dropped as one block.",
+    description: "A digitiser's boilerplate front matter of the rules folder's furniture/*.toml (Google's usage guidelines) dropped as one block.",
 };
 
 pub const PAGE_MARKER: BuiltinRule = BuiltinRule {
@@ -106,16 +105,16 @@ const RULES: &[BuiltinRule] = &[
 
 /// The page marker lines of a HathiTrust full-text download (`## p. 12 (#20) ####`, `## p. (#7)`):
 /// each line with the printed page number it names, if any.
-pub fn page_markers(text: &str) -> Vec<(LineSpan, Option<String>)> {
+pub fn page_markers(text: &str, pages: &[PageSpan]) -> Vec<(LineSpan, Option<String>)> {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     let marker = MARKER
         .get_or_init(|| Regex::new(r"^## p\. ?([^\s(]*) ?\(#\d+\) ?#*$").expect("static pattern"));
     if !text.contains("## p.") {
         return Vec::new();
     }
-    layout::pages(text)
-        .into_iter()
-        .flat_map(|p| p.lines)
+    pages
+        .iter()
+        .flat_map(|p| p.lines.iter().copied())
         .filter_map(|line| {
             let c = marker.captures(line.text(text).trim())?;
             let printed = c.get(1).map(|m| m.as_str()).filter(|m| !m.is_empty());
@@ -235,24 +234,25 @@ impl Pass for Furniture {
         // Digitisers' marks first: they are known from data and from the file format, wherever
         // they stand, and the page edges are read without them.
         let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
-        for found in Watermarks::bundled().find(text) {
+        let pages = ctx.pages_of(text);
+        let watermarks = &ctx.rules.watermarks;
+        for found in watermarks.find_in(text, &pages) {
+            let (file, line) = watermarks.origin_of(&found.id).unwrap_or_default();
+            let origin = format!("{}:{line}", file.display());
             let (rule, evidence) = if found.block {
                 (
                     BOILERPLATE,
                     format!(
-                        "digitiser's boilerplate `{}` ({}) opening the document",
+                        "digitiser's boilerplate `{}` ({origin}) opening the document",
                         found.id,
-                        watermarks::SOURCE_PATH
                     ),
                 )
             } else {
                 (
                     WATERMARK,
                     format!(
-                        "watermark `{}` ({}), {} times in the document",
-                        found.id,
-                        watermarks::SOURCE_PATH,
-                        found.count
+                        "watermark `{}` ({origin}), {} times in the document",
+                        found.id, found.count
                     ),
                 )
             };
@@ -264,7 +264,7 @@ impl Pass for Furniture {
             );
             removed.push(found.span);
         }
-        for (line, printed) in page_markers(text) {
+        for (line, printed) in page_markers(text, &pages) {
             let evidence = match printed {
                 Some(p) => format!("page marker of a full-text download: printed page {p}"),
                 None => "page marker of a full-text download (unnumbered page)".to_string(),
@@ -272,7 +272,7 @@ impl Pass for Furniture {
             edits.push(drop_line(text, line, PAGE_MARKER, 0.95, evidence));
             removed.push(line.start..line.end_with_newline(text));
         }
-        for head in heads::numbered_heads(text) {
+        for head in heads::numbered_heads(text, &pages) {
             if removed
                 .iter()
                 .any(|r| r.start < head.line.end && head.line.start < r.end)
@@ -304,7 +304,6 @@ impl Pass for Furniture {
             removed.push(head.line.start..head.line.end_with_newline(text));
         }
         removed.sort_by_key(|r| r.start);
-        let pages = layout::pages(text);
         if pages.len() < 2 {
             return edits;
         }

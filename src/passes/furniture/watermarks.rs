@@ -1,5 +1,7 @@
-//! Watermarks, stamps and boilerplate of the digitisers, from the data file
-//! `rules/furniture/watermarks.toml` (built into the binary; its examples run as tests).
+//! Watermarks, stamps and boilerplate of the digitisers, from the data files `furniture/*.toml` of
+//! the rules folder (`rules/furniture/watermarks.toml` is bundled; a `--rules` folder adds its own
+//! files or replaces that one by name). They load with the other rule data
+//! ([`crate::rules::RuleSet::load`]), their examples checked at load time and by `rules test`.
 //!
 //! A watermark is a line, or a few lines with only blank lines between them, each matched by one
 //! regex of the entry. It counts only when the document holds it at least `min_count` times: the
@@ -11,23 +13,29 @@
 //! their own.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::layout::{self, LineSpan};
+use crate::error::RuleError;
+use crate::example::{Example, ExampleOutcome};
+use crate::layout::{self, LineSpan, PageSpan};
+use crate::rules::{compile_regex, line_of};
 
 /// At most this many blank lines stand between the parts of one watermark.
 const MAX_BLANKS_BETWEEN_PARTS: usize = 8;
+
+/// How `rules test` names an entry's examples: `watermark/ID`.
+pub const EXAMPLE_PREFIX: &str = "watermark/";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
-    watermark: Vec<WatermarkSpec>,
+    watermark: Vec<toml::Spanned<WatermarkSpec>>,
     #[serde(default)]
-    block: Vec<BlockSpec>,
+    block: Vec<toml::Spanned<BlockSpec>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,9 +65,12 @@ struct BlockSpec {
 }
 
 /// One watermark of the data file, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Watermark {
     pub id: String,
+    /// The data file and line of the entry, for messages.
+    pub file: PathBuf,
+    pub line: usize,
     pub family: String,
     pub description: String,
     parts: Vec<Regex>,
@@ -71,9 +82,11 @@ pub struct Watermark {
 }
 
 /// One boilerplate block of the data file, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Boilerplate {
     pub id: String,
+    pub file: PathBuf,
+    pub line: usize,
     pub description: String,
     start: Regex,
     end: Regex,
@@ -82,8 +95,8 @@ pub struct Boilerplate {
     pub keeps: Vec<String>,
 }
 
-/// The watermarks and boilerplate blocks of the data file.
-#[derive(Debug)]
+/// The watermarks and boilerplate blocks of the data files.
+#[derive(Debug, Clone, Default)]
 pub struct Watermarks {
     pub watermarks: Vec<Watermark>,
     pub blocks: Vec<Boilerplate>,
@@ -102,72 +115,230 @@ pub struct Found {
     pub block: bool,
 }
 
-const SOURCE: &str = include_str!("../../../rules/furniture/watermarks.toml");
-/// The data file's path in the repository, for messages.
-pub const SOURCE_PATH: &str = "rules/furniture/watermarks.toml";
-
 impl Watermarks {
-    /// The data file built into the binary.
-    pub fn bundled() -> &'static Watermarks {
-        static BUNDLED: OnceLock<Watermarks> = OnceLock::new();
-        BUNDLED.get_or_init(|| {
-            // The file is part of the source; `cargo test` parses it and runs its examples.
-            Watermarks::parse(SOURCE).unwrap_or_else(|e| panic!("{SOURCE_PATH}: {e}"))
-        })
-    }
-
-    /// Parses a watermark file; the error names the entry.
-    pub fn parse(source: &str) -> Result<Self, String> {
-        let file: File = toml::from_str(source).map_err(|e| e.to_string())?;
-        let compile = |id: &str, p: &str| {
-            Regex::new(p).map_err(|e| format!("entry {id:?}: pattern {p:?}: {e}"))
+    /// Parses one watermark file. Every problem is reported with its line (an entry without
+    /// examples, a pattern that does not compile, an example that fails), not just the first.
+    pub fn parse(path: &Path, source: &str) -> Result<Self, Vec<RuleError>> {
+        let file: File = toml::from_str(source).map_err(|e| {
+            vec![RuleError::Parse {
+                path: path.to_path_buf(),
+                line: e.span().map_or(1, |s| line_of(source, s.start)),
+                message: e.message().to_string(),
+            }]
+        })?;
+        let mut errors = Vec::new();
+        let invalid = |line: usize, id: &str, message: String| RuleError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            rule: id.to_string(),
+            message,
         };
-        let mut watermarks = Vec::new();
-        for w in file.watermark {
+        let compile = |line: usize, id: &str, what: &str, p: &str| {
+            compile_regex(&format!("{what} {p:?}"), p).map_err(|m| invalid(line, id, m))
+        };
+        let mut set = Watermarks::default();
+        for spanned in file.watermark {
+            let line = line_of(source, spanned.span().start);
+            let w = spanned.into_inner();
             if w.parts.is_empty() || w.matches.is_empty() || w.keeps.is_empty() {
-                return Err(format!("entry {:?}: needs parts, matches and keeps", w.id));
+                errors.push(invalid(
+                    line,
+                    &w.id,
+                    "needs parts, matches and keeps".into(),
+                ));
+                continue;
             }
-            let parts = w
+            let parts: Result<Vec<Regex>, RuleError> = w
                 .parts
                 .iter()
-                .map(|p| compile(&w.id, p))
-                .collect::<Result<_, _>>()?;
-            watermarks.push(Watermark {
-                parts,
-                family: w.family.unwrap_or_else(|| w.id.clone()),
-                id: w.id,
-                description: w.description,
-                min_count: w.min_count.max(1),
-                page_end: w.page_end,
-                matches: w.matches,
-                keeps: w.keeps,
-            });
-        }
-        let mut blocks = Vec::new();
-        for b in file.block {
-            if b.matches.is_empty() || b.keeps.is_empty() {
-                return Err(format!("entry {:?}: needs matches and keeps", b.id));
+                .map(|p| compile(line, &w.id, "part", p))
+                .collect();
+            match parts {
+                Ok(parts) => set.watermarks.push(Watermark {
+                    parts,
+                    family: w.family.unwrap_or_else(|| w.id.clone()),
+                    id: w.id,
+                    file: path.to_path_buf(),
+                    line,
+                    description: w.description,
+                    min_count: w.min_count.max(1),
+                    page_end: w.page_end,
+                    matches: w.matches,
+                    keeps: w.keeps,
+                }),
+                Err(e) => errors.push(e),
             }
-            blocks.push(Boilerplate {
-                start: compile(&b.id, &b.start)?,
-                end: compile(&b.id, &b.end)?,
-                id: b.id,
-                description: b.description,
-                max_lines: b.max_lines,
-                matches: b.matches,
-                keeps: b.keeps,
-            });
         }
-        Ok(Self { watermarks, blocks })
+        for spanned in file.block {
+            let line = line_of(source, spanned.span().start);
+            let b = spanned.into_inner();
+            if b.matches.is_empty() || b.keeps.is_empty() {
+                errors.push(invalid(line, &b.id, "needs matches and keeps".into()));
+                continue;
+            }
+            match (
+                compile(line, &b.id, "start", &b.start),
+                compile(line, &b.id, "end", &b.end),
+            ) {
+                (Ok(start), Ok(end)) => set.blocks.push(Boilerplate {
+                    start,
+                    end,
+                    id: b.id,
+                    file: path.to_path_buf(),
+                    line,
+                    description: b.description,
+                    max_lines: b.max_lines,
+                    matches: b.matches,
+                    keeps: b.keeps,
+                }),
+                (Err(e), _) | (_, Err(e)) => errors.push(e),
+            }
+        }
+        for outcome in set.examples() {
+            if !outcome.passed() {
+                let (file, line) = set.origin(&outcome.rule);
+                errors.push(RuleError::Invalid {
+                    path: file.to_path_buf(),
+                    line,
+                    rule: outcome.rule.clone(),
+                    message: format!(
+                        "example {:?} gives {:?}, expected {:?}",
+                        outcome.example.input, outcome.actual, outcome.example.output
+                    ),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds the entries of another file. An id defined twice is an error naming both places.
+    pub fn extend(&mut self, other: Watermarks) -> Vec<RuleError> {
+        let mut errors = Vec::new();
+        let mut duplicate = |id: &str, file: &Path, line: usize| {
+            if let Some((first, first_line)) = self.origin_of(id) {
+                errors.push(RuleError::Invalid {
+                    path: file.to_path_buf(),
+                    line,
+                    rule: id.to_string(),
+                    message: format!(
+                        "duplicate id: already defined at {}:{first_line}",
+                        first.display()
+                    ),
+                });
+                true
+            } else {
+                false
+            }
+        };
+        let watermarks: Vec<Watermark> = other
+            .watermarks
+            .into_iter()
+            .filter(|w| !duplicate(&w.id, &w.file, w.line))
+            .collect();
+        let blocks: Vec<Boilerplate> = other
+            .blocks
+            .into_iter()
+            .filter(|b| !duplicate(&b.id, &b.file, b.line))
+            .collect();
+        self.watermarks.extend(watermarks);
+        self.blocks.extend(blocks);
+        errors
+    }
+
+    /// The data file and line of the entry `id`.
+    pub fn origin_of(&self, id: &str) -> Option<(PathBuf, usize)> {
+        self.watermarks
+            .iter()
+            .map(|w| (&w.id, &w.file, w.line))
+            .chain(self.blocks.iter().map(|b| (&b.id, &b.file, b.line)))
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, f, l)| (f.clone(), l))
+    }
+
+    /// The file and line of the entry that an example outcome names (`watermark/ID`).
+    fn origin(&self, rule: &str) -> (PathBuf, usize) {
+        let id = rule.trim_start_matches(EXAMPLE_PREFIX);
+        self.origin_of(id).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.watermarks.is_empty() && self.blocks.is_empty()
+    }
+
+    /// Every entry's examples, each run on the entry alone (the recurrence count is not part of
+    /// an example): a `matches` text must be recognised whole (nothing but whitespace left once
+    /// the found spans are cut out, written as the output `""`), a `keeps` text not at all (the
+    /// output is the input). Checked at load time and printed by `rules test`.
+    pub fn examples(&self) -> Vec<ExampleOutcome> {
+        let mut outcomes = Vec::new();
+        for w in &self.watermarks {
+            let alone = Watermarks {
+                watermarks: vec![Watermark {
+                    min_count: 1,
+                    ..w.clone()
+                }],
+                blocks: Vec::new(),
+            };
+            outcomes.extend(alone.outcomes(&w.id, &w.matches, &w.keeps));
+        }
+        for b in &self.blocks {
+            let alone = Watermarks {
+                watermarks: Vec::new(),
+                blocks: vec![b.clone()],
+            };
+            outcomes.extend(alone.outcomes(&b.id, &b.matches, &b.keeps));
+        }
+        outcomes
+    }
+
+    fn outcomes(&self, id: &str, matches: &[String], keeps: &[String]) -> Vec<ExampleOutcome> {
+        let removed = |input: &str| {
+            let mut rest = String::with_capacity(input.len());
+            let mut at = 0;
+            for found in self.find(input) {
+                rest.push_str(&input[at..found.span.start.max(at)]);
+                at = at.max(found.span.end);
+            }
+            rest.push_str(&input[at.min(input.len())..]);
+            if rest.trim().is_empty() {
+                String::new()
+            } else {
+                rest
+            }
+        };
+        let matching = matches.iter().map(|m| (m, String::new()));
+        let keeping = keeps.iter().map(|k| (k, k.clone()));
+        matching
+            .chain(keeping)
+            .enumerate()
+            .map(|(index, (input, output))| ExampleOutcome {
+                rule: format!("{EXAMPLE_PREFIX}{id}"),
+                index,
+                actual: removed(input),
+                example: Example {
+                    input: input.clone(),
+                    output,
+                },
+            })
+            .collect()
     }
 
     /// Every watermark (recurring at least its `min_count` times) and boilerplate block of `text`,
     /// in text order.
     pub fn find(&self, text: &str) -> Vec<Found> {
-        let lines: Vec<LineSpan> = layout::pages(text)
-            .into_iter()
-            .flat_map(|p| p.lines)
-            .collect();
+        self.find_in(text, &layout::pages(text))
+    }
+
+    /// [`Watermarks::find`] with the pages of `text` already split.
+    pub fn find_in(&self, text: &str, pages: &[PageSpan]) -> Vec<Found> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let lines: Vec<LineSpan> = pages.iter().flat_map(|p| p.lines.iter().copied()).collect();
         let trimmed = |i: usize| lines[i].text(text).trim();
         let mut found: Vec<Found> = Vec::new();
         let first_content = (0..lines.len()).find(|&i| !trimmed(i).is_empty());
@@ -271,75 +442,54 @@ impl Watermarks {
 mod tests {
     use super::*;
 
-    /// Each example of the data file alone: `matches` are recognised whole (every non-blank line
-    /// inside a found span), `keeps` not at all. The recurrence count is not part of an example.
-    #[test]
-    fn every_example_of_the_watermark_file_holds() {
-        let all = Watermarks::bundled();
-        assert!(!all.watermarks.is_empty() && !all.blocks.is_empty());
-        let mut failures = Vec::new();
-        for w in &all.watermarks {
-            let alone = Watermarks {
-                watermarks: vec![Watermark {
-                    id: w.id.clone(),
-                    family: w.family.clone(),
-                    description: String::new(),
-                    parts: w.parts.clone(),
-                    min_count: 1,
-                    page_end: w.page_end,
-                    matches: Vec::new(),
-                    keeps: Vec::new(),
-                }],
-                blocks: Vec::new(),
-            };
-            check(&alone, &w.id, &w.matches, &w.keeps, &mut failures);
-        }
-        for b in &all.blocks {
-            let alone = Watermarks {
-                watermarks: Vec::new(),
-                blocks: vec![Boilerplate {
-                    id: b.id.clone(),
-                    description: String::new(),
-                    start: b.start.clone(),
-                    end: b.end.clone(),
-                    max_lines: b.max_lines,
-                    matches: Vec::new(),
-                    keeps: Vec::new(),
-                }],
-            };
-            check(&alone, &b.id, &b.matches, &b.keeps, &mut failures);
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    fn bundled() -> Watermarks {
+        let (rules, errors) = crate::RuleSet::load(&crate::bundled::sources());
+        assert!(errors.is_empty(), "{errors:?}");
+        rules.watermarks
     }
 
-    fn check(
-        set: &Watermarks,
-        id: &str,
-        matches: &[String],
-        keeps: &[String],
-        failures: &mut Vec<String>,
-    ) {
-        for example in matches {
-            let found = set.find(example);
-            let covered = |at: usize| found.iter().any(|f| f.span.contains(&at));
-            let whole = example
-                .char_indices()
-                .all(|(at, c)| c.is_whitespace() || covered(at));
-            if !whole {
-                failures.push(format!("{id}: {example:?} should match, found {found:?}"));
-            }
-        }
-        for example in keeps {
-            let found = set.find(example);
-            if !found.is_empty() {
-                failures.push(format!("{id}: {example:?} must stay, found {found:?}"));
-            }
-        }
+    #[test]
+    fn the_bundled_file_loads_with_every_example_holding() {
+        let all = bundled();
+        assert!(!all.watermarks.is_empty() && !all.blocks.is_empty());
+        let outcomes = all.examples();
+        assert!(outcomes.len() > 20);
+        let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+    }
+
+    #[test]
+    fn a_failing_example_or_a_huge_pattern_is_refused_with_its_line() {
+        let file = "\n[[watermark]]\nid = \"stamp\"\ndescription = \"d\"\nparts = ['^Stamp$']\nmin_count = 2\npage_end = false\nmatches = [\"Stamp\"]\nkeeps = [\"Stamp here\", \"Stamp\"]\n";
+        let errors = Watermarks::parse(Path::new("mine.toml"), file).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let message = errors[0].to_string();
+        assert!(
+            message.starts_with("mine.toml:2: rule `watermark/stamp`"),
+            "{message}"
+        );
+        let huge = file.replace("'^Stamp$'", "'a{100000}'");
+        let errors = Watermarks::parse(Path::new("mine.toml"), &huge).unwrap_err();
+        assert!(errors[0].to_string().contains("too large"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_second_file_adds_entries_and_a_duplicate_id_is_named() {
+        let mut all = bundled();
+        let before = all.watermarks.len();
+        let mine = "[[watermark]]\nid = \"pocket-label\"\ndescription = \"d\"\nparts = ['^PROPERTY OF THE TOWN LIBRARY$']\nmin_count = 2\npage_end = false\nmatches = [\"PROPERTY OF THE TOWN LIBRARY\"]\nkeeps = [\"property of the town\"]\n";
+        let parsed = Watermarks::parse(Path::new("mine.toml"), mine).unwrap();
+        assert!(all.extend(parsed.clone()).is_empty());
+        assert_eq!(all.watermarks.len(), before + 1);
+        let errors = all.extend(parsed);
+        assert!(errors[0].to_string().contains("duplicate id"), "{errors:?}");
+        let text = "One.\n\nPROPERTY OF THE TOWN LIBRARY\n\nTwo.\n\nPROPERTY OF THE TOWN LIBRARY\n";
+        assert_eq!(all.find(text).len(), 2);
     }
 
     #[test]
     fn a_watermark_counts_only_when_it_recurs() {
-        let set = Watermarks::bundled();
+        let set = bundled();
         let once = "A page of text.\n\nby Google\n\nMore text.\n";
         assert!(set.find(once).is_empty());
         let thrice = "Page one.\n\nby Google\n\nPage two.\n\nDigitized by VjOOQ IC\n\nPage three.\n\nDigitized\n\nby Google\n\nby Google\n";
@@ -350,7 +500,7 @@ mod tests {
 
     #[test]
     fn the_boilerplate_block_must_open_the_document() {
-        let set = Watermarks::bundled();
+        let set = bundled();
         let front = "This is a digital copy of a book that was preserved for generations on library shelves\nUsage guidelines\nat http://books.google.com/\n\nCHAPTER I.\n";
         let found = set.find(front);
         assert_eq!(found.len(), 1);
