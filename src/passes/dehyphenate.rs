@@ -6,9 +6,9 @@
 //! `inter-` and `national` may be pages apart), or only spaces (`twenty- five`, which OCR left
 //! inside a line). A hyphen with a space before it (` - `) is a dash and never a candidate.
 //!
-//! The pass runs in two steps of the pipeline. The first, before reflow, decides the line ends
-//! (reflow must see whole words). The second, after the word repairs, decides the hyphens before a
-//! space inside a line: their evidence is the halves as the repairs leave them (`Jaek- pudding`
+//! The pass runs in two steps of the pipeline. The first (`dehyphenate`), before reflow, decides
+//! the line ends (reflow must see whole words). The second (`dehyphenate-inline`, with the same
+//! rules), after the word repairs, decides the hyphens before a space inside a line: their evidence is the halves as the repairs leave them (`Jaek- pudding`
 //! is `Jack- pudding` by then, and the document writes `Jack-pudding`), which is what a second
 //! run would read; decided before the repairs, cleaning the cleaned text changed them.
 //!
@@ -428,7 +428,12 @@ fn decide(
 
 impl Pass for Dehyphenate {
     fn name(&self) -> &'static str {
-        "dehyphenate"
+        // Two stages of the pipeline, so two names: a stage's changes are undone as one sweep
+        // (`restore`), which a name shared with a stage two passes earlier would mix up.
+        match self.step {
+            Step::LineEnds => "dehyphenate",
+            Step::InsideLines => "dehyphenate-inline",
+        }
     }
 
     fn builtin_rules(&self) -> &'static [BuiltinRule] {
