@@ -7,10 +7,13 @@
 //! inside a line). A hyphen with a space before it (` - `) is a dash and never a candidate.
 //!
 //! The pass runs in two steps of the pipeline. The first (`dehyphenate`), before reflow, decides
-//! the line ends (reflow must see whole words). The second (`dehyphenate-inline`, with the same
-//! rules), after the word repairs, decides the hyphens before a space inside a line: their evidence is the halves as the repairs leave them (`Jaek- pudding`
-//! is `Jack- pudding` by then, and the document writes `Jack-pudding`), which is what a second
-//! run would read; decided before the repairs, cleaning the cleaned text changed them.
+//! every candidate: the line ends (reflow must see whole words), and a hyphen inside a line when
+//! the evidence is good enough to act on (`ex- clude` joins before the word repairs could read
+//! `clude` as `dude`). A hyphen inside a line that it would only flag it leaves, unrecorded, to
+//! the second step (`dehyphenate-inline`, with the same rules), after the word repairs: there
+//! the halves are as the repairs leave them (`Jaek- pudding` is `Jack- pudding` by then, and the
+//! document writes `Jack-pudding`), which is what a second run reads; decided only before the
+//! repairs, cleaning the cleaned text changed them.
 //!
 //! For each candidate, with `L` the part before and `R` the part after, the first evidence that
 //! speaks decides:
@@ -26,8 +29,8 @@
 //!    are capitalised, but a noun split at a syllable continues in lowercase: `Ge-wohnheiten`.)
 //! 5. With the language's lexicon: a keep-prefix of the data (`non-`, `self-`) before a word
 //!    that the lexicon knows much better than the joined form: keep (`ex-ample` still joins);
-//!    inside a line, two common words whose joined form is rare (`of- the`, `ofthe` in web
-//!    text): keep; a joined form the lexicon knows well: join; `L` written closed up as a prefix
+//!    inside a line, two words whose joined form the word repairs would split again (`of- the`,
+//!    `ofthe` in web text): keep; a joined form the lexicon knows well: join; `L` written closed up as a prefix
 //!    of other document words (`international`, `intergovernmental`): join, but not inside a line
 //!    when `L` is a common word (`she- began` beside `sheriff`); two common words whose joined
 //!    form is rare (`long-term`): keep; a rare joined form the lexicon knows: join; otherwise, in
@@ -56,24 +59,25 @@
 
 use std::ops::Range;
 
-use super::{BuiltinRule, Context, Pass};
+use super::{BuiltinRule, Context, Pass, boundaries};
 use crate::analysis::WordCounts;
 use crate::change::{ChangeKind, Edit};
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 
-/// The pass runs in two steps of the pipeline, each deciding one kind of candidate.
+/// The pass runs in two steps of the pipeline (see the module doc).
 pub struct Dehyphenate {
     step: Step,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
-    /// Hyphens at a line end or page break, before reflow joins the lines.
+    /// Hyphens at a line end or page break, before reflow joins the lines, and those inside a
+    /// line that the evidence decides.
     LineEnds,
-    /// Hyphens before a space inside a line (`twenty- five`), after the word repairs: the halves'
-    /// repaired forms are the evidence a second run would read (`Jaek- pudding` is decided as
-    /// `Jack- pudding`, a form the document writes `Jack-pudding`).
+    /// The hyphens before a space inside a line (`twenty- five`) that the first step left, after
+    /// the word repairs: the halves' repaired forms are the evidence a second run would read
+    /// (`Jaek- pudding` is decided as `Jack- pudding`, a form the document writes `Jack-pudding`).
     InsideLines,
 }
 
@@ -157,6 +161,43 @@ fn closed_with_prefix<'w>(
         .collect()
 }
 
+/// Whether `l` and `r` (lexicon frequencies `fl`, `fr`) are likelier two words than their joined
+/// form (`fj`), by the word repairs' own measure for splitting a known word
+/// ([`boundaries::split`]): both parts words, and a lost space between them at least
+/// `SPLIT_KNOWN_MARGIN` times likelier than the joined word.
+fn two_words_likelier(l: &str, fl: f64, r: &str, fr: f64, fj: f64) -> bool {
+    let part = |w: &str, f: f64| {
+        if w.chars().nth(1).is_none() {
+            f >= boundaries::SPLIT_LETTER_MIN
+        } else {
+            f >= boundaries::SPLIT_PART_MIN
+        }
+    };
+    part(l, fl)
+        && part(r, fr)
+        && boundaries::SPLIT_WEIGHT * fl * fr >= boundaries::SPLIT_KNOWN_MARGIN * fj
+}
+
+/// Where a candidate is decided, as far as the evidence cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    LineEnd,
+    /// A hyphen before a space inside a line, in the first step: the word repairs come after.
+    InsideLineBeforeRepairs,
+    /// ... and in the second step: the word repairs have run, so none will split a join again.
+    InsideLineAfterRepairs,
+}
+
+impl Place {
+    fn of(c: &Candidate, step: Step) -> Place {
+        match (c.line_end, step) {
+            (true, _) => Place::LineEnd,
+            (false, Step::LineEnds) => Place::InsideLineBeforeRepairs,
+            (false, Step::InsideLines) => Place::InsideLineAfterRepairs,
+        }
+    }
+}
+
 /// A word split by a hyphen and a gap of whitespace.
 #[derive(Debug, Clone, PartialEq)]
 struct Candidate {
@@ -218,7 +259,7 @@ fn is_all_uppercase(word: &str) -> bool {
 fn decide(
     left: &str,
     right: &str,
-    inside_line: bool,
+    place: Place,
     words: &WordCounts,
     (more_joined, more_hyphenated): (usize, usize),
     lexicon: Option<&Lexicon>,
@@ -329,18 +370,20 @@ fn decide(
             ),
         );
     }
-    let two_common_words =
-        !closed_compounds && fl.is_some_and(|f| f >= COMMON) && fr.is_some_and(|f| f >= COMMON);
-    if let Some(fj) = fj.filter(|&f| inside_line && two_common_words && f < COMMON) {
-        // Inside a line, two common words whose joined form is rare (`of- the`: web text has
-        // `ofthe` at 2.1e-6) are two words with a stray hyphen more often than one word: as
-        // below, kept and so flagged inside a line. (At a line end the join is made, and the
-        // word repairs split such a form again in the same run.)
+    if let Some((fj, fl, fr)) = fj.zip(fl).zip(fr).map(|((j, l), r)| (j, l, r))
+        && place == Place::InsideLineAfterRepairs
+        && !closed_compounds
+        && two_words_likelier(&l, fl, &r, fr, fj)
+    {
+        // Inside a line the word repairs have run: a join they would split again (`of- the`,
+        // web text's `ofthe` at 2.1e-6) is not made, by their measure of two words against one.
+        // Kept, and so flagged inside a line. (At a line end the join is made, and the word
+        // repairs split such a form in the same run.)
         return verdict(
             Decision::Keep,
             0.7,
             format!(
-                "kept: '{left}' and '{right}' are common words, '{shown_joined}' is rare (lexicon {fj:.1e})"
+                "kept: '{left}' and '{right}' are likelier two words than '{shown_joined}' (lexicon {fl:.1e} and {fr:.1e}, {fj:.1e})"
             ),
         );
     }
@@ -359,7 +402,7 @@ fn decide(
     // word (`she- began`, `no- longer`, `in- unserm` in the books and the 1841 pages): the letters
     // of `she`, `in` or `die` begin hundreds of unrelated words, so the document's closed-up
     // uses of them are no evidence there. (At a line end the hyphen itself says the word goes on.)
-    let common_word_before = inside_line && fl.is_some_and(|f| f >= COMMON);
+    let common_word_before = place != Place::LineEnd && fl.is_some_and(|f| f >= COMMON);
     if !common_word_before && closed.len() >= 2 && closed.len() > 2 * open {
         let shown: Vec<&str> = closed.iter().take(3).copied().collect();
         return verdict(
@@ -373,7 +416,11 @@ fn decide(
             ),
         );
     }
-    if two_common_words && fj.is_none_or(|f| f < ESTABLISHED) {
+    if !closed_compounds
+        && fl.is_some_and(|f| f >= COMMON)
+        && fr.is_some_and(|f| f >= COMMON)
+        && fj.is_none_or(|f| f < ESTABLISHED)
+    {
         return verdict(
             Decision::Keep,
             0.7,
@@ -446,13 +493,14 @@ impl Pass for Dehyphenate {
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let line_ends = self.step == Step::LineEnds;
-        // This step decides its own kind of candidate; the other kind is either decided later
-        // (the first step leaves the hyphens inside a line to the second) or was decided earlier
-        // and left for review (the second step sees line ends that the first flagged where reflow
-        // kept the lines): those stand written hyphenated, and count so.
+        // The first step decides every candidate and applies what it can inside a line too
+        // (`ex- clude` joins before the word repairs could read `clude` as `dude`); a hyphen
+        // inside a line whose verdict is weak is left, unrecorded, to the second step, which
+        // decides it on the repaired halves. The second step sees the line ends that the first
+        // flagged where reflow kept the lines: they stand written hyphenated, and count so.
         let (found, standing): (Vec<Candidate>, Vec<Candidate>) = candidates(text)
             .into_iter()
-            .partition(|c| c.line_end == line_ends);
+            .partition(|c| line_ends || !c.line_end);
         if found.is_empty() {
             return Vec::new();
         }
@@ -491,7 +539,15 @@ impl Pass for Dehyphenate {
                     }
                     match previous {
                         Some(verdicts) if (j, h) == (0, 0) => verdicts[i].clone(),
-                        _ => decide(left, right, !c.line_end, words, (j, h), ctx.lexicon, data),
+                        _ => decide(
+                            left,
+                            right,
+                            Place::of(c, self.step),
+                            words,
+                            (j, h),
+                            ctx.lexicon,
+                            data,
+                        ),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -506,10 +562,7 @@ impl Pass for Dehyphenate {
                     if v.decision == Decision::Suspended {
                         return None;
                     }
-                    let applies = edit.kind == ChangeKind::Edit
-                        && ctx.applies(edit.confidence)
-                        && !ctx.disabled.contains(edit.rule.as_ref());
-                    if applies {
+                    if takes(ctx, &edit) {
                         Some((key_of(c), v.decision == Decision::Join))
                     } else if c.line_end {
                         // Left for review at a line end, the hyphen is kept by reflow: the
@@ -544,9 +597,18 @@ impl Pass for Dehyphenate {
         found
             .iter()
             .zip(verdicts)
-            .filter_map(|(c, v)| edit_for(text, c, v))
+            .filter_map(|(c, v)| Some((c, edit_for(text, c, v)?)))
+            .filter(|(c, edit)| !line_ends || c.line_end || takes(ctx, edit))
+            .map(|(_, edit)| edit)
             .collect()
     }
+}
+
+/// Whether the pipeline will apply `edit` (not a review flag, sure enough, its rule enabled).
+fn takes(ctx: &Context, edit: &Edit) -> bool {
+    edit.kind == ChangeKind::Edit
+        && ctx.applies(edit.confidence)
+        && !ctx.disabled.contains(edit.rule.as_ref())
 }
 
 /// The edit of one candidate's verdict (`None` where the text stays as it is).
@@ -712,24 +774,18 @@ mod tests {
     #[test]
     fn a_line_end_hyphen_left_for_review_counts_as_written_hyphenated() {
         // Without a lexicon the line end `ab-` / `ab` alone is only flagged, and reflow keeps its
-        // hyphen: the document then writes `ab-ab`, which keeps `ab- ab` inside a line in the
-        // second step, as a second run would (a case the idempotence property test found).
+        // hyphen: the document then writes `ab-ab`, which keeps `ab- ab` inside a line, as a
+        // second run would (a case the idempotence property test found); that keep in turn is
+        // evidence for the line end.
         let rules = english();
         let (alone, edits) = run_with(&rules, None, "ab-\nab", "ab-\nab");
         assert_eq!(alone, "ab-\nab");
         assert_eq!(edits[0].kind, ChangeKind::Review);
         let text = "ab-  ab-\nab";
-        let (out, edits) = run_with(&rules, None, text, text);
-        assert_eq!(out, "ab-ab-\nab");
-        let applied: Vec<&Edit> = edits
-            .iter()
-            .filter(|e| e.kind == ChangeKind::Edit)
-            .collect();
-        assert_eq!(applied.len(), 1);
-        assert_eq!(applied[0].rule, KEEP_HYPHEN.id);
-        // As reflow leaves it (`ab-ab-ab`), there is nothing more to do.
-        let (again, edits) = run_with(&rules, None, "ab-ab-ab", "ab-ab-ab");
-        assert_eq!(again, "ab-ab-ab");
+        let (out, _) = run_with(&rules, None, text, text);
+        assert_eq!(out, "ab-ab-ab");
+        let (again, edits) = run_with(&rules, None, &out, &out);
+        assert_eq!(again, out);
         assert!(edits.is_empty(), "{edits:?}");
     }
 
@@ -830,18 +886,28 @@ mod tests {
             run_en(text),
             "international, interstate and interdepartmental"
         );
-        // Two common words whose joined form is rare in the lexicon (web text's `ofthe`).
+        // Two words whose joined form the word repairs split again (web text's `ofthe`): before
+        // them the lexicon's form is taken (they make it `of the` in the same run); after them,
+        // in the second step, the join is not made.
         let lexicon = format!("{EN}of\t0.03\nofthe\t2.1e-6\n");
         let rules = rules_en(&lexicon);
         let text = "the being of- the fire";
-        let (out, edits) = run_with(&rules, Some("en"), text, text);
-        assert_eq!(out, text);
-        assert_eq!(edits[0].kind, ChangeKind::Review);
-        // At a line end the hyphen says the word goes on: the lexicon's form is taken (and the
-        // word repairs split `ofthe` again).
         assert_eq!(
-            run_with(&rules, Some("en"), "of-\nthe", "of-\nthe").0,
-            "ofthe"
+            run_with(&rules, Some("en"), text, text).0,
+            "the being ofthe fire"
+        );
+        let after_repairs = OnePass::new(&Dehyphenate::INSIDE_LINES)
+            .rules(&rules)
+            .language("en")
+            .edits(text);
+        assert_eq!(after_repairs.len(), 1);
+        assert_eq!(after_repairs[0].kind, ChangeKind::Review);
+        assert!(
+            after_repairs[0]
+                .evidence
+                .starts_with("kept: 'of' and 'the' are likelier two words"),
+            "{}",
+            after_repairs[0].evidence
         );
     }
 
