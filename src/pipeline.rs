@@ -1,7 +1,8 @@
 //! The pipeline: one ordered list of passes, and the [`Cleaner`] that runs it on a document.
 //!
-//! Data flows one way: decode → normalise → pages → furniture → footnotes → dehyphenate → reflow →
-//! confusions → substitute → numbers → links.
+//! Data flows one way: decode → normalise → pages → furniture → footnotes → dehyphenate (line
+//! ends) → reflow → confusions → dehyphenate-inline (a hyphen before a space inside a line) →
+//! substitute → numbers → links.
 //! The order is the semantics: a footnote block can sit between the two halves of a hyphenated
 //! word, so furniture and notes must leave before lines are joined, and token rules must see joined
 //! paragraphs.
@@ -73,13 +74,17 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         Box::new(passes::furniture::Furniture),
         // Footnotes once furniture is gone, so that a block ends at the foot of its page.
         Box::new(passes::footnotes::Footnotes),
-        // Split words before reflow, once furniture and notes no longer stand between the halves;
-        // reflow then sees whole words and no line end inside them.
-        Box::new(passes::dehyphenate::Dehyphenate),
+        // Words split at a line end before reflow, once furniture and notes no longer stand
+        // between the halves; reflow then sees whole words and no line end inside them.
+        Box::new(passes::dehyphenate::Dehyphenate::LINE_ENDS),
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
         // Misread words once paragraphs are whole, so a word cut by a line end is one token.
         Box::new(passes::confusions::Confusions),
+        // A hyphen before a space inside a line after the word repairs, whose results are its
+        // evidence (`Jaek- pudding` → `Jack- pudding`, which the document writes `Jack-pudding`):
+        // decided before them, a second run would decide it again on the repaired halves.
+        Box::new(passes::dehyphenate::Dehyphenate::INSIDE_LINES),
         // Data rules on whole paragraphs, so their context can span former line breaks; after the
         // word repairs, whose results they may need (`bod}' :` → `body :` → `body:` in one run).
         Box::new(passes::substitute::Substitute),

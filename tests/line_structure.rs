@@ -77,7 +77,12 @@ fn dashes_and_whole_hyphenated_words_are_left_alone() {
         cleaned.body,
         "of the leaders create an atmosphere of hopelessness - and disbelief in the possibility of change for the better - that so far has permitted the clan of Kim Jong-il.\n"
     );
-    assert!(cleaned.changes.iter().all(|c| c.pass != "dehyphenate"));
+    assert!(
+        cleaned
+            .changes
+            .iter()
+            .all(|c| !c.pass.starts_with("dehyphenate"))
+    );
 }
 
 #[test]

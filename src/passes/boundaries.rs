@@ -96,8 +96,15 @@ pub fn join(
     if rarer >= JOIN_PART_MAX || (rarer >= JOIN_HALF_MAX && !one_letter) {
         return None;
     }
-    // A name of the document (always capitalised, used again) is not half of a word.
-    if first.starts_with(char::is_uppercase) && stats.count(first) >= 2 && fa < JOIN_PART_MAX {
+    // A name of the document (always capitalised, used again) is not half of a word. Used again
+    // in lowercase it is no name: in an ICDAR 2017 file `Com pany` stood beside `com munication`,
+    // counted as two uses of `com` until the same run joined `communication`, so only a second
+    // run joined `Company`.
+    if first.starts_with(char::is_uppercase)
+        && stats.count(first) >= 2
+        && stats.always_capitalised(first)
+        && fa < JOIN_PART_MAX
+    {
         return None;
     }
     let joined = format!("{first}{second}");
@@ -204,7 +211,7 @@ mod tests {
         Lexicon::parse(
             "en",
             Path::new("en.tsv"),
-            "the\t0.054\nof\t0.03\na\t0.02\nin\t0.019\nto\t0.027\nhave\t0.005\nway\t4e-4\naway\t5e-4\ninto\t1.6e-3\nhappened\t3e-4\nhap\t1.1e-6\nth\t1.6e-5\ne\t1.9e-4\nindeed\t1.5e-4\ndeed\t1e-5\nink\t2e-5\nstand\t2e-4\nfair\t1e-4\nweather\t5e-5\nofthe\t2.1e-6\nat\t4e-3\nthat\t0.01\nthere\t2e-3\nthereto\t8.5e-7\n",
+            "the\t0.054\nof\t0.03\na\t0.02\nin\t0.019\nto\t0.027\nhave\t0.005\nway\t4e-4\naway\t5e-4\ninto\t1.6e-3\nhappened\t3e-4\nhap\t1.1e-6\nth\t1.6e-5\ne\t1.9e-4\nindeed\t1.5e-4\ndeed\t1e-5\nink\t2e-5\nstand\t2e-4\nfair\t1e-4\nweather\t5e-5\nofthe\t2.1e-6\nat\t4e-3\nthat\t0.01\nthere\t2e-3\nthereto\t8.5e-7\ncompany\t4e-4\ncom\t1.7e-5\n",
         )
         .unwrap()
     }
@@ -251,6 +258,21 @@ mod tests {
         ] {
             assert_eq!(joined(text, "Tver Tver"), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_capitalised_half_also_used_in_lowercase_is_no_name() {
+        // An ICDAR 2017 file: `Com pany` beside `com munication` (joined in the same run). Were
+        // the two counted as a name used twice, only a second run would join `Company`.
+        assert_eq!(
+            joined("Com pany", "the Com pany and its com munication").as_deref(),
+            Some("Company")
+        );
+        // Always capitalised and used again, it is a name of the document.
+        assert_eq!(
+            joined("Com pany", "the Com pany and its Com munication"),
+            None
+        );
     }
 
     #[test]

@@ -175,7 +175,8 @@ impl Counts<'_> {
         }
     }
 
-    fn always_capitalised(&self, word: &str) -> bool {
+    /// Whether every use of `word` in the document is capitalised.
+    pub(crate) fn always_capitalised(&self, word: &str) -> bool {
         let lower = lowercase(word);
         let added = self.delta.get(lower.as_ref());
         if added.is_some_and(|&(_, uncapitalised)| uncapitalised) {

@@ -6,6 +6,15 @@
 //! `inter-` and `national` may be pages apart), or only spaces (`twenty- five`, which OCR left
 //! inside a line). A hyphen with a space before it (` - `) is a dash and never a candidate.
 //!
+//! The pass runs in two steps of the pipeline. The first (`dehyphenate`), before reflow, decides
+//! every candidate: the line ends (reflow must see whole words), and a hyphen inside a line when
+//! the evidence is good enough to act on (`ex- clude` joins before the word repairs could read
+//! `clude` as `dude`). A hyphen inside a line that it would only flag it leaves, unrecorded, to
+//! the second step (`dehyphenate-inline`, with the same rules), after the word repairs: there
+//! the halves are as the repairs leave them (`Jaek- pudding` is `Jack- pudding` by then, and the
+//! document writes `Jack-pudding`), which is what a second run reads; decided only before the
+//! repairs, cleaning the cleaned text changed them.
+//!
 //! For each candidate, with `L` the part before and `R` the part after, the first evidence that
 //! speaks decides:
 //!
@@ -15,39 +24,73 @@
 //!    (`thirty-eight`): keep. A number after a word (`Sakhalin-3`, or a stray page number) is
 //!    flagged for review.
 //! 3. The document: how often `LR` (joined) and `L-R` (hyphenated inside a line) occur in the
-//!    body. The more frequent form wins.
+//!    body, with the pass's own applied verdicts counted. The more frequent form wins.
 //! 4. `R` starts with a capital (`Russia-Korea`, German `See-Elemente`): keep. (German nouns
 //!    are capitalised, but a noun split at a syllable continues in lowercase: `Ge-wohnheiten`.)
 //! 5. With the language's lexicon: a keep-prefix of the data (`non-`, `self-`) before a word
-//!    that the lexicon knows much better than the joined form: keep (`ex-ample` still joins); a
-//!    joined form the lexicon knows well: join; `L` written closed up as a prefix of other
-//!    document words (`international`, `intergovernmental`): join; two common words whose joined
+//!    that the lexicon knows much better than the joined form: keep (`ex-ample` still joins);
+//!    inside a line, two words whose joined form the word repairs would split again (`of- the`,
+//!    `ofthe` in web text): keep; a joined form the lexicon knows well: join; `L` written closed up as a prefix
+//!    of other document words (`international`, `intergovernmental`): join, but not inside a line
+//!    when `L` is a common word (`she- began` beside `sheriff`); two common words whose joined
 //!    form is rare (`long-term`): keep; a rare joined form the lexicon knows: join; otherwise, in
 //!    a language that writes compounds closed (German): join; two known words (`thirty-eight`):
 //!    keep; else a syllable break: join, less sure.
 //! 6. Without a lexicon (language unknown) and no evidence in the document: flagged for review.
 //!
-//! After a blank line or page break, a capital may start a heading rather than continue the word:
-//! flagged. Inside a line, only evidence of confidence 0.8 or more acts; weaker verdicts are flagged.
+//! Across blank lines the evidence counts for less (what follows may be a heading or a table);
+//! after a blank line or page break a capital may start a heading rather than continue the word:
+//! flagged. A page break before a lowercase continuation counts as a line end: the printer cut the
+//! word at the foot of the page and the next page's first line goes on with it (`a popo-` /
+//! `laoe`, furniture removed between them). Inside a line, only evidence of confidence 0.8 or more
+//! acts; weaker verdicts are flagged.
 //! Joining removes the hyphen and the whole gap; keeping removes the gap and keeps the hyphen (`¬`
 //! becomes `-`). Inside a line, a capital after `- ` is left alone (German enumerations
 //! `Berg- Hütten- und Salinenwesen`), as is a suspended compound. A hyphen left for review is
 //! joined by reflow with its hyphen kept, the conservative outcome.
 //!
 //! Known false positives: a syllable break whose halves are both words and whose joined form the
-//! lexicon and the document lack is kept (`car-pet` if `carpet` were unknown); a real compound
-//! whose joined form the lexicon knows is joined (`wood-pecker` becomes `woodpecker`) unless the
-//! document writes it hyphenated elsewhere. Words counted in the document include OCR errors.
+//! lexicon and the document lack is kept (`car-pet` if `carpet` were unknown), and so is a
+//! keep-prefix before a word when the lexicon lacks the joined form (`pre-judging` at a page end
+//! of the 1887 novel: the lexicon knows only `prejudge`); a real compound whose joined form the
+//! lexicon knows is joined (`wood-pecker` becomes `woodpecker`) unless the document writes it
+//! hyphenated elsewhere. Inside a line, two words with a stray hyphen (`in- the`) are flagged,
+//! not repaired. Words counted in the document include OCR errors.
 
 use std::ops::Range;
 
-use super::{BuiltinRule, Context, Pass};
+use super::{BuiltinRule, Context, Pass, boundaries};
 use crate::analysis::WordCounts;
 use crate::change::{ChangeKind, Edit};
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 
-pub struct Dehyphenate;
+/// The pass runs in two steps of the pipeline (see the module doc).
+pub struct Dehyphenate {
+    step: Step,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Hyphens at a line end or page break, before reflow joins the lines, and those inside a
+    /// line that the evidence decides.
+    LineEnds,
+    /// The hyphens before a space inside a line (`twenty- five`) that the first step left, after
+    /// the word repairs: the halves' repaired forms are the evidence a second run would read
+    /// (`Jaek- pudding` is decided as `Jack- pudding`, a form the document writes `Jack-pudding`).
+    InsideLines,
+}
+
+impl Dehyphenate {
+    /// The first step: line ends and page breaks.
+    pub const LINE_ENDS: Dehyphenate = Dehyphenate {
+        step: Step::LineEnds,
+    };
+    /// The second step: a hyphen before a space inside a line.
+    pub const INSIDE_LINES: Dehyphenate = Dehyphenate {
+        step: Step::InsideLines,
+    };
+}
 
 pub const JOIN: BuiltinRule = BuiltinRule {
     id: "dehyphenate.join",
@@ -118,6 +161,43 @@ fn closed_with_prefix<'w>(
         .collect()
 }
 
+/// Whether `l` and `r` (lexicon frequencies `fl`, `fr`) are likelier two words than their joined
+/// form (`fj`), by the word repairs' own measure for splitting a known word
+/// ([`boundaries::split`]): both parts words, and a lost space between them at least
+/// `SPLIT_KNOWN_MARGIN` times likelier than the joined word.
+fn two_words_likelier(l: &str, fl: f64, r: &str, fr: f64, fj: f64) -> bool {
+    let part = |w: &str, f: f64| {
+        if w.chars().nth(1).is_none() {
+            f >= boundaries::SPLIT_LETTER_MIN
+        } else {
+            f >= boundaries::SPLIT_PART_MIN
+        }
+    };
+    part(l, fl)
+        && part(r, fr)
+        && boundaries::SPLIT_WEIGHT * fl * fr >= boundaries::SPLIT_KNOWN_MARGIN * fj
+}
+
+/// Where a candidate is decided, as far as the evidence cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    LineEnd,
+    /// A hyphen before a space inside a line, in the first step: the word repairs come after.
+    InsideLineBeforeRepairs,
+    /// ... and in the second step: the word repairs have run, so none will split a join again.
+    InsideLineAfterRepairs,
+}
+
+impl Place {
+    fn of(c: &Candidate, step: Step) -> Place {
+        match (c.line_end, step) {
+            (true, _) => Place::LineEnd,
+            (false, Step::LineEnds) => Place::InsideLineBeforeRepairs,
+            (false, Step::InsideLines) => Place::InsideLineAfterRepairs,
+        }
+    }
+}
+
 /// A word split by a hyphen and a gap of whitespace.
 #[derive(Debug, Clone, PartialEq)]
 struct Candidate {
@@ -128,6 +208,8 @@ struct Candidate {
     line_end: bool,
     /// The gap holds a blank line or a page break.
     wide_gap: bool,
+    /// The gap holds a page break.
+    page_break: bool,
 }
 
 fn candidates(text: &str) -> Vec<Candidate> {
@@ -159,6 +241,7 @@ fn candidates(text: &str) -> Vec<Candidate> {
             right: right_start..right_start + right_len,
             line_end: gap.contains(['\n', '\x0c']),
             wide_gap: gap.contains('\x0c') || gap.matches('\n').count() > 1,
+            page_break: gap.contains('\x0c'),
         });
     }
     out
@@ -176,6 +259,7 @@ fn is_all_uppercase(word: &str) -> bool {
 fn decide(
     left: &str,
     right: &str,
+    place: Place,
     words: &WordCounts,
     (more_joined, more_hyphenated): (usize, usize),
     lexicon: Option<&Lexicon>,
@@ -286,6 +370,23 @@ fn decide(
             ),
         );
     }
+    if let Some((fj, fl, fr)) = fj.zip(fl).zip(fr).map(|((j, l), r)| (j, l, r))
+        && place == Place::InsideLineAfterRepairs
+        && !closed_compounds
+        && two_words_likelier(&l, fl, &r, fr, fj)
+    {
+        // Inside a line the word repairs have run: a join they would split again (`of- the`,
+        // web text's `ofthe` at 2.1e-6) is not made, by their measure of two words against one.
+        // Kept, and so flagged inside a line. (At a line end the join is made, and the word
+        // repairs split such a form in the same run.)
+        return verdict(
+            Decision::Keep,
+            0.7,
+            format!(
+                "kept: '{left}' and '{right}' are likelier two words than '{shown_joined}' (lexicon {fl:.1e} and {fr:.1e}, {fj:.1e})"
+            ),
+        );
+    }
     if let Some(fj) = fj.filter(|&f| f >= ESTABLISHED) {
         return verdict(
             Decision::Join,
@@ -297,7 +398,12 @@ fn decide(
     }
     let closed = closed_with_prefix(words, &l, lex);
     let open = words.open_prefix(&l);
-    if closed.len() >= 2 && closed.len() > 2 * open {
+    // Inside a line, a common word before `- ` stands on its own more often than it opens a
+    // word (`she- began`, `no- longer`, `in- unserm` in the books and the 1841 pages): the letters
+    // of `she`, `in` or `die` begin hundreds of unrelated words, so the document's closed-up
+    // uses of them are no evidence there. (At a line end the hyphen itself says the word goes on.)
+    let common_word_before = place != Place::LineEnd && fl.is_some_and(|f| f >= COMMON);
+    if !common_word_before && closed.len() >= 2 && closed.len() > 2 * open {
         let shown: Vec<&str> = closed.iter().take(3).copied().collect();
         return verdict(
             Decision::Join,
@@ -369,23 +475,50 @@ fn decide(
 
 impl Pass for Dehyphenate {
     fn name(&self) -> &'static str {
-        "dehyphenate"
+        // Two stages of the pipeline, so two names: a stage's changes are undone as one sweep
+        // (`restore`), which a name shared with a stage two passes earlier would mix up.
+        match self.step {
+            Step::LineEnds => "dehyphenate",
+            Step::InsideLines => "dehyphenate-inline",
+        }
     }
 
     fn builtin_rules(&self) -> &'static [BuiltinRule] {
-        RULES
+        // Both steps emit the same rules; they are registered once, by the first.
+        match self.step {
+            Step::LineEnds => RULES,
+            Step::InsideLines => &[],
+        }
     }
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
-        let found = candidates(text);
+        let line_ends = self.step == Step::LineEnds;
+        // The first step decides every candidate and applies what it can inside a line too
+        // (`ex- clude` joins before the word repairs could read `clude` as `dude`); a hyphen
+        // inside a line whose verdict is weak is left, unrecorded, to the second step, which
+        // decides it on the repaired halves. The second step sees the line ends that the first
+        // flagged where reflow kept the lines: they stand written hyphenated, and count so.
+        let (found, standing): (Vec<Candidate>, Vec<Candidate>) = candidates(text)
+            .into_iter()
+            .partition(|c| line_ends || !c.line_end);
         if found.is_empty() {
             return Vec::new();
         }
         let words = ctx.analysis.words();
         let data = ctx.rules.hyphenation(ctx.language);
+        let key_of = |c: &Candidate| {
+            let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
+            format!("{}{}", left.to_lowercase(), right.to_lowercase())
+        };
+        let mut base: hashbrown::HashMap<String, (usize, usize)> = hashbrown::HashMap::new();
+        if !line_ends {
+            for c in &standing {
+                base.entry(key_of(c)).or_insert((0, 0)).1 += 1;
+            }
+        }
         // The pass's own verdicts are evidence for its other candidates, as they will be once
-        // applied: a line-end `working-` / `women` that is kept makes `working-women` a form of the
-        // document, which a second run would count for `working- women` inside a line. So the
+        // applied: a line-end `long-` / `term` that is kept makes `long-term` a form of the
+        // document, which a second run would count for another `long-` / `term`. So the
         // candidates are decided again with the applied verdicts of the others counted, until
         // nothing changes (two or three rounds; candidates are few).
         // A candidate whose counts the others do not change keeps its verdict.
@@ -398,8 +531,7 @@ impl Pass for Dehyphenate {
                 .enumerate()
                 .map(|(i, (c, own))| {
                     let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
-                    let key = format!("{}{}", left.to_lowercase(), right.to_lowercase());
-                    let (mut j, mut h) = extra.get(&key).copied().unwrap_or((0, 0));
+                    let (mut j, mut h) = extra.get(&key_of(c)).copied().unwrap_or((0, 0));
                     match own {
                         Some((_, true)) => j -= 1,
                         Some((_, false)) => h -= 1,
@@ -407,7 +539,15 @@ impl Pass for Dehyphenate {
                     }
                     match previous {
                         Some(verdicts) if (j, h) == (0, 0) => verdicts[i].clone(),
-                        _ => decide(left, right, words, (j, h), ctx.lexicon, data),
+                        _ => decide(
+                            left,
+                            right,
+                            Place::of(c, self.step),
+                            words,
+                            (j, h),
+                            ctx.lexicon,
+                            data,
+                        ),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -422,18 +562,13 @@ impl Pass for Dehyphenate {
                     if v.decision == Decision::Suspended {
                         return None;
                     }
-                    let applies = edit.kind == ChangeKind::Edit
-                        && ctx.applies(edit.confidence)
-                        && !ctx.disabled.contains(edit.rule.as_ref());
-                    let (left, right) = (&text[c.left.clone()], &text[c.right.clone()]);
-                    let key = format!("{}{}", left.to_lowercase(), right.to_lowercase());
-                    if applies {
-                        Some((key, v.decision == Decision::Join))
+                    if takes(ctx, &edit) {
+                        Some((key_of(c), v.decision == Decision::Join))
                     } else if c.line_end {
                         // Left for review at a line end, the hyphen is kept by reflow: the
                         // document then writes the hyphenated form (or ends a paragraph with the
                         // first half, where counting it changes no later run either).
-                        Some((key, false))
+                        Some((key_of(c), false))
                     } else {
                         None
                     }
@@ -441,14 +576,14 @@ impl Pass for Dehyphenate {
                 .collect()
         };
         let mut own: Vec<Option<(String, bool)>> = vec![None; found.len()];
-        let mut verdicts = decide_all(&hashbrown::HashMap::new(), &own, None);
+        let mut verdicts = decide_all(&base, &own, None);
         for _ in 0..3 {
             let now = applied(&verdicts);
             if now == own {
                 break;
             }
             own = now;
-            let mut extra: hashbrown::HashMap<String, (usize, usize)> = hashbrown::HashMap::new();
+            let mut extra = base.clone();
             for (key, join) in own.iter().flatten() {
                 let entry = extra.entry(key.clone()).or_insert((0, 0));
                 if *join {
@@ -462,9 +597,18 @@ impl Pass for Dehyphenate {
         found
             .iter()
             .zip(verdicts)
-            .filter_map(|(c, v)| edit_for(text, c, v))
+            .filter_map(|(c, v)| Some((c, edit_for(text, c, v)?)))
+            .filter(|(c, edit)| !line_ends || c.line_end || takes(ctx, edit))
+            .map(|(_, edit)| edit)
             .collect()
     }
+}
+
+/// Whether the pipeline will apply `edit` (not a review flag, sure enough, its rule enabled).
+fn takes(ctx: &Context, edit: &Edit) -> bool {
+    edit.kind == ChangeKind::Edit
+        && ctx.applies(edit.confidence)
+        && !ctx.disabled.contains(edit.rule.as_ref())
 }
 
 /// The edit of one candidate's verdict (`None` where the text stays as it is).
@@ -481,9 +625,14 @@ fn edit_for(text: &str, c: &Candidate, mut v: Verdict) -> Option<Edit> {
         Decision::Suspended if hyphen == "-" => (c.hyphen.end..c.right.start, " ", SUSPENDED),
         Decision::Suspended => (c.hyphen.start..c.right.start, "- ", SUSPENDED),
     };
-    if c.wide_gap {
-        // Blank lines or a page break between the halves: what follows might not be the
-        // rest of the word (a heading, a table), so weak evidence goes to review.
+    if c.page_break && right.starts_with(char::is_lowercase) {
+        // A page ends where the printer's line ends: a word cut at the foot of a page that the
+        // next page's first line continues in lowercase is the same split as at a line end
+        // (`a popo-` / `laoe` in the 1887 novel, furniture and notes removed between them).
+        v.evidence.push_str("; across a page break");
+    } else if c.wide_gap {
+        // Blank lines between the halves: what follows might not be the rest of the word (a
+        // heading, a table), so weak evidence goes to review.
         v.confidence -= 0.1;
         v.evidence.push_str("; across a blank line or page break");
     }
@@ -509,14 +658,21 @@ fn edit_for(text: &str, c: &Candidate, mut v: Verdict) -> Option<Edit> {
     Some(edit)
 }
 
-/// Runs the pass alone on `input` in `language`, with `input` as the whole document, and applies
-/// its edits (not its review flags, nor edits below the default threshold): how the examples of
-/// `rules/hyphenation/LANG.toml` are checked.
+/// Runs the pass alone on `input` in `language`, its two steps one after the other, each with
+/// the text it is given as the whole document, and applies their edits (not their review flags,
+/// nor edits below the default threshold): how the examples of `rules/hyphenation/LANG.toml` are
+/// checked.
 pub fn apply_alone(rules: &crate::rules::RuleSet, language: &str, input: &str) -> String {
-    super::OnePass::new(&Dehyphenate)
-        .rules(rules)
-        .language(language)
-        .apply(input)
+    let step = |pass: &Dehyphenate, text: &str| {
+        super::OnePass::new(pass)
+            .rules(rules)
+            .language(language)
+            .apply(text)
+    };
+    step(
+        &Dehyphenate::INSIDE_LINES,
+        &step(&Dehyphenate::LINE_ENDS, input),
+    )
 }
 
 #[cfg(test)]
@@ -547,26 +703,41 @@ mod tests {
     }
 
     fn english() -> RuleSet {
+        rules_en(EN)
+    }
+
+    fn rules_en(lexicon: &str) -> RuleSet {
         rules(
             "en",
-            EN,
+            lexicon,
             "keep_prefixes = [\"non\", \"ex\"]\nconjunctions = [\"and\", \"or\"]\nnumber_words = [\"twenty\", \"thirty\"]",
         )
     }
 
-    /// The text after the pass's edits, and the edits.
+    /// The text after the pass's two steps, and the edits of both (the first step's first).
+    /// When `document` is `text`, each step reads the text it is given as the document.
     fn run_with(
         rules: &RuleSet,
         lang: Option<&str>,
         text: &str,
         document: &str,
     ) -> (String, Vec<Edit>) {
-        let mut one = OnePass::new(&Dehyphenate).rules(rules).document(document);
-        if let Some(lang) = lang {
-            one = one.language(lang);
+        let (mut current, mut all) = (text.to_string(), Vec::new());
+        for step in [&Dehyphenate::LINE_ENDS, &Dehyphenate::INSIDE_LINES] {
+            let whole = if document == text {
+                current.clone()
+            } else {
+                document.to_string()
+            };
+            let mut one = OnePass::new(step).rules(rules).document(&whole);
+            if let Some(lang) = lang {
+                one = one.language(lang);
+            }
+            let edits = one.edits(&current);
+            current = crate::change::apply_edits(&current, &edits);
+            all.extend(edits);
         }
-        let edits = one.edits(text);
-        (crate::change::apply_edits(text, &edits), edits)
+        (current, all)
     }
 
     fn run_en(text: &str) -> String {
@@ -591,7 +762,7 @@ mod tests {
     fn the_pass_counts_its_own_verdicts_as_evidence() {
         // The line-end `long-` / `term` is kept (two common words, a rare join); once kept, the
         // document writes `long-term`, which is the evidence that keeps `long- term` inside a
-        // line. A second run would see it: the first counts it, so the second changes nothing.
+        // line in the second step. A second run sees the same, so it changes nothing.
         let text = "a long-\nterm view and a long- term plan";
         let out = run_en(text);
         assert_eq!(out, "a long-term view and a long-term plan");
@@ -603,9 +774,9 @@ mod tests {
     #[test]
     fn a_line_end_hyphen_left_for_review_counts_as_written_hyphenated() {
         // Without a lexicon the line end `ab-` / `ab` alone is only flagged, and reflow keeps its
-        // hyphen: the document then writes `ab-ab`, which keeps `ab- ab` inside a line in this
-        // run, as a second run would (a case the idempotence property test found); that keep in
-        // turn is evidence for the line end.
+        // hyphen: the document then writes `ab-ab`, which keeps `ab- ab` inside a line, as a
+        // second run would (a case the idempotence property test found); that keep in turn is
+        // evidence for the line end.
         let rules = english();
         let (alone, edits) = run_with(&rules, None, "ab-\nab", "ab-\nab");
         assert_eq!(alone, "ab-\nab");
@@ -654,6 +825,90 @@ mod tests {
         assert_eq!(run_en("a long-\nterm plan"), "a long-term plan");
         // A keep-prefix does not keep a hyphen that only splits a common word.
         assert_eq!(run_en("an ex-\nample"), "an example");
+    }
+
+    #[test]
+    fn a_word_cut_at_a_page_end_joins_as_at_a_line_end() {
+        // Les Misérables (1887), a page end with its furniture removed: halves the lexicon does
+        // not know join as a syllable break, as they would at a line end.
+        let page_end = "his head; a popo-\n\n\n\x0c\nlaoe of waves";
+        let (out, edits) = run_with(&english(), Some("en"), page_end, page_end);
+        assert_eq!(out, "his head; a popolaoe of waves");
+        assert_eq!(edits[0].kind, ChangeKind::Edit);
+        assert!(
+            edits[0].evidence.ends_with("; across a page break"),
+            "{}",
+            edits[0].evidence
+        );
+        assert_eq!(
+            run_en("his head; a popo-\nlaoe of waves"),
+            "his head; a popolaoe of waves"
+        );
+        // Blank lines inside a page are no line end: the same halves are only flagged.
+        let blank = "his head; a popo-\n\nlaoe of waves";
+        let (out, edits) = run_with(&english(), Some("en"), blank, blank);
+        assert_eq!(out, blank);
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        // A capital after a page break may open a heading: flagged.
+        let heading = "his head; a popo-\n\x0c\nLaoe of waves";
+        let (out, edits) = run_with(&english(), Some("en"), heading, heading);
+        assert_eq!(out, heading);
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+    }
+
+    #[test]
+    fn a_real_compound_cut_at_a_page_end_keeps_its_hyphen() {
+        // The document writes the compound hyphenated inside a line (`chestnut-tree`, the 1887
+        // novel): at a page end its hyphen stays.
+        let text = "under the chestnut-tree, near the chestnut-\n\n\x0c\ntree of the garden";
+        assert_eq!(
+            run_en(text),
+            "under the chestnut-tree, near the chestnut-tree of the garden"
+        );
+        let text = "a long-\n\x0c\nterm view";
+        assert_eq!(run_en(text), "a long-term view");
+    }
+
+    #[test]
+    fn inside_a_line_a_common_word_is_not_a_prefix() {
+        // `she- began`, `in- unserm`: a common word before `- ` stands on its own; the words of the
+        // document that begin with its letters (`inform`, `insight`) say nothing about it.
+        let lexicon =
+            format!("{EN}in\t0.02\nform\t1e-4\nsight\t5e-5\ninform\t2e-5\ninsight\t1e-5\n");
+        let rules = rules_en(&lexicon);
+        let text = "to inform and for insight, in- the full light";
+        let (out, edits) = run_with(&rules, Some("en"), text, text);
+        assert_eq!(out, text);
+        assert_eq!(edits[0].kind, ChangeKind::Review);
+        // A prefix that is not a word of its own still joins inside a line.
+        let text = "international, interstate and inter- departmental";
+        assert_eq!(
+            run_en(text),
+            "international, interstate and interdepartmental"
+        );
+        // Two words whose joined form the word repairs split again (web text's `ofthe`): before
+        // them the lexicon's form is taken (they make it `of the` in the same run); after them,
+        // in the second step, the join is not made.
+        let lexicon = format!("{EN}of\t0.03\nofthe\t2.1e-6\n");
+        let rules = rules_en(&lexicon);
+        let text = "the being of- the fire";
+        assert_eq!(
+            run_with(&rules, Some("en"), text, text).0,
+            "the being ofthe fire"
+        );
+        let after_repairs = OnePass::new(&Dehyphenate::INSIDE_LINES)
+            .rules(&rules)
+            .language("en")
+            .edits(text);
+        assert_eq!(after_repairs.len(), 1);
+        assert_eq!(after_repairs[0].kind, ChangeKind::Review);
+        assert!(
+            after_repairs[0]
+                .evidence
+                .starts_with("kept: 'of' and 'the' are likelier two words"),
+            "{}",
+            after_repairs[0].evidence
+        );
     }
 
     #[test]
