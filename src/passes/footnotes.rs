@@ -234,6 +234,10 @@ impl MarkPatterns {
         if l[len..].starts_with(char::is_lowercase) {
             return None;
         }
+        // A sign followed by signs only is a section break (`* * *`), not a note.
+        if matches!(mark, Mark::Symbol { .. }) && !l[len..].contains(char::is_alphanumeric) {
+            return None;
+        }
         (l.len() > len).then(|| MarkLine {
             list_like,
             spaced: spaced_mark,
@@ -367,7 +371,10 @@ fn split_run_together(text: &str, notes: &mut Vec<Note>, number: &mut usize, pri
             next.mark_start = note.text_end;
             next.text_start = note.text_start + r.end;
             next.printed = Some(p + 1);
-            next.evidence = format!("next note run together on the same line ({})", note.evidence);
+            next.evidence = format!(
+                "next note run together on the same line ({})",
+                note.evidence
+            );
             out.push(note);
             note = next;
         }
@@ -669,7 +676,7 @@ fn find_block(
                     || (start.spaced && *n < expected) =>
             {
                 (
-                0.9,
+                    0.9,
                     format!("note mark {n} continues the note sequence"),
                     vec![(first, start)],
                 )
@@ -725,7 +732,8 @@ fn find_block(
                 if *plain
                     || (multi_page
                         && (after_blank || sign_reference.before(body_end))
-                        && first * 2 >= k) =>
+                        && first * 2 >= k
+                        && !bullets(text, lines, content, first)) =>
             {
                 let (confidence, evidence) = match (sign_reference.before(body_end), *plain) {
                     (true, _) => (
@@ -763,9 +771,8 @@ fn find_block(
         {
             let line_index = content[c];
             let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
-            let fills_gap = |p: u32| {
-                book_style && after_blank && next_number[c].is_none_or(|n| n == p + 2)
-            };
+            let fills_gap =
+                |p: u32| book_style && after_blank && next_number[c].is_none_or(|n| n == p + 2);
             let mut m = m.clone();
             let continues = match (&m.mark, last_printed, last_letter) {
                 (Mark::Number(n), Some(p), _) => *n == p + 1,
@@ -778,9 +785,7 @@ fn find_block(
                     m.inferred = Some(p + 1);
                     true
                 }
-                (Mark::Letter(l), None, Some(prev)) => {
-                    char::from_u32(prev as u32 + 1) == Some(*l)
-                }
+                (Mark::Letter(l), None, Some(prev)) => char::from_u32(prev as u32 + 1) == Some(*l),
                 _ => false,
             };
             if continues {
@@ -807,6 +812,19 @@ fn find_block(
         });
     }
     None
+}
+
+/// True when the line `first` and another line below it start with the same bare sign and a space
+/// (`* Broadcloth ...` / `* Kerseys ...`): a bulleted list, where a bare-star note stands alone.
+fn bullets(text: &str, lines: &[LineSpan], content: &[usize], first: usize) -> bool {
+    let sign = |c: usize| {
+        let line = lines[content[c]].text(text).trim_start();
+        line.split_once(' ').map(|(sign, _)| sign)
+    };
+    let Some(own) = sign(first) else {
+        return false;
+    };
+    (first + 1..content.len()).any(|c| sign(c) == Some(own))
 }
 
 /// Where the body resumes below a block of spaced marks, as a content index (the page end when it
@@ -842,8 +860,8 @@ fn body_resumes(
                 .find(|&d| content[d] - content[d - 1] > 1)
                 .unwrap_or(k);
             let para: Vec<usize> = (c..para_end).map(width).collect();
-            let notes_wider = wrapped.len() >= 2
-                && median(wrapped.clone()) as f64 > body as f64 * BODY_WIDTH;
+            let notes_wider =
+                wrapped.len() >= 2 && median(wrapped.clone()) as f64 > body as f64 * BODY_WIDTH;
             let at_body_width =
                 para.len() >= 2 && median(para.clone()) as f64 <= body as f64 * BODY_WIDTH;
             if blanks >= 2 || (notes_wider && at_body_width) {
@@ -1001,11 +1019,7 @@ impl Block {
     ) -> Vec<Note> {
         let mut notes = Vec::new();
         for (j, (c, mark)) in self.marks.iter().enumerate() {
-            let last_line = self
-                .marks
-                .get(j + 1)
-                .map_or(self.end, |(next, _)| *next)
-                - 1;
+            let last_line = self.marks.get(j + 1).map_or(self.end, |(next, _)| *next) - 1;
             let text_end = lines[content[last_line]].end;
             let printed = match mark.mark {
                 Mark::Number(n) => Some(n),
