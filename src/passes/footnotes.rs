@@ -16,7 +16,39 @@
 //!   only in a document of several pages, in the lower half of the page, after a blank line or when
 //!   the body holds a note sign.
 //!
-//! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1).
+//! - in books, a letter or sign set as a word of its own after a blank line (`a Replacing ...`,
+//!   `* Subsequently ...`, `» Haply.`), which is how OCR renders a superscript: in a block of
+//!   spaced numbers it stands for the number the sequence leaves open (between 1 and 3, or after
+//!   the last); `a`, `b`, ... in order key notes by letters. A lone `a` with nothing to agree is
+//!   text (`a Portuguese ship`).
+//!
+//! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1). A sign
+//! followed by signs only is a section break (`* * *`); a bare sign that starts two lines of the
+//! foot is a bullet.
+//!
+//! **Books.** A book sets its notes in smaller type, so their lines hold more characters than the
+//! body's, and its OCR reads a superscript as a word of its own, in the notes (`1 See p. 446`) and
+//! in the body (`India 2 remained`, `Minutes"; 1 although`). A block of such spaced numbers is
+//! taken when half of its numbers stand so in the body, after a word or after punctuation that
+//! follows a letter, never after a figure (`1879, 1`), and its wrapped lines are not at the body's
+//! width (a numbered article of the body, `2 ITEM we appointe ...`, is); a note's number is linked
+//! when the page holds it once, and each place is flagged when it holds it more often. Such a
+//! block may open with a number below the expected one (books number notes per page, and the
+//! page's first mark may be unreadable). Within it:
+//! - notes run together on one line (`Haply. 2 The like.`) are split at the next number after a
+//!   sentence end, before a capital;
+//! - a note ends where the body resumes: after two blank lines or more (the gap between printed
+//!   pages that no page boundary marked), or at a paragraph at the body's width below notes set
+//!   wider. Without this, a note on a page whose break was missed ran on through the next pages
+//!   (one took in 3,500 words).
+//!
+//! A note continued on the next page: when the last note of a page does not end a sentence, the
+//! paragraphs of the next page just above its notes (or at its foot when it has none), each after
+//! a blank line, are joined to it when their wrapped lines are at least 8% wider than the body
+//! above them and at least 95% of the width of the document's notes (`footnotes.continued`). A
+//! paragraph at the body's width ends the search. With the notes out of the body, a word
+//! hyphenated at the page foot above them (`stipu-` / `a See ...` / next page `lation`) is joined
+//! by the dehyphenation pass to the next page's first line, not to a note.
 //!
 //! Notes are looked for only in text that shows printed pages: page breaks, or hard-wrapped lines
 //! (a plain line end before a line that starts in lowercase or after a word-final hyphen, see
@@ -37,7 +69,9 @@
 //! note answers and a sentence visibly breaks off in the lower part of the page (a line ending in a
 //! lowercase word, the next starting with a capitalised function word of the document's language).
 //!
-//! Known limits: a note that continues on the next page is taken as the body of that page.
+//! Known limits: a note whose mark the OCR lost in a block of spaced numbers stays part of the
+//! note above it; a running head that the furniture pass left (no page number) stands between a
+//! continued note's parts and between the halves of a word hyphenated at the page foot.
 
 use std::sync::OnceLock;
 
@@ -1349,6 +1383,33 @@ mod tests {
             Some(Mark::Symbol { plain: false })
         );
         assert_eq!(parse("¹ See above.", false), Some(Mark::Number(1)));
+    }
+
+    #[test]
+    fn letters_and_signs_after_a_blank_line_are_marks() {
+        assert_eq!(parse("a Replacing the name", true), Some(Mark::Letter('a')));
+        assert_eq!(parse("» Haply.", true), Some(Mark::Letter('»')));
+        assert_eq!(parse("^ The bird slanders", true), Some(Mark::Letter('^')));
+        // Not after a blank line, or before a lowercase word, or as a list item: not a mark.
+        assert_eq!(parse("a Replacing the name", false), None);
+        assert_eq!(parse("a richly diapered silk", true), None);
+        assert_eq!(parse("a) the ships shall keep", true), None);
+        // A section break.
+        assert_eq!(parse("* * *", true), None);
+    }
+
+    #[test]
+    fn spaced_references_stand_after_a_word_or_punctuation_never_after_a_figure() {
+        let marks = |body: &str| {
+            spaced_reference_marks(body)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marks("The very name of India 2 remained"), vec![2]);
+        assert_eq!(marks("the \"Court Minutes\"; 1 although later"), vec![1]);
+        assert_eq!(marks("in 1879, 1 examined and reported"), Vec::<u32>::new());
+        assert_eq!(marks("of 700 Tonns and 115 more"), Vec::<u32>::new());
     }
 
     #[test]
