@@ -392,8 +392,7 @@ fn split_run_together(text: &str, notes: &mut Vec<Note>, number: &mut usize, pri
     for (j, note) in notes.iter().enumerate() {
         let mut note = note.clone();
         let next_printed = notes.get(j + 1).and_then(|n| n.printed);
-        loop {
-            let Some(p) = note.printed else { break };
+        while let Some(p) = note.printed {
             let body = &text[note.text_start..note.text_end];
             let split = inline.captures_iter(body).find_map(|c| {
                 let v: u32 = c[2].parse().ok()?;
