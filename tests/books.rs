@@ -504,3 +504,161 @@ fn a_title_on_page_one_whose_heads_carry_numbers_stays() {
         cleaned.body
     );
 }
+
+// Footnotes in books: marks as the OCR renders a book's superscripts (spaced numbers, letters and
+// signs for the numbers it misread, letter keys), several notes on one line, a note continued on
+// the next page, and the body never taken for a note.
+
+/// `lines` lines of a letter's body, about 50 characters each and without figures (a figure
+/// standing alone could be a spaced reference mark).
+fn letter_body(page: &str, lines: usize) -> String {
+    const WORDS: [&str; 6] = ["first", "second", "third", "fourth", "fifth", "sixth"];
+    let mut out = format!("The letter of the {page} page tells the factors to\n");
+    for i in 1..lines {
+        out.push_str(&format!(
+            "sell their cloth at the best price, the {} time, and\n",
+            WORDS[i % WORDS.len()]
+        ));
+    }
+    out
+}
+
+/// Two lines of a note set in smaller type: about 75 characters, wider than the body's lines.
+const WIDE_NOTE: &str = "Brought home the Dragon in the Third Voyage, and was thereupon engaged for\n\
+                         the Sixth Voyage, as the minutes of the Court for that day record at length.";
+
+fn notes_and_body(text: &str) -> (Vec<String>, String) {
+    let cleaned = clean(text);
+    (cleaned.notes, cleaned.body)
+}
+
+#[test]
+fn spaced_marks_and_letters_or_signs_for_misread_numbers_are_notes() {
+    // `a` and `*` are the OCR of the superscripts 2 and 3: they fill the block's sequence.
+    let page = format!(
+        "{}the Hector 1 and the Dragon 2 went out with the\nConsent 3 in the spring.\n\n1 {WIDE_NOTE}\n\n\
+         a Replacing the name of the original owner of the share, which is struck\n\
+         out in the manuscript, as the Court Minutes for the same day show it.\n\n\
+         * Subsequently commanded the Globe in the Seventh Voyage, in the course of\n\
+         which he died at sea, as the letters from Bantam of that year report.\n",
+        letter_body("first", 8)
+    );
+    let text = format!("{page}\x0c{}", letter_body("second", 10));
+    let (notes, body) = notes_and_body(&text);
+    assert_eq!(notes.len(), 3, "{notes:#?}");
+    assert!(notes[1].starts_with("Replacing") && notes[2].starts_with("Subsequently"));
+    assert!(
+        body.contains("the Hector[^1] and the Dragon[^2] went out with the Consent[^3] in"),
+        "{body}"
+    );
+}
+
+#[test]
+fn notes_keyed_by_letters_are_found_and_a_word_hyphenated_above_them_joins_the_next_page() {
+    let page = format!(
+        "{}with the stipu-\n\n\
+         a See the preceding document, where the same order is set down at length\n\
+         in the words of the Court, as the minutes of that day give them in full.\n\n\
+         b Compare the letter of the year before, which the Court sent by the Hector\n\
+         to the factors at Bantam, and the answer that came back in the spring.\n",
+        letter_body("first", 9)
+    );
+    let text = format!(
+        "{page}\x0clation that he should remain in the Indies for three\n{}",
+        letter_body("second", 9)
+    );
+    let (notes, body) = notes_and_body(&text);
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(notes[0].starts_with("See the preceding"), "{notes:#?}");
+    assert!(body.contains("with the stipulation that he"), "{body}");
+}
+
+#[test]
+fn notes_run_together_on_one_line_are_split_at_their_marks() {
+    let page = format!(
+        "{}the word haply 1 and the like 2 stand there.\n{}\n1 Haply. 2 The like.\n",
+        letter_body("first", 6),
+        letter_body("next", 3)
+    );
+    let text = format!("{page}\x0c{}", letter_body("second", 10));
+    let (notes, _) = notes_and_body(&text);
+    assert_eq!(notes, vec!["Haply.", "The like."]);
+}
+
+fn continued_note_pages(continuation: &str) -> String {
+    let first = format!(
+        "{}the master Mollineux 1 went in the Dragon.\n{}\n1 {}\n",
+        letter_body("first", 8),
+        letter_body("next", 2),
+        WIDE_NOTE.replace("length.", "length, but")
+    );
+    let second = format!(
+        "{}and David Middleton 1 was captain of the Consent.\n\n{continuation}\n\n\
+         1 Brother to Sir Henry Middleton, and also to the John Middleton who commanded\n\
+         the Hector in the First Voyage, as the Court Minutes of the time set down.\n",
+        letter_body("second", 8)
+    );
+    format!("{first}\x0c{second}\x0c{}", letter_body("third", 10))
+}
+
+#[test]
+fn a_note_continued_on_the_next_page_joins_it_and_the_body_stays() {
+    let wide = "Giles Thornton seems subsequently to have been preferred to that position, and\n\
+                Molyneux was appointed pilot-major of the fleet in the year that followed.";
+    let (notes, body) = notes_and_body(&continued_note_pages(wide));
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(notes[0].ends_with("at length, but Giles Thornton seems subsequently to have been preferred to that position, and Molyneux was appointed pilot-major of the fleet in the year that followed."), "{notes:#?}");
+    assert!(!body.contains("Giles Thornton"));
+    // The same paragraph at the body's width is the body, though the note above broke off.
+    let narrow = "Giles Thornton seems subsequently to have been\n\
+                  preferred to that position, and Molyneux was\n\
+                  appointed pilot-major of the fleet that year.";
+    let (notes, body) = notes_and_body(&continued_note_pages(narrow));
+    assert!(notes[0].ends_with("at length, but"), "{notes:#?}");
+    assert!(body.contains("Giles Thornton seems"), "{body}");
+}
+
+#[test]
+fn a_note_ends_where_the_body_of_an_unmarked_next_page_resumes() {
+    // No page break between the two pages (a missed boundary): the note stops at the gap.
+    let text = format!(
+        "{}the Hector 1 and so on.\n\n1 {WIDE_NOTE}\n\n\n\n{}\x0c{}",
+        letter_body("first", 8),
+        letter_body("second", 10),
+        letter_body("third", 10)
+    );
+    let (notes, body) = notes_and_body(&text);
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(notes[0].ends_with("record at length."), "{notes:#?}");
+    assert!(body.contains("The letter of the second page"), "{body}");
+}
+
+#[test]
+fn section_breaks_lists_bullets_and_numbered_articles_in_the_body_are_not_notes() {
+    let ends = [
+        // A section break.
+        "and so the day ended.\n\n* * *\n\nThe next morning the ships weighed anchor and stood\n\
+         out to sea with a fair wind from the north.\n",
+        // A list keyed by letters.
+        "the articles were these:\n\na) the ships shall keep company by day and by night\n\
+         b) the factors shall keep the accounts of the voyage\n",
+        // Bullets.
+        "the goods were these:\n\n* Broadcloth of the best sort, two hundred pieces\n\
+         * Kerseys of the finest colours, one hundred pieces\n",
+        // A numbered article at the body's width, its number standing in the body too.
+        "and the Hector 2 masters shall obey the General.\n\n\
+         2 ITEM we appointe & ordeyne our loueing freindf to be\n\
+         leiuetenante of the shipps & men to take passadge in the\n\
+         Hector and the Consent, all which we trust will carrie\n\
+         themselues with such due respect one to another.\n",
+        // A sentence that opens with a lone letter.
+        "and they met there\n\na Portuguese ship, the St. Jago, which they took\n\
+         after a long fight, with all her goods.\n",
+    ];
+    let pages: Vec<String> = ends
+        .iter()
+        .map(|end| format!("{}{end}", letter_body("some", 8)))
+        .collect();
+    let (notes, _) = notes_and_body(&pages.join("\x0c"));
+    assert!(notes.is_empty(), "{notes:#?}");
+}

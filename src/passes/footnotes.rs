@@ -16,7 +16,39 @@
 //!   only in a document of several pages, in the lower half of the page, after a blank line or when
 //!   the body holds a note sign.
 //!
-//! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1).
+//! - in books, a letter or sign set as a word of its own after a blank line (`a Replacing ...`,
+//!   `* Subsequently ...`, `» Haply.`), which is how OCR renders a superscript: in a block of
+//!   spaced numbers it stands for the number the sequence leaves open (between 1 and 3, or after
+//!   the last); `a`, `b`, ... in order key notes by letters. A lone `a` with nothing to agree is
+//!   text (`a Portuguese ship`).
+//!
+//! A note's text must not start in lowercase (`1-amily` is a garbled heading, not note 1). A sign
+//! followed by signs only is a section break (`* * *`); a bare sign that starts two lines of the
+//! foot is a bullet.
+//!
+//! **Books.** A book sets its notes in smaller type, so their lines hold more characters than the
+//! body's, and its OCR reads a superscript as a word of its own, in the notes (`1 See p. 446`) and
+//! in the body (`India 2 remained`, `Minutes"; 1 although`). A block of such spaced numbers is
+//! taken when half of its numbers stand so in the body, after a word or after punctuation that
+//! follows a letter, never after a figure (`1879, 1`), and its wrapped lines are not at the body's
+//! width (a numbered article of the body, `2 ITEM we appointe ...`, is); a note's number is linked
+//! when the page holds it once, and each place is flagged when it holds it more often. Such a
+//! block may open with a number below the expected one (books number notes per page, and the
+//! page's first mark may be unreadable). Within it:
+//! - notes run together on one line (`Haply. 2 The like.`) are split at the next number after a
+//!   sentence end, before a capital;
+//! - a note ends where the body resumes: after two blank lines or more (the gap between printed
+//!   pages that no page boundary marked), or at a paragraph at the body's width below notes set
+//!   wider. Without this, a note on a page whose break was missed ran on through the next pages
+//!   (one took in 3,500 words).
+//!
+//! A note continued on the next page: when the last note of a page does not end a sentence, the
+//! paragraphs of the next page just above its notes (or at its foot when it has none), each after
+//! a blank line, are joined to it when their wrapped lines are at least 8% wider than the body
+//! above them and at least 95% of the width of the document's notes (`footnotes.continued`). A
+//! paragraph at the body's width ends the search. With the notes out of the body, a word
+//! hyphenated at the page foot above them (`stipu-` / `a See ...` / next page `lation`) is joined
+//! by the dehyphenation pass to the next page's first line, not to a note.
 //!
 //! Notes are looked for only in text that shows printed pages: page breaks, or hard-wrapped lines
 //! (a plain line end before a line that starts in lowercase or after a word-final hyphen, see
@@ -37,7 +69,9 @@
 //! note answers and a sentence visibly breaks off in the lower part of the page (a line ending in a
 //! lowercase word, the next starting with a capitalised function word of the document's language).
 //!
-//! Known limits: a note that continues on the next page is taken as the body of that page.
+//! Known limits: a note whose mark the OCR lost in a block of spaced numbers stays part of the
+//! note above it; a running head that the furniture pass left (no page number) stands between a
+//! continued note's parts and between the halves of a word hyphenated at the page foot.
 
 use std::sync::OnceLock;
 
@@ -65,6 +99,11 @@ pub const REFERENCE: BuiltinRule = BuiltinRule {
     description: "Reference mark in the body written as `[^N]`.",
 };
 
+pub const CONTINUED: BuiltinRule = BuiltinRule {
+    id: "footnotes.continued",
+    description: "Text at the foot of a page that continues the previous page's last note, moved to that note.",
+};
+
 pub const ORPHAN_NOTE: BuiltinRule = BuiltinRule {
     id: "footnotes.orphan-note",
     description: "A note whose reference mark was not found on its page (flag only).",
@@ -76,7 +115,7 @@ pub const ORPHAN_MARK: BuiltinRule = BuiltinRule {
 };
 
 /// The rules of this pass, as registered.
-const RULES: &[BuiltinRule] = &[NOTE, MARK, REFERENCE, ORPHAN_NOTE, ORPHAN_MARK];
+const RULES: &[BuiltinRule] = &[NOTE, MARK, REFERENCE, CONTINUED, ORPHAN_NOTE, ORPHAN_MARK];
 
 /// Signs that OCR makes of a superscript digit, and the digit each most often stands for.
 const MARK_LOOKALIKES: &[(char, u32)] =
@@ -96,6 +135,10 @@ enum Mark {
     Symbol {
         plain: bool,
     },
+    /// A letter or sign set as a word of its own after a blank line (`a See the preceding`,
+    /// `» Haply.`): a letter key, or the OCR of a superscript digit. It stands for a number when it
+    /// fills the gap of a numbered block; `a`, `b`, ... in order key notes by letters.
+    Letter(char),
 }
 
 /// A line that starts with a note mark: the mark, and the byte offset where the note text starts.
@@ -105,6 +148,11 @@ struct MarkLine {
     text_start: usize,
     /// `1.`, `1)` or `1 ` marks, which lists use too: such a block needs a reference in the body.
     list_like: bool,
+    /// The mark is followed by a space only (`1 See p. 446`, as books set a superscript that the
+    /// OCR reads as a word of its own): its references in the body are spaced too (`India 2 remained`).
+    spaced: bool,
+    /// The number a garbled mark or a letter stands for, inferred from the block's sequence.
+    inferred: Option<u32>,
 }
 
 fn superscript_value(s: &str) -> Option<u32> {
@@ -123,6 +171,7 @@ struct MarkPatterns {
     symbol: Regex,
     star: Regex,
     sign_token: Regex,
+    letter: Regex,
 }
 
 impl MarkPatterns {
@@ -135,6 +184,7 @@ impl MarkPatterns {
             symbol: re(r"^(\*{1,3}\)|[†‡§]{1,2}\)?)\s*"),
             star: re(r"^(\*{1,3})\s+"),
             sign_token: re(r"^(\S{1,8})\s+"),
+            letter: re(r"^([a-z»«^])\s+[\p{Lu}\x22“(]"),
         }
     }
 
@@ -143,6 +193,20 @@ impl MarkPatterns {
         let raw = line.text(text);
         let lead = raw.len() - raw.trim_start().len();
         let l = &raw[lead..];
+        // A letter or sign alone before a capitalised note text, after a blank line. The text
+        // after it starts in capitals, so `a Portuguese ship` in running text needs the agreeing
+        // evidence of its block (see `find_block`).
+        if after_blank && let Some(c) = self.letter.captures(l) {
+            let key = c[1].chars().next()?;
+            let len = c[1].len() + (l[c[1].len()..].len() - l[c[1].len()..].trim_start().len());
+            return Some(MarkLine {
+                mark: Mark::Letter(key),
+                text_start: line.start + lead + len,
+                list_like: false,
+                spaced: true,
+                inferred: None,
+            });
+        }
         // Most lines start with a word: no pattern can match one unless its first token holds
         // a `)` (an OCR form of `*)`), so the regexes are spared.
         if l.starts_with(char::is_alphabetic)
@@ -154,6 +218,7 @@ impl MarkPatterns {
             return None;
         }
         let mut list_like = false;
+        let mut spaced_mark = false;
         let (mark, len) = if let Some(c) = self.number.captures(l) {
             let sep = &c[2];
             let rest = &l[c[0].len()..];
@@ -165,6 +230,7 @@ impl MarkPatterns {
                 return None;
             }
             list_like = spaced || sep == "." || sep == ")";
+            spaced_mark = spaced;
             (Mark::Number(c[1].parse().ok()?), c[0].len())
         } else if let Some(c) = self.superscript.captures(l) {
             (Mark::Number(superscript_value(&c[1])?), c[0].len())
@@ -202,12 +268,160 @@ impl MarkPatterns {
         if l[len..].starts_with(char::is_lowercase) {
             return None;
         }
+        // A sign followed by signs only is a section break (`* * *`), not a note.
+        if matches!(mark, Mark::Symbol { .. }) && !l[len..].contains(char::is_alphanumeric) {
+            return None;
+        }
         (l.len() > len).then(|| MarkLine {
             list_like,
+            spaced: spaced_mark,
+            inferred: None,
             mark,
             text_start: line.start + lead + len,
         })
     }
+}
+
+/// A block whose wrapped lines are at most this much wider than the body's reads at the body's
+/// width: it is body text, not notes set in smaller type.
+const BODY_WIDTH: f64 = 1.03;
+
+/// Spaced numbers in the body that can be a superscript mark the OCR read as a word of its own:
+/// one or two digits after a word or after punctuation that follows a letter, before a space or
+/// the line end (`India 2 remained`, `Minutes"; 1 although`), never after a figure (`1879, 1`).
+fn spaced_reference_marks(body: &str) -> Vec<(std::ops::Range<usize>, u32)> {
+    static SPACED_REF: OnceLock<Regex> = OnceLock::new();
+    let re = SPACED_REF.get_or_init(|| {
+        Regex::new(r"(?:\p{L}{2}|\p{L}[.,;:!?”’'\x22)\]]{1,2})( [0-9]{1,2})(?:[ \n]|$)")
+            .expect("static pattern")
+    });
+    re.captures_iter(body)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            Some((m.range(), m.as_str().trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// At least half of the block's numbered notes have a spaced candidate mark in the body.
+fn spaced_references_agree(body: &str, notes: &[Note]) -> bool {
+    let candidates = spaced_reference_marks(body);
+    let numbered: Vec<u32> = notes.iter().filter_map(|n| n.printed).collect();
+    let found = numbered
+        .iter()
+        .filter(|p| candidates.iter().any(|(_, v)| v == *p))
+        .count();
+    !numbered.is_empty() && found * 2 >= numbered.len()
+}
+
+/// True when `text` ends a sentence: a full stop, question or exclamation mark, perhaps followed
+/// by closing quotes or brackets.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')', ']'])
+        .ends_with(['.', '?', '!'])
+}
+
+/// A continuation is set wider than the body by at least this much (notes in smaller type).
+const NOTE_WIDTH: f64 = 1.08;
+
+/// ... and its wrapped lines are at least this share of the median width of the document's notes.
+const NOTE_SAME_WIDTH: f64 = 0.95;
+
+/// Where the text that continues the previous page's note starts, as a content index: the
+/// paragraphs just above `upto` (the block's first line, or the page end), each after a blank
+/// line, each with wrapped lines at least [`NOTE_WIDTH`] times as wide as the body above it, and
+/// at least three body lines above them; with the narrowest median width of their wrapped lines,
+/// which must also be the width of the document's notes (see `Footnotes::run`). A paragraph at
+/// the body's width, one that opens with a mark, or a single line whose width shows nothing, ends
+/// the search: the body is never taken for a note.
+fn continuation_start(
+    text: &str,
+    lines: &[LineSpan],
+    content: &[usize],
+    upto: usize,
+    patterns: &MarkPatterns,
+) -> Option<(usize, usize)> {
+    let width = |c: usize| lines[content[c]].text(text).trim().chars().count();
+    let median = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    let mut found: Option<(usize, usize)> = None;
+    let mut end = upto;
+    while end > 0 {
+        let para = (1..end)
+            .rev()
+            .find(|&c| content[c] - content[c - 1] > 1)
+            .unwrap_or(0);
+        // A paragraph that opens with a mark is a note of its own, not a continuation.
+        if para < 3 || end - para < 2 || patterns.parse(text, lines[content[para]], true).is_some()
+        {
+            break;
+        }
+        let body = median((0..para).map(width).collect());
+        let wrapped = median((para..end - 1).map(width).collect());
+        if (wrapped as f64) < body as f64 * NOTE_WIDTH {
+            break;
+        }
+        found = Some((para, found.map_or(wrapped, |(_, w)| w.min(wrapped))));
+        end = para;
+    }
+    found
+}
+
+/// The edit that moves the text continuing a note from the previous page to that note.
+fn continuation_edit(range: std::ops::Range<usize>, number: usize) -> Edit {
+    Edit::new(range, "", CONTINUED)
+        .move_to_note(number)
+        .confidence(0.75)
+        .evidence(format!(
+            "note {number} breaks off at the foot of the previous page; this text above the page's notes is set at their width, wider than the body"
+        ))
+}
+
+/// Notes run together on one line of a block of spaced marks (`Haply. 2 The like.`): a note whose
+/// text holds the next number after a sentence end and before a capital, where no line of the
+/// block starts with it, is split there.
+fn split_run_together(text: &str, notes: &mut Vec<Note>, number: &mut usize, printed: &mut u32) {
+    static INLINE: OnceLock<Regex> = OnceLock::new();
+    let inline = INLINE.get_or_init(|| {
+        Regex::new(r"[.?!:)\x22”](\s+([0-9]{1,2})\s+)[\p{Lu}\x22“]").expect("static pattern")
+    });
+    let mut out: Vec<Note> = Vec::with_capacity(notes.len());
+    for (j, note) in notes.iter().enumerate() {
+        let mut note = note.clone();
+        let next_printed = notes.get(j + 1).and_then(|n| n.printed);
+        while let Some(p) = note.printed {
+            let body = &text[note.text_start..note.text_end];
+            let split = inline.captures_iter(body).find_map(|c| {
+                let v: u32 = c[2].parse().ok()?;
+                (v == p + 1 && next_printed != Some(p + 1)).then(|| c.get(1).map(|m| m.range()))?
+            });
+            let Some(r) = split else { break };
+            let mut next = note.clone();
+            note.text_end = note.text_start + r.start;
+            next.mark_start = note.text_end;
+            next.text_start = note.text_start + r.end;
+            next.printed = Some(p + 1);
+            next.evidence = format!(
+                "next note run together on the same line ({})",
+                note.evidence
+            );
+            out.push(note);
+            note = next;
+        }
+        out.push(note);
+    }
+    let first = notes.first().map_or(*number, |n| n.number);
+    for (i, note) in out.iter_mut().enumerate() {
+        note.number = first + i;
+    }
+    *number = first + out.len();
+    if let Some(p) = out.last().and_then(|n| n.printed) {
+        *printed = (*printed).max(p + 1);
+    }
+    *notes = out;
 }
 
 /// A note found at the foot of a page.
@@ -217,6 +431,8 @@ struct Note {
     /// The printed number, when the mark was (or was inferred to be) a number.
     printed: Option<u32>,
     symbol: bool,
+    /// The block's marks are spaced numbers (`1 See ...`): references may be spaced too.
+    spaced: bool,
     /// Start of the mark line and start/end of the note's text.
     mark_start: usize,
     text_start: usize,
@@ -258,34 +474,98 @@ impl Pass for Footnotes {
         let printed_pages = multi_page || layout::shows_hard_wrap(text);
         let pages = if printed_pages { pages } else { Vec::new() };
         let body_signs = signs_used_in_the_body(text, &pages, patterns);
+        // The last note of the previous page, when its text breaks off (no full stop at its end):
+        // the next page's foot may continue it.
+        let mut open_note: Option<usize> = None;
+        // Continuations found (text, note, width) and the widths of the notes' wrapped lines: a
+        // continuation is kept when it is set at the width of the document's notes.
+        let mut continuations: Vec<(std::ops::Range<usize>, usize, usize)> = Vec::new();
+        let mut note_widths: Vec<usize> = Vec::new();
         for page in pages {
             let lines = &page.lines;
             let content: Vec<usize> = (0..lines.len())
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
+            let continued = open_note.take();
             let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
                 .filter(|b| !b.is_body_sign(text, &body_signs))
                 .or_else(|| lost_mark_block(text, lines, &content, ctx.language?))
             else {
+                // A page whose whole foot continues the previous page's note.
+                if let Some(number) = continued
+                    && let Some((start, width)) =
+                        continuation_start(text, lines, &content, content.len(), patterns)
+                {
+                    let end = lines[content[content.len() - 1]].end;
+                    continuations.push((lines[content[start]].start..end, number, width));
+                    if !ends_sentence(&text[..end]) {
+                        open_note = Some(number);
+                    }
+                }
                 continue;
             };
-            let body_end = lines[content[block.first]].start;
+            // The paragraphs above the block that continue the previous page's note.
+            let continuation = continued.and_then(|number| {
+                let (start, width) =
+                    continuation_start(text, lines, &content, block.first, patterns)?;
+                let end = lines[content[block.first - 1]].end;
+                Some((lines[content[start]].start..end, number, width))
+            });
+            let body_end = continuation
+                .as_ref()
+                .map_or(lines[content[block.first]].start, |c| c.0.start);
             let body = &text[page.start..body_end];
             let (mut number, mut printed) = (next_number, next_printed);
-            let notes = block.notes(lines, &content, &mut number, &mut printed);
+            let mut notes = block.notes(lines, &content, &mut number, &mut printed);
+            if block.marks[0].1.spaced {
+                split_run_together(text, &mut notes, &mut number, &mut printed);
+            }
             let links = references(page.start, body, &notes);
             let linked = links
                 .iter()
                 .any(|e| e.rule == REFERENCE.id && e.kind != ChangeKind::Review);
-            if block.marks[0].1.list_like && !linked {
+            let first_mark = &block.marks[0].1;
+            let needs_reference = first_mark.list_like
+                || (first_mark.spaced && block.marks.iter().any(|(_, m)| m.list_like));
+            if needs_reference
+                && !linked
+                && !(first_mark.spaced
+                    && spaced_references_agree(body, &notes)
+                    && block
+                        .width_ratio(text, lines, &content)
+                        .is_none_or(|r| r > BODY_WIDTH))
+            {
                 // `1.` at the foot of a page with no `1` glued in the body is more likely a list.
+                // A book sets its notes in smaller type, so their lines hold more characters than
+                // the body's, and the OCR reads a superscript as a word of its own (`India 2
+                // remained`): a block of spaced numbers is taken when half of its numbers stand
+                // so in the body and its lines are not the body's width.
                 continue;
             }
             (next_number, next_printed) = (number, printed);
+            continuations.extend(continuation);
+            note_widths.extend(block.wrapped_widths(text, lines, &content));
             for note in &notes {
                 edits.extend(note_edits(note));
             }
+            if let Some(last) = notes.last()
+                && !ends_sentence(&text[last.text_start..last.text_end])
+            {
+                open_note = Some(last.number);
+            }
             edits.extend(links);
+        }
+        note_widths.sort_unstable();
+        if let Some(&note_width) = note_widths.get(note_widths.len() / 2) {
+            let before = edits.len();
+            for (range, number, width) in continuations {
+                if width as f64 >= note_width as f64 * NOTE_SAME_WIDTH {
+                    edits.push(continuation_edit(range, number));
+                }
+            }
+            if edits.len() > before {
+                edits.sort_by_key(|e| e.range.start);
+            }
         }
         // Sign-style marks in the body of pages without notes are orphans.
         let orphan = "*)";
@@ -364,6 +644,9 @@ struct Block {
     /// Index (into `content`) of the first line of the block.
     first: usize,
     marks: Vec<(usize, MarkLine)>,
+    /// Index (into `content`) after the block's last line: the page end, or where the body
+    /// resumes below a note (see [`body_resumes`]).
+    end: usize,
     confidence: f64,
     evidence: String,
 }
@@ -416,16 +699,27 @@ fn find_block(
             continue;
         };
         let body_end = lines[line_index].start;
-        let (confidence, evidence, mut marks) = match &start.mark {
-            Mark::Number(n) if *n == expected || (*n == 1 && expected > 1) => (
-                0.9,
-                format!("note mark {n} continues the note sequence"),
-                vec![(first, start)],
-            ),
+        let (confidence, evidence, mut marks) = match &start.mark.clone() {
+            // A book that numbers its notes per page may have lost the page's first mark
+            // (`1 1607.`): a spaced number below the expected one starts the page's block too,
+            // if the body holds its mark (checked with the block's references).
+            Mark::Number(n)
+                if *n == expected
+                    || (*n == 1 && expected > 1)
+                    || (start.spaced && *n < expected) =>
+            {
+                (
+                    0.9,
+                    format!("note mark {n} continues the note sequence"),
+                    vec![(first, start)],
+                )
+            }
             Mark::Garbled(c) => {
                 if next_number[first] != Some(expected + 1) {
                     continue;
                 }
+                let mut start = start;
+                start.inferred = Some(expected);
                 (
                     0.8,
                     format!(
@@ -435,12 +729,44 @@ fn find_block(
                     vec![(first, start)],
                 )
             }
+            // A letter or sign before the block's numbered notes stands for the number before
+            // theirs (`a Replacing ...` / `3 ...`); `a` with a `b` below it keys notes by letters.
+            Mark::Letter(c) => {
+                let before_next = match next_number[first] {
+                    Some(n) if n == expected + 1 || n == 2 => Some(n - 1),
+                    _ => None,
+                };
+                let letters_follow = *c == 'a'
+                    && first * 2 >= k
+                    && parsed[first + 1..]
+                        .iter()
+                        .any(|m| m.as_ref().is_some_and(|m| m.mark == Mark::Letter('b')));
+                let mut start = start;
+                match before_next {
+                    Some(p) => {
+                        start.inferred = Some(p);
+                        (
+                            0.75,
+                            format!("note mark {c:?} read as {p}: the next note is {}", p + 1),
+                            vec![(first, start)],
+                        )
+                    }
+                    None if letters_follow => (
+                        0.75,
+                        "notes keyed by letters a, b, ... after blank lines at the page foot"
+                            .to_string(),
+                        vec![(first, start)],
+                    ),
+                    None => continue,
+                }
+            }
             // A garbled sign must stand in the lower half of the page, where notes are.
             Mark::Symbol { plain }
                 if *plain
                     || (multi_page
                         && (after_blank || sign_reference.before(body_end))
-                        && first * 2 >= k) =>
+                        && first * 2 >= k
+                        && !bullets(text, lines, content, first)) =>
             {
                 let (confidence, evidence) = match (sign_reference.before(body_end), *plain) {
                     (true, _) => (
@@ -457,10 +783,18 @@ fn find_block(
             _ => continue,
         };
         // Following notes: the next number in sequence, or another sign for sign-style notes.
+        // In a block of spaced numbers (`1 See ...`), a letter or sign after a blank line whose
+        // place the numbers leave open (between 1 and 3, or after the last) is the OCR of the
+        // missing number's superscript (`a Replacing`, `* Subsequently`).
+        let book_style = marks[0].1.spaced;
         let mut last_printed = match marks[0].1.mark {
             Mark::Number(n) => Some(n),
-            Mark::Garbled(_) => Some(expected),
+            Mark::Garbled(_) | Mark::Letter(_) => marks[0].1.inferred,
             Mark::Symbol { .. } => None,
+        };
+        let mut last_letter = match marks[0].1.mark {
+            Mark::Letter(c) if last_printed.is_none() => Some(c),
+            _ => None,
         };
         for (c, m) in parsed
             .iter()
@@ -468,26 +802,112 @@ fn find_block(
             .skip(first + 1)
             .filter_map(|(c, m)| Some((c, m.as_ref()?)))
         {
-            let continues = match (&m.mark, last_printed) {
-                (Mark::Number(n), Some(p)) => *n == p + 1,
-                (Mark::Symbol { plain: true }, None) => true,
+            let line_index = content[c];
+            let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
+            let fills_gap =
+                |p: u32| book_style && after_blank && next_number[c].is_none_or(|n| n == p + 2);
+            let mut m = m.clone();
+            let continues = match (&m.mark, last_printed, last_letter) {
+                (Mark::Number(n), Some(p), _) => *n == p + 1,
+                (Mark::Symbol { plain: true }, None, None) => true,
+                (
+                    Mark::Letter(_) | Mark::Garbled(_) | Mark::Symbol { plain: false },
+                    Some(p),
+                    _,
+                ) if fills_gap(p) => {
+                    m.inferred = Some(p + 1);
+                    true
+                }
+                (Mark::Letter(l), None, Some(prev)) => char::from_u32(prev as u32 + 1) == Some(*l),
                 _ => false,
             };
             if continues {
-                if let Mark::Number(n) = m.mark {
-                    last_printed = Some(n);
+                match m.mark {
+                    Mark::Number(n) => last_printed = Some(n),
+                    Mark::Letter(l) if last_letter.is_some() => last_letter = Some(l),
+                    _ => last_printed = m.inferred.or(last_printed),
                 }
-                marks.push((c, m.clone()));
+                marks.push((c, m));
             }
         }
+        let end = if book_style {
+            body_resumes(text, lines, content, first, &marks)
+        } else {
+            k
+        };
+        marks.retain(|(c, _)| *c < end);
         return Some(Block {
             first,
             marks,
+            end,
             confidence,
             evidence,
         });
     }
     None
+}
+
+/// True when the line `first` and another line below it start with the same bare sign and a space
+/// (`* Broadcloth ...` / `* Kerseys ...`): a bulleted list, where a bare-star note stands alone.
+fn bullets(text: &str, lines: &[LineSpan], content: &[usize], first: usize) -> bool {
+    let sign = |c: usize| {
+        let line = lines[content[c]].text(text).trim_start();
+        line.split_once(' ').map(|(sign, _)| sign)
+    };
+    let Some(own) = sign(first) else {
+        return false;
+    };
+    (first + 1..content.len()).any(|c| sign(c) == Some(own))
+}
+
+/// Where the body resumes below a block of spaced marks, as a content index (the page end when it
+/// does not): a note ends where a paragraph after a blank line is set at the body's width (two
+/// lines or more whose median width is at most [`BODY_WIDTH`] times the body's) while the notes
+/// above it are wider, or where a paragraph of anything but a mark follows two blank lines or more
+/// (the gap between printed pages that no page boundary marked). A note that seems to run on
+/// through the next page's body is how a missed page break shows (one took in 3,500 words).
+fn body_resumes(
+    text: &str,
+    lines: &[LineSpan],
+    content: &[usize],
+    first: usize,
+    marks: &[(usize, MarkLine)],
+) -> usize {
+    let k = content.len();
+    let width = |c: usize| lines[content[c]].text(text).trim().chars().count();
+    let median = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    let body = median((0..first).map(width).collect());
+    let mut wrapped = Vec::new();
+    if first + 1 < k && content[first + 1] == content[first] + 1 {
+        wrapped.push(width(first));
+    }
+    let mut c = first + 1;
+    while c < k {
+        let blanks = content[c] - content[c - 1] - 1;
+        let is_mark = marks.iter().any(|(m, _)| *m == c);
+        if blanks > 0 && !is_mark {
+            let para_end = (c + 1..k)
+                .find(|&d| content[d] - content[d - 1] > 1)
+                .unwrap_or(k);
+            let para: Vec<usize> = (c..para_end).map(width).collect();
+            let notes_wider =
+                wrapped.len() >= 2 && median(wrapped.clone()) as f64 > body as f64 * BODY_WIDTH;
+            let at_body_width =
+                para.len() >= 2 && median(para.clone()) as f64 <= body as f64 * BODY_WIDTH;
+            if blanks >= 2 || (notes_wider && at_body_width) {
+                return c;
+            }
+        }
+        // A line followed by another line of the same paragraph is wrapped.
+        if c + 1 < k && content[c + 1] == content[c] + 1 {
+            wrapped.push(width(c));
+        }
+        c += 1;
+    }
+    k
 }
 
 /// Where a page's body first holds a sign-style note mark (`*)`, or a sign glued to what precedes it), so that
@@ -558,10 +978,13 @@ fn lost_mark_block(
                 mark: Mark::Symbol { plain: true },
                 text_start: span.start + lead,
                 list_like: false,
+                spaced: false,
+                inferred: None,
             };
             return Some(Block {
                 first,
                 marks: vec![(first, mark)],
+                end: k,
                 confidence: 0.7,
                 evidence: format!(
                     "note mark lost: the body holds `*)` and no note answers it; {:?} breaks off and {word:?} cannot continue it",
@@ -577,6 +1000,34 @@ fn lost_mark_block(
 }
 
 impl Block {
+    /// The widths in characters of the block's wrapped lines: every line of a note but its last.
+    fn wrapped_widths(&self, text: &str, lines: &[LineSpan], content: &[usize]) -> Vec<usize> {
+        let width = |c: usize| lines[content[c]].text(text).trim().chars().count();
+        let mut wrapped = Vec::new();
+        for (j, (c, _)) in self.marks.iter().enumerate() {
+            let end = self.marks.get(j + 1).map_or(self.end, |(n, _)| *n);
+            wrapped.extend((*c..end.saturating_sub(1)).map(width));
+        }
+        wrapped
+    }
+
+    /// How much wider the block's wrapped lines (every line of a note but its last) are than the
+    /// body's lines above it, by their medians in characters; `None` with fewer than three body
+    /// lines or two wrapped lines.
+    fn width_ratio(&self, text: &str, lines: &[LineSpan], content: &[usize]) -> Option<f64> {
+        let width = |c: usize| lines[content[c]].text(text).trim().chars().count();
+        let median = |mut v: Vec<usize>| {
+            v.sort_unstable();
+            v.get(v.len() / 2).copied()
+        };
+        let body: Vec<usize> = (0..self.first).map(width).collect();
+        let wrapped = self.wrapped_widths(text, lines, content);
+        if body.len() < 3 || wrapped.len() < 2 {
+            return None;
+        }
+        Some(median(wrapped)? as f64 / median(body)?.max(1) as f64)
+    }
+
     /// True when the block opens with a sign that the document uses in its body.
     fn is_body_sign(&self, text: &str, body_signs: &std::collections::BTreeSet<String>) -> bool {
         let Some((_, first)) = self.marks.first() else {
@@ -601,16 +1052,12 @@ impl Block {
     ) -> Vec<Note> {
         let mut notes = Vec::new();
         for (j, (c, mark)) in self.marks.iter().enumerate() {
-            let last_line = self
-                .marks
-                .get(j + 1)
-                .map_or(content.len(), |(next, _)| *next)
-                - 1;
+            let last_line = self.marks.get(j + 1).map_or(self.end, |(next, _)| *next) - 1;
             let text_end = lines[content[last_line]].end;
             let printed = match mark.mark {
                 Mark::Number(n) => Some(n),
-                Mark::Garbled(_) => Some(*next_printed),
-                Mark::Symbol { .. } => None,
+                Mark::Garbled(_) => mark.inferred.or(Some(*next_printed)),
+                Mark::Symbol { .. } | Mark::Letter(_) => mark.inferred,
             };
             if let Some(p) = printed {
                 *next_printed = p + 1;
@@ -626,7 +1073,8 @@ impl Block {
             notes.push(Note {
                 number: *next_number,
                 printed,
-                symbol: matches!(mark.mark, Mark::Symbol { .. }),
+                symbol: matches!(mark.mark, Mark::Symbol { .. }) && printed.is_none(),
+                spaced: self.marks[0].1.spaced,
                 mark_start: lines[content[*c]].start,
                 text_start: mark.text_start.min(text_end),
                 text_end,
@@ -763,6 +1211,54 @@ fn references(body_start: usize, body: &str, notes: &[Note]) -> Vec<Edit> {
             None => unlinked.push(note),
         }
     }
+    // Spaced numbers (`India 2 remained`) for notes of a block of spaced marks, when the page
+    // holds exactly one such number for the note; several are each flagged.
+    let spaced = spaced_reference_marks(body);
+    let mut still: Vec<&Note> = Vec::new();
+    for note in unlinked {
+        let Some(printed) = note.printed.filter(|_| note.spaced) else {
+            still.push(note);
+            continue;
+        };
+        let hits: Vec<&std::ops::Range<usize>> = spaced
+            .iter()
+            .filter(|(r, v)| {
+                *v == printed && !used.iter().any(|u| u.start < r.end && r.start < u.end)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        let edit = |r: &std::ops::Range<usize>| {
+            Edit::new(
+                body_start + r.start..body_start + r.end,
+                format!("[^{}]", note.number),
+                REFERENCE,
+            )
+        };
+        match hits.as_slice() {
+            [r] => edits.push(edit(r).confidence(0.7).evidence(format!(
+                "mark {printed} standing as a word of its own, the only one on the page of note {} (its mark is spaced too)",
+                note.number
+            ))),
+            [] => {
+                still.push(note);
+                continue;
+            }
+            _ => {
+                for r in &hits {
+                    edits.push(edit(r).kind(ChangeKind::Review).confidence(0.5).evidence(
+                        format!(
+                            "{} spaced numbers on the page could be the mark of note {}",
+                            hits.len(),
+                            note.number
+                        ),
+                    ));
+                }
+                still.push(note);
+            }
+        }
+        used.extend(hits.into_iter().cloned());
+    }
+    let unlinked = still;
     // Garbled signs glued to punctuation, for numbered notes still without a reference.
     static GARBLED: OnceLock<Regex> = OnceLock::new();
     let garbled = GARBLED.get_or_init(|| {
@@ -886,6 +1382,33 @@ mod tests {
             Some(Mark::Symbol { plain: false })
         );
         assert_eq!(parse("¹ See above.", false), Some(Mark::Number(1)));
+    }
+
+    #[test]
+    fn letters_and_signs_after_a_blank_line_are_marks() {
+        assert_eq!(parse("a Replacing the name", true), Some(Mark::Letter('a')));
+        assert_eq!(parse("» Haply.", true), Some(Mark::Letter('»')));
+        assert_eq!(parse("^ The bird slanders", true), Some(Mark::Letter('^')));
+        // Not after a blank line, or before a lowercase word, or as a list item: not a mark.
+        assert_eq!(parse("a Replacing the name", false), None);
+        assert_eq!(parse("a richly diapered silk", true), None);
+        assert_eq!(parse("a) the ships shall keep", true), None);
+        // A section break.
+        assert_eq!(parse("* * *", true), None);
+    }
+
+    #[test]
+    fn spaced_references_stand_after_a_word_or_punctuation_never_after_a_figure() {
+        let marks = |body: &str| {
+            spaced_reference_marks(body)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marks("The very name of India 2 remained"), vec![2]);
+        assert_eq!(marks("the \"Court Minutes\"; 1 although later"), vec![1]);
+        assert_eq!(marks("in 1879, 1 examined and reported"), Vec::<u32>::new());
+        assert_eq!(marks("of 700 Tonns and 115 more"), Vec::<u32>::new());
     }
 
     #[test]
