@@ -8,7 +8,7 @@
 use compact_str::CompactString;
 use std::ops::Range;
 
-use crate::change::{Change, ChangeKind, Edit, RawLocation};
+use crate::change::{Change, ChangeKind, ChangeSink, Edit, RawLocation};
 use crate::document::Document;
 
 /// A stretch of the current text and the raw bytes it came from.
@@ -307,20 +307,20 @@ impl Text {
         pass: &'static str,
         edits: Vec<Edit>,
     ) -> (Vec<Change>, Vec<(usize, Text)>) {
-        let mut changes = Vec::with_capacity(edits.len());
+        let mut changes: Vec<Change> = Vec::with_capacity(edits.len());
         let moved = self.apply_into(doc, pass, edits, &mut changes);
         (changes, moved)
     }
 
-    /// Like [`Text::apply_moving`], with the records appended to `changes`: a long document's
-    /// log grows in place instead of a stage's records being built apart and then copied into it,
-    /// which held both at once (for a page of 100k line joins, two copies of 100k records).
+    /// Like [`Text::apply_moving`], with each record handed to `changes` as it is made: a long
+    /// document's records are never built apart and then copied (which held both at once), and a
+    /// sink that writes them out holds none of them.
     pub fn apply_into(
         &mut self,
         doc: &Document,
         pass: &'static str,
         mut edits: Vec<Edit>,
-        changes: &mut Vec<Change>,
+        changes: &mut dyn ChangeSink,
     ) -> Vec<(usize, Text)> {
         edits.retain(|e| {
             e.range.start <= e.range.end
@@ -336,7 +336,7 @@ impl Text {
         let mut last_end = 0;
         for edit in &edits {
             if edit.kind == ChangeKind::Review {
-                changes.push(self.record(doc, pass, edit, false));
+                changes.record(self.record(doc, pass, edit, false));
                 continue;
             }
             if edit.range.start < last_end {
@@ -347,10 +347,10 @@ impl Text {
                     edit.evidence
                 )
                 .into();
-                changes.push(refused);
+                changes.record(refused);
                 continue;
             }
-            changes.push(self.record(doc, pass, edit, true));
+            changes.record(self.record(doc, pass, edit, true));
             last_end = edit.range.end;
             accepted.push(edit);
         }
