@@ -44,6 +44,36 @@ pub fn write_output(
     out: &mut impl Write,
 ) -> io::Result<()> {
     match suffix {
+        ".txt" | ".notes.txt" | ".changes.jsonl" => {
+            // These read no digest: not gathered for them.
+            let log = Log {
+                digest: &LogDigest::default(),
+                records: &cleaned.changes,
+            };
+            write_output_of(suffix, doc, cleaned, log, cleaned.changes.len(), out)
+        }
+        _ => {
+            let digest = LogDigest::of(&cleaned.changes);
+            let log = Log {
+                digest: &digest,
+                records: &cleaned.changes,
+            };
+            write_output_of(suffix, doc, cleaned, log, digest.len(), out)
+        }
+    }
+}
+
+/// Like [`write_output`], with the `len` change records of `log` (the result's own `changes` are
+/// not read): how `clean` writes a document whose records went to a change log on disk.
+pub fn write_output_of(
+    suffix: &str,
+    doc: &Document,
+    cleaned: &Cleaned,
+    log: Log<'_>,
+    len: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match suffix {
         ".txt" => out.write_all(cleaned.body.as_bytes()),
         ".notes.txt" => out.write_all(notes(&cleaned.notes).as_bytes()),
         ".changes.jsonl" => {
@@ -51,17 +81,10 @@ pub fn write_output(
             serde_json::to_writer(&mut *out, &crate::restore::LogHeader::of(doc))
                 .map_err(io::Error::other)?;
             out.write_all(b"\n")?;
-            write_jsonl(&cleaned.changes, out)
+            log.records.write_jsonl(len, out)
         }
-        ".report.md" => {
-            let digest = LogDigest::of(&cleaned.changes);
-            let log = Log {
-                digest: &digest,
-                records: &cleaned.changes,
-            };
-            write_report(doc, cleaned, log, out)
-        }
-        ".report.html" => review::write_review_page(doc, cleaned, out),
+        ".report.md" => write_report(doc, cleaned, log, out),
+        ".report.html" => review::write_review_page_of(doc, cleaned, log, out),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("no output has the suffix {other}"),
@@ -103,12 +126,22 @@ pub fn jsonl(changes: &[Change]) -> String {
     String::from_utf8(bytes).expect("JSON is UTF-8")
 }
 
-fn write_jsonl(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
+/// Writes each change as one line of JSON, as the change log holds it.
+pub fn write_jsonl(changes: &[Change], out: &mut dyn Write) -> io::Result<()> {
+    let mut line = Vec::new();
     for change in changes {
-        serde_json::to_writer(&mut *out, change).map_err(io::Error::other)?;
-        out.write_all(b"\n")?;
+        jsonl_line(change, &mut line);
+        out.write_all(&line)?;
     }
     Ok(())
+}
+
+/// One change as a line of the change log, in `line` (cleared first): serialised into memory and
+/// written whole, not piece by piece through a writer.
+pub fn jsonl_line(change: &Change, line: &mut Vec<u8>) {
+    line.clear();
+    serde_json::to_writer(&mut *line, change).expect("a change serialises to memory");
+    line.push(b'\n');
 }
 
 /// `text` as inline Markdown code, escaped so that line ends, tabs and invisible characters show.

@@ -281,11 +281,25 @@ impl LogDigest {
 /// read back from a change log written to disk as the records were made.
 pub trait ChangeRecords {
     fn get(&self, i: usize) -> std::io::Result<Cow<'_, Change>>;
+
+    /// Writes the first `n` records as the lines of the change log.
+    fn write_jsonl(&self, n: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut line = Vec::new();
+        for i in 0..n {
+            crate::render::jsonl_line(self.get(i)?.as_ref(), &mut line);
+            out.write_all(&line)?;
+        }
+        Ok(())
+    }
 }
 
 impl ChangeRecords for Vec<Change> {
     fn get(&self, i: usize) -> std::io::Result<Cow<'_, Change>> {
         Ok(Cow::Borrowed(&self[i]))
+    }
+
+    fn write_jsonl(&self, n: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::render::write_jsonl(&self[..n], out)
     }
 }
 
