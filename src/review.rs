@@ -202,6 +202,11 @@ impl LogDigest {
         }
     }
 
+    /// Room for `n` more records (a stage says how many it makes: no doubling).
+    pub fn reserve(&mut self, n: usize) {
+        self.ranges.reserve_exact(n);
+    }
+
     /// How many records the log holds.
     pub fn len(&self) -> usize {
         self.ranges.len()

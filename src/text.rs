@@ -374,13 +374,19 @@ impl Text {
             text.push_str(&self.text[pos..edit.range.start]);
             if !edit.replacement.is_empty() {
                 let raw = self.map.to_raw(edit.range.clone());
+                // One byte that stands for one raw byte (a line end joined with a space) maps
+                // one to one, as a copy does, and every range maps the same either way: as a copy
+                // it merges with the stretches around it, so that a long document's line joins
+                // do not cost two segments each (for prose, a map as large as the text).
+                let one_to_one =
+                    edit.replacement.len() == 1 && edit.range.len() == 1 && raw.len() == 1;
                 push_segment(
                     &mut segments,
                     Segment {
                         cur: text.len(),
                         raw_start: raw.start,
                         raw_end: raw.end,
-                        copy: false,
+                        copy: one_to_one,
                     },
                 );
                 text.push_str(&edit.replacement);

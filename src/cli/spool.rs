@@ -92,6 +92,7 @@ impl ChangeSink for SpoolWriter {
 
     fn reserve(&mut self, n: usize) {
         self.offsets.reserve_exact(n);
+        self.digest.reserve(n);
     }
 }
 

@@ -331,7 +331,10 @@ impl Pass for Reflow {
 
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit> {
         let lines = content_lines(text);
-        let mut edits = Vec::new();
+        // One edit per gap between lines and at most two at the ends (and one per block of kept
+        // lines): room for that up front, where doubling would hold up to twice a long
+        // document's edits.
+        let mut edits = Vec::with_capacity(lines.len() + 2);
         let (Some(first), Some(last)) = (lines.first().copied(), lines.last().copied()) else {
             if !text.is_empty() {
                 edits.push(
