@@ -362,16 +362,31 @@ impl Text {
             return moved;
         }
 
-        let inserted: usize = accepted.iter().map(|e| e.replacement.len()).sum();
-        let mut text = String::with_capacity(self.text.len() + inserted);
+        // The text is rewritten in place, front to back, so that a long document's text is not
+        // held twice while a stage is applied. Where edits lengthen what comes before some point
+        // (a line end made a paragraph break), the text is first moved right by the most they
+        // lengthen it before any point, so that writing never overtakes what is still to be read.
+        let old_len = self.text.len();
+        let (mut written, mut read, mut shift) = (0, 0, 0);
+        for edit in &accepted {
+            written += edit.range.start - read + edit.replacement.len();
+            read = edit.range.end;
+            shift = shift.max(written.saturating_sub(read));
+        }
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        if shift > 0 {
+            bytes.resize(old_len + shift, 0);
+            bytes.copy_within(0..old_len, shift);
+        }
         // Each edit can split a segment in two and add one of its own: with room for that, the
         // map never grows by doubling (which left up to half of a long document's map unused).
         let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * accepted.len());
-        let mut pos = 0;
+        let (mut len, mut pos) = (0, 0);
         for edit in accepted {
             self.map
-                .copy_range(pos..edit.range.start, text.len(), &mut segments);
-            text.push_str(&self.text[pos..edit.range.start]);
+                .copy_range(pos..edit.range.start, len, &mut segments);
+            bytes.copy_within(shift + pos..shift + edit.range.start, len);
+            len += edit.range.start - pos;
             if !edit.replacement.is_empty() {
                 let raw = self.map.to_raw(edit.range.clone());
                 // One byte that stands for one raw byte (a line end joined with a space) maps
@@ -383,26 +398,32 @@ impl Text {
                 push_segment(
                     &mut segments,
                     Segment {
-                        cur: text.len(),
+                        cur: len,
                         raw_start: raw.start,
                         raw_end: raw.end,
                         copy: one_to_one,
                     },
                 );
-                text.push_str(&edit.replacement);
+                let replacement = edit.replacement.as_bytes();
+                bytes[len..len + replacement.len()].copy_from_slice(replacement);
+                len += replacement.len();
             }
             pos = edit.range.end;
         }
-        self.map
-            .copy_range(pos..self.text.len(), text.len(), &mut segments);
-        text.push_str(&self.text[pos..]);
-        segments.retain(|s| s.cur < text.len());
+        self.map.copy_range(pos..old_len, len, &mut segments);
+        bytes.copy_within(shift + pos..shift + old_len, len);
+        len += old_len - pos;
+        bytes.truncate(len);
+        segments.retain(|s| s.cur < len);
+        // The room reserved above is an upper bound: what line joins merged away is returned.
+        segments.shrink_to_fit();
         self.map = SourceMap {
             segments,
-            len: text.len(),
+            len,
             raw_len: self.map.raw_len,
         };
-        self.text = text;
+        // Whole characters were replaced by text (edits at other offsets were dropped above).
+        self.text = String::from_utf8(bytes).expect("edits replace whole characters with text");
         moved
     }
 }
