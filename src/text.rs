@@ -329,12 +329,15 @@ impl Text {
                 && self.text.is_char_boundary(e.range.end)
                 && (e.kind == ChangeKind::Review || self.text[e.range.clone()] != e.replacement)
         });
-        // A stable sort keeps the proposal order among edits at the same place.
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        // In order of position, then of proposal among edits at the same place. The order is
+        // sorted, not the edits: a stable sort of the edits themselves takes scratch room of up
+        // to half of them (as much memory as a long document's text).
+        let mut order: Vec<usize> = (0..edits.len()).collect();
+        order.sort_unstable_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
 
         let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
         let mut last_end = 0;
-        for edit in &edits {
+        for edit in order.iter().map(|&i| &edits[i]) {
             if edit.kind == ChangeKind::Review {
                 changes.record(self.record(doc, pass, edit, false));
                 continue;
