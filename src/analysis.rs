@@ -82,7 +82,9 @@ impl WordCounts {
         // Counted first by the forms as written, borrowed from the document (no allocation and
         // no case mapping per token), then folded to lowercase once per distinct form: a
         // document uses each form many times.
-        let mut exact: HashMap<&str, u32> = HashMap::with_capacity(tokens.len() / 4);
+        // Room for the forms of a short document up front; a long one repeats its forms (a
+        // quarter of its tokens, as this reserved before, was a table as large as the document).
+        let mut exact: HashMap<&str, u32> = HashMap::with_capacity((tokens.len() / 4).min(1 << 14));
         let mut exact_pairs: HashMap<(&str, &str), u32> = HashMap::new();
         let mut previous: Option<&str> = None;
         for token in tokens {

@@ -151,6 +151,46 @@ pub struct Change {
     pub invalid_bytes: Option<Box<[u8]>>,
 }
 
+/// Where the engine hands each change record as it makes it, in the order of the change log.
+///
+/// A `Vec<Change>` keeps them (what [`crate::Cleaner::clean`] returns); the command line's
+/// on-disk `clean` writes each one straight into the document's change log instead, so that a long
+/// document's records are never all in memory (see [`crate::review::LogDigest`] for what it keeps).
+pub trait ChangeSink {
+    fn record(&mut self, change: Change);
+
+    /// Room for `n` more records: a `Vec` grows by exactly that much (a long document's log would
+    /// otherwise be left with up to half of its room unused); a sink that keeps nothing ignores it.
+    fn reserve(&mut self, _n: usize) {}
+}
+
+impl ChangeSink for Vec<Change> {
+    fn record(&mut self, change: Change) {
+        self.push(change);
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.reserve_exact(n);
+    }
+}
+
+/// A sink that marks each record as made in note `note` and hands it on.
+pub(crate) struct InNote<'a> {
+    pub sink: &'a mut dyn ChangeSink,
+    pub note: u32,
+}
+
+impl ChangeSink for InNote<'_> {
+    fn record(&mut self, mut change: Change) {
+        change.in_note = Some(self.note);
+        self.sink.record(change);
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.sink.reserve(n);
+    }
+}
+
 impl Change {
     /// The bytes this change replaced: `before`, or the invalid bytes of a lossy decoding.
     pub fn before_bytes(&self) -> &[u8] {

@@ -297,6 +297,8 @@ fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
     if start < span.end || lines.is_empty() {
         lines.push(start..span.end);
     }
+    // Kept for the whole run: without the room that doubling left (up to half).
+    lines.shrink_to_fit();
     Page { span, lines }
 }
 

@@ -282,6 +282,12 @@ impl OutDir {
         })
     }
 
+    /// The run's temporary folder inside the output folder (removed when the run ends, or by the
+    /// next run if this one is killed).
+    pub fn temp(&self) -> &Path {
+        &self.temp
+    }
+
     /// Counts one step of writing and fails there if the failpoint says so.
     fn step(&self) -> io::Result<()> {
         let n = self.steps.fetch_add(1, Ordering::SeqCst) + 1;

@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
-use crate::change::{BuiltinRule, Change, ChangeKind, Edit};
+use crate::change::{BuiltinRule, Change, ChangeKind, ChangeSink, Edit, InNote};
 use crate::decode::{self, decode};
 use crate::document::Document;
 use crate::error::DecodeError;
@@ -150,7 +150,20 @@ impl Cleaner {
 
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
     pub fn clean(&self, doc: &Document) -> Result<Cleaned, DecodeError> {
-        self.run(doc, None)
+        let mut changes = Vec::new();
+        let cleaned = self.run(doc, None, &mut changes)?;
+        Ok(Cleaned { changes, ..cleaned })
+    }
+
+    /// Like [`Cleaner::clean`], with each change record handed to `sink` as the engine makes it,
+    /// in the order of the change log, instead of kept: the result's `changes` is empty. The
+    /// command line writes a long document's log this way without holding its records.
+    pub fn clean_into(
+        &self,
+        doc: &Document,
+        sink: &mut dyn ChangeSink,
+    ) -> Result<Cleaned, DecodeError> {
+        self.run(doc, None, sink)
     }
 
     /// Like [`Cleaner::clean`], and adds the time each stage took to `timings` (for the benchmark;
@@ -160,13 +173,17 @@ impl Cleaner {
         doc: &Document,
         timings: &mut PassTimings,
     ) -> Result<Cleaned, DecodeError> {
-        self.run(doc, Some(timings))
+        let mut changes = Vec::new();
+        let cleaned = self.run(doc, Some(timings), &mut changes)?;
+        Ok(Cleaned { changes, ..cleaned })
     }
 
+    /// The pipeline; the records go to `changes`, the result's own `changes` is left empty.
     fn run(
         &self,
         doc: &Document,
         mut timings: Option<&mut PassTimings>,
+        changes: &mut dyn ChangeSink,
     ) -> Result<Cleaned, DecodeError> {
         let mut clock = timings.as_ref().map(|_| Instant::now());
         // Adds the time since the last lap to `stage`.
@@ -177,7 +194,11 @@ impl Cleaner {
                 *started = now;
             }
         };
-        let (mut text, mut changes) = decode(doc, self.config.lossy)?;
+        let (mut text, decoded) = decode(doc, self.config.lossy)?;
+        changes.reserve(decoded.len());
+        for change in decoded {
+            changes.record(change);
+        }
         lap("decode", &mut timings);
         let language = self
             .config
@@ -229,10 +250,10 @@ impl Cleaner {
             // Exact growth, once per stage: the log of a long document is its largest structure,
             // and doubling would leave up to half of it unused. The records are appended in
             // place (see `Text::apply_into`).
-            changes.reserve_exact(edits.len() + note_edits.iter().map(Vec::len).sum::<usize>());
-            let moved = text.apply_into(doc, pass.name(), edits, &mut changes);
+            changes.reserve(edits.len() + note_edits.iter().map(Vec::len).sum::<usize>());
+            let moved = text.apply_into(doc, pass.name(), edits, changes);
             for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
-                apply_in_note(note, number, doc, pass.name(), edits, &mut changes);
+                apply_in_note(note, number, doc, pass.name(), edits, changes);
             }
             for (number, note) in moved {
                 match notes.get_mut(&number) {
@@ -248,8 +269,8 @@ impl Cleaner {
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
         for (&number, note) in notes.iter_mut() {
             let edits = note_line_breaks(note.as_str());
-            changes.reserve_exact(edits.len());
-            apply_in_note(note, number, doc, "notes", edits, &mut changes);
+            changes.reserve(edits.len());
+            apply_in_note(note, number, doc, "notes", edits, changes);
         }
         lap("notes", &mut timings);
         let (body, source_map) = text.into_parts();
@@ -264,7 +285,7 @@ impl Cleaner {
                         .map_or(String::new(), |t| t.as_str().trim_end().to_string())
                 })
                 .collect(),
-            changes,
+            changes: Vec::new(),
             language,
         })
     }
@@ -367,7 +388,7 @@ fn note_line_breaks(note: &str) -> Vec<Edit> {
     edits
 }
 
-/// Applies `edits` to the text of note `number` and appends their records to `changes`; they say
+/// Applies `edits` to the text of note `number` and hands their records to `changes`; they say
 /// which note they were made in.
 fn apply_in_note(
     note: &mut Text,
@@ -375,13 +396,13 @@ fn apply_in_note(
     doc: &Document,
     pass: &'static str,
     edits: Vec<Edit>,
-    changes: &mut Vec<Change>,
+    changes: &mut dyn ChangeSink,
 ) {
-    let first = changes.len();
-    note.apply_into(doc, pass, edits, changes);
-    for change in &mut changes[first..] {
-        change.in_note = Some(crate::change::small(number));
-    }
+    let mut in_note = InNote {
+        sink: changes,
+        note: crate::change::small(number),
+    };
+    note.apply_into(doc, pass, edits, &mut in_note);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use crate::change::Change;
 use crate::document::Document;
 use crate::pipeline::Cleaned;
-use crate::review::{self, Category};
+use crate::review::{self, Category, Log, LogDigest};
 
 /// The suffixes of a document's output files, in the order they are written.
 pub const OUTPUT_SUFFIXES: [&str; 5] = [
@@ -44,6 +44,36 @@ pub fn write_output(
     out: &mut impl Write,
 ) -> io::Result<()> {
     match suffix {
+        ".txt" | ".notes.txt" | ".changes.jsonl" => {
+            // These read no digest: not gathered for them.
+            let log = Log {
+                digest: &LogDigest::default(),
+                records: &cleaned.changes,
+            };
+            write_output_of(suffix, doc, cleaned, log, cleaned.changes.len(), out)
+        }
+        _ => {
+            let digest = LogDigest::of(&cleaned.changes);
+            let log = Log {
+                digest: &digest,
+                records: &cleaned.changes,
+            };
+            write_output_of(suffix, doc, cleaned, log, digest.len(), out)
+        }
+    }
+}
+
+/// Like [`write_output`], with the `len` change records of `log` (the result's own `changes` are
+/// not read): how `clean` writes a document whose records went to a change log on disk.
+pub fn write_output_of(
+    suffix: &str,
+    doc: &Document,
+    cleaned: &Cleaned,
+    log: Log<'_>,
+    len: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match suffix {
         ".txt" => out.write_all(cleaned.body.as_bytes()),
         ".notes.txt" => out.write_all(notes(&cleaned.notes).as_bytes()),
         ".changes.jsonl" => {
@@ -51,10 +81,10 @@ pub fn write_output(
             serde_json::to_writer(&mut *out, &crate::restore::LogHeader::of(doc))
                 .map_err(io::Error::other)?;
             out.write_all(b"\n")?;
-            write_jsonl(&cleaned.changes, out)
+            log.records.write_jsonl(len, out)
         }
-        ".report.md" => write_report(doc, cleaned, out),
-        ".report.html" => review::write_review_page(doc, cleaned, out),
+        ".report.md" => write_report(doc, cleaned, log, out),
+        ".report.html" => review::write_review_page_of(doc, cleaned, log, out),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("no output has the suffix {other}"),
@@ -96,12 +126,22 @@ pub fn jsonl(changes: &[Change]) -> String {
     String::from_utf8(bytes).expect("JSON is UTF-8")
 }
 
-fn write_jsonl(changes: &[Change], out: &mut impl Write) -> io::Result<()> {
+/// Writes each change as one line of JSON, as the change log holds it.
+pub fn write_jsonl(changes: &[Change], out: &mut dyn Write) -> io::Result<()> {
+    let mut line = Vec::new();
     for change in changes {
-        serde_json::to_writer(&mut *out, change).map_err(io::Error::other)?;
-        out.write_all(b"\n")?;
+        jsonl_line(change, &mut line);
+        out.write_all(&line)?;
     }
     Ok(())
+}
+
+/// One change as a line of the change log, in `line` (cleared first): serialised into memory and
+/// written whole, not piece by piece through a writer.
+pub fn jsonl_line(change: &Change, line: &mut Vec<u8>) {
+    line.clear();
+    serde_json::to_writer(&mut *line, change).expect("a change serialises to memory");
+    line.push(b'\n');
 }
 
 /// `text` as inline Markdown code, escaped so that line ends, tabs and invisible characters show.
@@ -165,17 +205,23 @@ fn page_heading(doc: &Document, page: usize, physical: u32) -> String {
 /// per rule only. Sections and categories are those of [`crate::review`].
 pub fn report(doc: &Document, cleaned: &Cleaned) -> String {
     let mut bytes = Vec::new();
-    write_report(doc, cleaned, &mut bytes).expect("writing to memory never fails");
+    write_output(".report.md", doc, cleaned, &mut bytes).expect("writing to memory never fails");
     String::from_utf8(bytes).expect("the report is UTF-8")
 }
 
-fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::Result<()> {
+/// Writes the report of the records of `log` (the result's own `changes` are not read).
+pub fn write_report(
+    doc: &Document,
+    cleaned: &Cleaned,
+    log: Log<'_>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     // Buffers for one report line, reused for every change.
     let (mut line, mut scratch) = (String::new(), String::new());
-    let changes = &cleaned.changes;
-    let starts = review::page_starts(doc, changes);
-    let page = |c: &Change| review::page_of(&starts, c.raw.start);
-    let counts = review::counts(changes);
+    let digest = log.digest;
+    let starts = digest.page_starts(doc);
+    let page = |i: usize| review::page_of(&starts, digest.range(i).start);
+    let counts = digest.counts();
     let applied = |cat: Category| counts.applied.get(&cat).copied().unwrap_or(0);
     let physical = doc.pages().len();
     writeln!(out, "# ocrclean report: {}\n", doc.name)?;
@@ -231,80 +277,63 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
             .as_bytes(),
     )?;
 
-    let listed = |cat: Category| -> Vec<&Change> {
-        changes
-            .iter()
-            .filter(|c| c.applied && review::category(c) == cat)
-            .collect()
-    };
     writeln!(out, "## Changes to words\n")?;
-    let words = listed(Category::Words);
+    let words = digest.listed(Category::Words);
     if words.is_empty() {
         out.write_all(b"None.\n\n")?;
     }
-    let mut by_page: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
-    for c in words {
-        by_page.entry(page(c)).or_default().push(c);
+    let mut by_page: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &i in words {
+        by_page.entry(page(i)).or_default().push(i);
     }
     for (p, mut list) in by_page {
-        list.sort_by_key(|c| (c.raw.start, c.raw.end));
-        writeln!(out, "### {}\n", page_heading(doc, p, list[0].raw.page))?;
-        for c in list {
-            writeln!(out, "- {}", change_line(c, &mut line, &mut scratch))?;
+        list.sort_by_key(|&i| {
+            let range = digest.range(i);
+            (range.start, range.end)
+        });
+        let first = log.records.get(list[0])?;
+        writeln!(out, "### {}\n", page_heading(doc, p, first.raw.page))?;
+        for i in list {
+            let c = log.records.get(i)?;
+            writeln!(out, "- {}", change_line(&c, &mut line, &mut scratch))?;
         }
         out.write_all(b"\n")?;
     }
-    let flagged: Vec<&Change> = changes.iter().filter(|c| review::is_flagged(c)).collect();
     let sections = [
-        ("Flagged for review", flagged),
-        ("Removed page furniture", listed(Category::Furniture)),
+        ("Flagged for review", digest.flagged()),
+        ("Removed page furniture", digest.listed(Category::Furniture)),
         (
             "Notes: moved text, marks and references",
-            listed(Category::Notes),
+            digest.listed(Category::Notes),
         ),
         (
             "Structure: paragraph and page breaks",
-            listed(Category::Structure),
+            digest.listed(Category::Structure),
         ),
     ];
     for (heading, list) in sections {
-        write_listed(out, heading, &list, &page, &mut line, &mut scratch)?;
+        write_listed(out, heading, list, log, &page, &mut line, &mut scratch)?;
         out.write_all(b"\n")?;
     }
 
     out.write_all("## Routine changes (counted, not listed)\n\n".as_bytes())?;
-    let mut routine: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in changes
-        .iter()
-        .filter(|c| c.applied && review::category(c).is_routine())
-    {
-        *routine.entry(&c.rule).or_default() += 1;
-    }
+    let routine = digest.routine();
     if routine.is_empty() {
         out.write_all(b"None.\n\n")?;
     } else {
         out.write_all("| rule | applied |\n|---|---:|\n".as_bytes())?;
-        for (rule, n) in &routine {
+        for (rule, n) in routine {
             writeln!(out, "| `{rule}` | {n} |")?;
         }
         out.write_all(b"\n")?;
     }
 
     out.write_all("## Changes per rule\n\n".as_bytes())?;
-    let mut per_rule: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
-    for c in changes {
-        let entry = per_rule.entry((&c.rule, &c.pass)).or_default();
-        if c.applied {
-            entry.0 += 1;
-        } else {
-            entry.1 += 1;
-        }
-    }
-    if per_rule.is_empty() {
+    if digest.is_empty() {
         out.write_all("No changes.\n".as_bytes())?;
     } else {
         out.write_all("| rule | pass | applied | flagged |\n|---|---|---:|---:|\n".as_bytes())?;
-        for ((rule, pass), (a, f)) in &per_rule {
+        for (rule, pass, (a, f)) in digest.per_rule() {
             writeln!(out, "| `{rule}` | {pass} | {a} | {f} |")?;
         }
     }
@@ -315,8 +344,9 @@ fn write_report(doc: &Document, cleaned: &Cleaned, out: &mut impl Write) -> io::
 fn write_listed(
     out: &mut impl Write,
     heading: &str,
-    list: &[&Change],
-    page: &impl Fn(&Change) -> usize,
+    list: &[usize],
+    log: Log<'_>,
+    page: &impl Fn(usize) -> usize,
     line: &mut String,
     scratch: &mut String,
 ) -> io::Result<()> {
@@ -324,8 +354,14 @@ fn write_listed(
     if list.is_empty() {
         out.write_all(b"None.\n")?;
     }
-    for c in list {
-        writeln!(out, "- page {}, {}", page(c), change_line(c, line, scratch))?;
+    for &i in list {
+        let c = log.records.get(i)?;
+        writeln!(
+            out,
+            "- page {}, {}",
+            page(i),
+            change_line(&c, line, scratch)
+        )?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@
 //! address's fragment (`#all`, `#flagged`) to set the filters, and writes how many changes are
 //! rendered into `#status`, which is how the browser test in `.ci/run` checks it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -116,20 +117,202 @@ pub fn is_flagged(change: &Change) -> bool {
 /// and the page breaks that a change inserted where the text's layout showed them (a text without
 /// form feeds whose pages were inferred).
 pub fn page_starts(doc: &Document, changes: &[Change]) -> Vec<usize> {
-    let mut starts: Vec<usize> = doc.pages().iter().map(|p| p.span.start).collect();
-    starts.extend(
-        changes
-            .iter()
-            .filter(|c| c.applied && c.in_note.is_none())
-            .filter(|c| c.after.matches('\u{c}').count() > c.before.matches('\u{c}').count())
-            .map(|c| c.raw.start),
-    );
-    starts.sort_unstable();
-    starts.dedup();
-    if starts.is_empty() {
-        starts.push(0);
+    LogDigest::of(changes).page_starts(doc)
+}
+
+/// Whether a change inserts a page break (where the text's layout showed one).
+fn breaks_page(c: &Change) -> bool {
+    c.applied
+        && c.in_note.is_none()
+        && c.after.matches('\u{c}').count() > c.before.matches('\u{c}').count()
+}
+
+/// What the report, the review page and the summaries read of a document's change records as a
+/// whole, gathered in one sweep over them in log order ([`LogDigest::add`]); each record itself is
+/// read by its index when it is listed ([`ChangeRecords`]). The command line's `clean` gathers it
+/// while the records are written to the change log and reads them back from there, so a long
+/// document's records are never all in memory: this keeps a raw range per record and the
+/// indices of the records the report lists (not the routine ones).
+#[derive(Debug, Clone, Default)]
+pub struct LogDigest {
+    /// The raw byte range of each record, in log order.
+    ranges: Vec<(usize, usize)>,
+    /// Where records inserted a page break.
+    inferred_pages: Vec<usize>,
+    counts: Counts,
+    /// Records of kind review (flagged by a pass, refused as overlapping, or below the threshold).
+    reviews: usize,
+    /// Applied records per category other than the routine one, in log order.
+    listed: BTreeMap<Category, Vec<usize>>,
+    /// Records that are not applied, in log order.
+    flagged: Vec<usize>,
+    /// (applied, flagged) per rule and pass.
+    per_rule: BTreeMap<String, BTreeMap<String, (usize, usize)>>,
+    /// Applied routine records per rule.
+    routine: BTreeMap<String, usize>,
+}
+
+impl LogDigest {
+    pub fn of(changes: &[Change]) -> Self {
+        let mut digest = Self::default();
+        for c in changes {
+            digest.add(c);
+        }
+        digest
     }
-    starts
+
+    /// Takes in the next record of the log.
+    pub fn add(&mut self, c: &Change) {
+        let i = self.ranges.len();
+        self.ranges.push((c.raw.start, c.raw.end));
+        if breaks_page(c) {
+            self.inferred_pages.push(c.raw.start);
+        }
+        if c.kind == ChangeKind::Review {
+            self.reviews += 1;
+        }
+        let flagged = is_flagged(c);
+        if flagged {
+            self.counts.flagged += 1;
+            self.flagged.push(i);
+        } else {
+            let cat = category(c);
+            *self.counts.applied.entry(cat).or_default() += 1;
+            if !cat.is_routine() {
+                self.listed.entry(cat).or_default().push(i);
+            } else if let Some(n) = self.routine.get_mut(c.rule.as_ref()) {
+                *n += 1;
+            } else {
+                self.routine.insert(c.rule.to_string(), 1);
+            }
+        }
+        // Looked up before inserting: a key is allocated once per rule and pass, not per record.
+        let passes = match self.per_rule.get_mut(c.rule.as_ref()) {
+            Some(passes) => passes,
+            None => self.per_rule.entry(c.rule.to_string()).or_default(),
+        };
+        let entry = match passes.get_mut(c.pass.as_ref()) {
+            Some(entry) => entry,
+            None => passes.entry(c.pass.to_string()).or_default(),
+        };
+        if flagged {
+            entry.1 += 1;
+        } else {
+            entry.0 += 1;
+        }
+    }
+
+    /// Room for `n` more records (a stage says how many it makes: no doubling).
+    pub fn reserve(&mut self, n: usize) {
+        self.ranges.reserve_exact(n);
+    }
+
+    /// How many records the log holds.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The document's page starts (see [`page_starts`]).
+    pub fn page_starts(&self, doc: &Document) -> Vec<usize> {
+        let mut starts: Vec<usize> = doc.pages().iter().map(|p| p.span.start).collect();
+        starts.extend_from_slice(&self.inferred_pages);
+        starts.sort_unstable();
+        starts.dedup();
+        if starts.is_empty() {
+            starts.push(0);
+        }
+        starts
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Records of kind review.
+    pub fn reviews(&self) -> usize {
+        self.reviews
+    }
+
+    /// Applied records of a category other than the routine one, in log order.
+    pub fn listed(&self, cat: Category) -> &[usize] {
+        self.listed.get(&cat).map_or(&[], Vec::as_slice)
+    }
+
+    /// Records flagged for review (not applied), in log order.
+    pub fn flagged(&self) -> &[usize] {
+        &self.flagged
+    }
+
+    /// The raw byte range of record `i`.
+    pub fn range(&self, i: usize) -> Range<usize> {
+        let (start, end) = self.ranges[i];
+        start..end
+    }
+
+    /// (applied, flagged) per rule and pass, sorted by rule then pass.
+    pub fn per_rule(&self) -> impl Iterator<Item = (&str, &str, (usize, usize))> {
+        self.per_rule.iter().flat_map(|(rule, passes)| {
+            passes
+                .iter()
+                .map(move |(pass, &n)| (rule.as_str(), pass.as_str(), n))
+        })
+    }
+
+    /// (applied, flagged) of a rule over all passes.
+    pub fn of_rule(&self, rule: &str) -> (usize, usize) {
+        self.per_rule.get(rule).map_or((0, 0), |passes| {
+            passes
+                .values()
+                .fold((0, 0), |(a, f), &(x, y)| (a + x, f + y))
+        })
+    }
+
+    /// Applied routine records per rule, sorted by rule.
+    pub fn routine(&self) -> &BTreeMap<String, usize> {
+        &self.routine
+    }
+
+    /// The rules that have records, sorted.
+    pub fn rules(&self) -> impl Iterator<Item = &str> {
+        self.per_rule.keys().map(String::as_str)
+    }
+}
+
+/// A document's change records, each read by its index in the log: held in memory (a slice), or
+/// read back from a change log written to disk as the records were made.
+pub trait ChangeRecords {
+    fn get(&self, i: usize) -> std::io::Result<Cow<'_, Change>>;
+
+    /// Writes the first `n` records as the lines of the change log.
+    fn write_jsonl(&self, n: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut line = Vec::new();
+        for i in 0..n {
+            crate::render::jsonl_line(self.get(i)?.as_ref(), &mut line);
+            out.write_all(&line)?;
+        }
+        Ok(())
+    }
+}
+
+impl ChangeRecords for Vec<Change> {
+    fn get(&self, i: usize) -> std::io::Result<Cow<'_, Change>> {
+        Ok(Cow::Borrowed(&self[i]))
+    }
+
+    fn write_jsonl(&self, n: usize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::render::write_jsonl(&self[..n], out)
+    }
+}
+
+/// A document's change log as the renderers read it: its digest and its records.
+#[derive(Clone, Copy)]
+pub struct Log<'a> {
+    pub digest: &'a LogDigest,
+    pub records: &'a dyn ChangeRecords,
 }
 
 /// The 1-based inferred page of a raw offset.
@@ -145,15 +328,7 @@ pub struct Counts {
 }
 
 pub fn counts(changes: &[Change]) -> Counts {
-    let mut counts = Counts::default();
-    for c in changes {
-        if is_flagged(c) {
-            counts.flagged += 1;
-        } else {
-            *counts.applied.entry(category(c)).or_default() += 1;
-        }
-    }
-    counts
+    LogDigest::of(changes).counts
 }
 
 /// A highlighted change in the raw text, with the changes nested inside it.
@@ -265,19 +440,20 @@ fn write_marks(
     raw: &[u8],
     range: Range<usize>,
     marks: &[Mark],
-    changes: &[Change],
-) {
+    records: &dyn ChangeRecords,
+) -> std::io::Result<()> {
     let mut pos = range.start;
     for mark in marks {
         if mark.range.start > pos {
             write_visible(out, &raw[pos..mark.range.start]);
         }
-        write_mark(out, scratch, raw, mark, changes);
+        write_mark(out, scratch, raw, mark, records)?;
         pos = pos.max(mark.range.end);
     }
     if pos < range.end {
         write_visible(out, &raw[pos..range.end]);
     }
+    Ok(())
 }
 
 /// One change as a `<mark>` with its rule, before, after, confidence and evidence as attributes,
@@ -287,9 +463,10 @@ fn write_mark(
     scratch: &mut (String, String),
     raw: &[u8],
     mark: &Mark,
-    changes: &[Change],
-) {
-    let c = &changes[mark.change];
+    records: &dyn ChangeRecords,
+) -> std::io::Result<()> {
+    let c = records.get(mark.change)?;
+    let c = c.as_ref();
     let flagged = is_flagged(c);
     let (text, debug) = scratch;
     out.push_str("<mark class=\"chg cat-");
@@ -342,9 +519,10 @@ fn write_mark(
     if mark.range.is_empty() {
         out.push('‸');
     } else {
-        write_marks(out, scratch, raw, mark.range.clone(), &mark.inner, changes);
+        write_marks(out, scratch, raw, mark.range.clone(), &mark.inner, records)?;
     }
     out.push_str("</mark>");
+    Ok(())
 }
 
 const STYLE: &str = r#"
@@ -457,14 +635,30 @@ pub fn write_review_page(
     cleaned: &Cleaned,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    let changes = &cleaned.changes;
-    let starts = page_starts(doc, changes);
+    let digest = LogDigest::of(&cleaned.changes);
+    let log = Log {
+        digest: &digest,
+        records: &cleaned.changes,
+    };
+    write_review_page_of(doc, cleaned, log, out)
+}
+
+/// [`write_review_page`] of the records of `log` (the result's own `changes` are not read).
+pub fn write_review_page_of(
+    doc: &Document,
+    cleaned: &Cleaned,
+    log: Log<'_>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let digest = log.digest;
+    let starts = digest.page_starts(doc);
     let raw = &doc.raw[..];
     let mut per_page: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); starts.len()];
-    for (i, c) in changes.iter().enumerate() {
-        let page = page_of(&starts, c.raw.start);
-        let end = c.raw.end.min(raw.len());
-        per_page[page - 1].push((i, c.raw.start.min(end)..end));
+    for i in 0..digest.len() {
+        let range = digest.range(i);
+        let page = page_of(&starts, range.start);
+        let end = range.end.min(raw.len());
+        per_page[page - 1].push((i, range.start.min(end)..end));
     }
     let page_range = |p: usize| starts[p]..starts.get(p + 1).copied().unwrap_or(raw.len());
     // Each cleaned paragraph is shown beside the page where its first character came from.
@@ -478,7 +672,7 @@ pub fn write_review_page(
         }
         offset += line.len();
     }
-    let counts = counts(changes);
+    let counts = digest.counts();
     let show_classes: Vec<String> = Category::ALL
         .iter()
         .filter(|c| !c.is_routine())
@@ -501,7 +695,7 @@ pub fn write_review_page(
                 (doc.raw.len()) " bytes, " (starts.len()) " page(s)"
                 @if starts.len() != physical { " (" (starts.len() - physical) " page break(s) inferred from the layout)" }
                 ", language " (cleaned.language.as_deref().unwrap_or("unknown")) ". "
-                (changes.len()) " change(s), " (counts.flagged) " flagged for review. "
+                (digest.len()) " change(s), " (counts.flagged) " flagged for review. "
                 "Keys: n / j next change, p / k previous; hover or focus a change for its rule and evidence. "
                 "∅ = nothing (an insertion or a deletion), \\n = line end, \\f = page break, ↵ = carriage return, ‸ = inserted here."
             }
@@ -554,13 +748,20 @@ pub fn write_review_page(
                 .get((i + 1) * 256)
                 .map_or(range.end, |next| next.range.start.max(pos));
             piece_html.clear();
-            write_marks(&mut piece_html, &mut scratch, raw, pos..end, chunk, changes);
+            write_marks(
+                &mut piece_html,
+                &mut scratch,
+                raw,
+                pos..end,
+                chunk,
+                log.records,
+            )?;
             out.write_all(piece_html.as_bytes())?;
             pos = end;
         }
         if marks.is_empty() {
             piece_html.clear();
-            write_marks(&mut piece_html, &mut scratch, raw, range, &[], changes);
+            write_marks(&mut piece_html, &mut scratch, raw, range, &[], log.records)?;
             out.write_all(piece_html.as_bytes())?;
         }
         out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
@@ -597,10 +798,11 @@ pub struct IndexEntry {
 
 impl IndexEntry {
     pub fn new(doc: &Document, cleaned: &Cleaned) -> Self {
+        let digest = LogDigest::of(&cleaned.changes);
         Self {
             name: doc.name.clone(),
-            pages: page_starts(doc, &cleaned.changes).len(),
-            counts: counts(&cleaned.changes),
+            pages: digest.page_starts(doc).len(),
+            counts: digest.counts,
             error: None,
         }
     }

@@ -8,7 +8,7 @@
 use compact_str::CompactString;
 use std::ops::Range;
 
-use crate::change::{Change, ChangeKind, Edit, RawLocation};
+use crate::change::{Change, ChangeKind, ChangeSink, Edit, RawLocation};
 use crate::document::Document;
 
 /// A stretch of the current text and the raw bytes it came from.
@@ -307,20 +307,20 @@ impl Text {
         pass: &'static str,
         edits: Vec<Edit>,
     ) -> (Vec<Change>, Vec<(usize, Text)>) {
-        let mut changes = Vec::with_capacity(edits.len());
+        let mut changes: Vec<Change> = Vec::with_capacity(edits.len());
         let moved = self.apply_into(doc, pass, edits, &mut changes);
         (changes, moved)
     }
 
-    /// Like [`Text::apply_moving`], with the records appended to `changes`: a long document's
-    /// log grows in place instead of a stage's records being built apart and then copied into it,
-    /// which held both at once (for a page of 100k line joins, two copies of 100k records).
+    /// Like [`Text::apply_moving`], with each record handed to `changes` as it is made: a long
+    /// document's records are never built apart and then copied (which held both at once), and a
+    /// sink that writes them out holds none of them.
     pub fn apply_into(
         &mut self,
         doc: &Document,
         pass: &'static str,
         mut edits: Vec<Edit>,
-        changes: &mut Vec<Change>,
+        changes: &mut dyn ChangeSink,
     ) -> Vec<(usize, Text)> {
         edits.retain(|e| {
             e.range.start <= e.range.end
@@ -329,14 +329,17 @@ impl Text {
                 && self.text.is_char_boundary(e.range.end)
                 && (e.kind == ChangeKind::Review || self.text[e.range.clone()] != e.replacement)
         });
-        // A stable sort keeps the proposal order among edits at the same place.
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        // In order of position, then of proposal among edits at the same place. The order is
+        // sorted, not the edits: a stable sort of the edits themselves takes scratch room of up
+        // to half of them (as much memory as a long document's text).
+        let mut order: Vec<usize> = (0..edits.len()).collect();
+        order.sort_unstable_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
 
         let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
         let mut last_end = 0;
-        for edit in &edits {
+        for edit in order.iter().map(|&i| &edits[i]) {
             if edit.kind == ChangeKind::Review {
-                changes.push(self.record(doc, pass, edit, false));
+                changes.record(self.record(doc, pass, edit, false));
                 continue;
             }
             if edit.range.start < last_end {
@@ -347,10 +350,10 @@ impl Text {
                     edit.evidence
                 )
                 .into();
-                changes.push(refused);
+                changes.record(refused);
                 continue;
             }
-            changes.push(self.record(doc, pass, edit, true));
+            changes.record(self.record(doc, pass, edit, true));
             last_end = edit.range.end;
             accepted.push(edit);
         }
@@ -362,41 +365,68 @@ impl Text {
             return moved;
         }
 
-        let inserted: usize = accepted.iter().map(|e| e.replacement.len()).sum();
-        let mut text = String::with_capacity(self.text.len() + inserted);
+        // The text is rewritten in place, front to back, so that a long document's text is not
+        // held twice while a stage is applied. Where edits lengthen what comes before some point
+        // (a line end made a paragraph break), the text is first moved right by the most they
+        // lengthen it before any point, so that writing never overtakes what is still to be read.
+        let old_len = self.text.len();
+        let (mut written, mut read, mut shift) = (0, 0, 0);
+        for edit in &accepted {
+            written += edit.range.start - read + edit.replacement.len();
+            read = edit.range.end;
+            shift = shift.max(written.saturating_sub(read));
+        }
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        if shift > 0 {
+            bytes.resize(old_len + shift, 0);
+            bytes.copy_within(0..old_len, shift);
+        }
         // Each edit can split a segment in two and add one of its own: with room for that, the
         // map never grows by doubling (which left up to half of a long document's map unused).
         let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * accepted.len());
-        let mut pos = 0;
+        let (mut len, mut pos) = (0, 0);
         for edit in accepted {
             self.map
-                .copy_range(pos..edit.range.start, text.len(), &mut segments);
-            text.push_str(&self.text[pos..edit.range.start]);
+                .copy_range(pos..edit.range.start, len, &mut segments);
+            bytes.copy_within(shift + pos..shift + edit.range.start, len);
+            len += edit.range.start - pos;
             if !edit.replacement.is_empty() {
                 let raw = self.map.to_raw(edit.range.clone());
+                // One byte that stands for one raw byte (a line end joined with a space) maps
+                // one to one, as a copy does, and every range maps the same either way: as a copy
+                // it merges with the stretches around it, so that a long document's line joins
+                // do not cost two segments each (for prose, a map as large as the text).
+                let one_to_one =
+                    edit.replacement.len() == 1 && edit.range.len() == 1 && raw.len() == 1;
                 push_segment(
                     &mut segments,
                     Segment {
-                        cur: text.len(),
+                        cur: len,
                         raw_start: raw.start,
                         raw_end: raw.end,
-                        copy: false,
+                        copy: one_to_one,
                     },
                 );
-                text.push_str(&edit.replacement);
+                let replacement = edit.replacement.as_bytes();
+                bytes[len..len + replacement.len()].copy_from_slice(replacement);
+                len += replacement.len();
             }
             pos = edit.range.end;
         }
-        self.map
-            .copy_range(pos..self.text.len(), text.len(), &mut segments);
-        text.push_str(&self.text[pos..]);
-        segments.retain(|s| s.cur < text.len());
+        self.map.copy_range(pos..old_len, len, &mut segments);
+        bytes.copy_within(shift + pos..shift + old_len, len);
+        len += old_len - pos;
+        bytes.truncate(len);
+        segments.retain(|s| s.cur < len);
+        // The room reserved above is an upper bound: what line joins merged away is returned.
+        segments.shrink_to_fit();
         self.map = SourceMap {
             segments,
-            len: text.len(),
+            len,
             raw_len: self.map.raw_len,
         };
-        self.text = text;
+        // Whole characters were replaced by text (edits at other offsets were dropped above).
+        self.text = String::from_utf8(bytes).expect("edits replace whole characters with text");
         moved
     }
 }

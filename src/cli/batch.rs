@@ -2,16 +2,19 @@
 //! subcommand as soon as it is ready, and tallying what was done.
 
 use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ocrclean::input::{Discovery, Input};
-use ocrclean::{ChangeKind, Cleaned, Cleaner, DecodeError, Document, Encoding, EncodingChoice};
+use ocrclean::review::{Log, LogDigest};
+use ocrclean::{Cleaned, Cleaner, DecodeError, Document, Encoding, EncodingChoice};
 use rayon::prelude::*;
 
 use super::RunArgs;
+use super::spool::{Spool, SpoolWriter};
 
 /// The documents of a run, and an error for each path that could not be used. A folder read as
 /// one document of numbered pages is said on stderr, with the flag that reads it otherwise.
@@ -35,17 +38,78 @@ pub fn discover(run: &RunArgs) -> (Vec<Input>, Vec<anyhow::Error>) {
     (found.inputs, errors)
 }
 
-/// One document's result.
-pub type Outcome = anyhow::Result<(Document, Cleaned)>;
+/// A cleaned document's change records: in [`Cleaned::changes`], or in a change log written to
+/// disk as they were made ([`Spool`]), with their digest either way.
+pub struct Records {
+    pub digest: LogDigest,
+    pub spool: Option<Spool>,
+}
 
-/// Reads and cleans one input. A panic inside the library (a bug) is caught and reported as this
+impl Records {
+    /// The log as the renderers read it.
+    pub fn log<'a>(&'a self, cleaned: &'a Cleaned) -> Log<'a> {
+        Log {
+            digest: &self.digest,
+            records: match &self.spool {
+                Some(spool) => spool,
+                None => &cleaned.changes,
+            },
+        }
+    }
+}
+
+/// One document's result.
+pub type Outcome = anyhow::Result<(Document, Cleaned, Records)>;
+
+/// Reads and cleans one input; with `spool`, its change records are written to that file as they
+/// are made instead of kept. A panic inside the library (a bug) is caught and reported as this
 /// document's error, so that the rest of the batch is still cleaned and written.
-fn clean_one(cleaner: &Cleaner, input: &Input, encoding: EncodingChoice) -> Outcome {
+fn clean_one(
+    cleaner: &Cleaner,
+    input: &Input,
+    encoding: EncodingChoice,
+    spool: Option<PathBuf>,
+) -> Outcome {
     let doc = input.read_in(encoding)?;
-    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cleaner.clean(&doc)));
+    let Some(path) = spool else {
+        let cleaned = catch(input, || cleaner.clean(&doc))?;
+        let cleaned = cleaned.map_err(|e| decode_error(input, &doc, &e))?;
+        let digest = LogDigest::of(&cleaned.changes);
+        return Ok((
+            doc,
+            cleaned,
+            Records {
+                digest,
+                spool: None,
+            },
+        ));
+    };
+    let mut writer =
+        SpoolWriter::create(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+    match catch(input, || cleaner.clean_into(&doc, &mut writer)) {
+        Ok(Ok(cleaned)) => {
+            let (digest, spool) = writer.finish().with_context(|| {
+                format!("{}: cannot write the change log", input.path().display())
+            })?;
+            let spool = Some(spool);
+            Ok((doc, cleaned, Records { digest, spool }))
+        }
+        Ok(Err(e)) => {
+            writer.discard();
+            Err(decode_error(input, &doc, &e))
+        }
+        Err(e) => {
+            writer.discard();
+            Err(e)
+        }
+    }
+}
+
+/// Runs `clean`, turning a panic into this document's error.
+fn catch<T>(input: &Input, clean: impl FnOnce() -> T) -> anyhow::Result<T> {
+    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(clean));
     match cleaned {
-        Ok(Ok(cleaned)) => Ok((doc, cleaned)),
-        Ok(Err(e)) => Err(decode_error(input, &doc, &e)),
+        Ok(done) => Ok(done),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
@@ -82,16 +146,13 @@ fn decode_error(input: &Input, doc: &Document, e: &DecodeError) -> anyhow::Error
 
 /// What a person should know of how a document was decoded: an encoding other than UTF-8, or
 /// bytes replaced by `--lossy` and the encoding they more likely are in.
-fn decoding_notes(input: &Input, doc: &Document, cleaned: &Cleaned) -> Vec<String> {
+fn decoding_notes(input: &Input, doc: &Document, digest: &LogDigest) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(note) = &doc.encoding_note {
         notes.push(format!("{}: {note}", input.path().display()));
     }
-    let replaced = cleaned
-        .changes
-        .iter()
-        .filter(|c| c.rule == ocrclean::decode::LOSSY_RULE)
-        .count();
+    let (applied, flagged) = digest.of_rule(ocrclean::decode::LOSSY_RULE);
+    let replaced = applied + flagged;
     if replaced > 0 {
         let likely = match ocrclean::decode::likely_encoding(&doc.raw) {
             Some(Encoding::Windows1252) => {
@@ -120,17 +181,13 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, doc: &Document, cleaned: &Cleaned) {
+    fn add(&mut self, doc: &Document, digest: &LogDigest) {
         self.documents += 1;
         // The text's pages, inferred where it has no form feeds (a 14-page article is not 1 page).
-        self.pages += ocrclean::review::page_starts(doc, &cleaned.changes).len();
+        self.pages += digest.page_starts(doc).len();
         self.bytes += doc.raw.len();
-        self.changes += cleaned.changes.iter().filter(|c| c.applied).count();
-        self.flagged += cleaned
-            .changes
-            .iter()
-            .filter(|c| c.kind == ChangeKind::Review)
-            .count();
+        self.changes += digest.len() - digest.counts().flagged;
+        self.flagged += digest.reviews();
     }
 
     pub fn summary(&self, errors: usize, started: Instant) -> String {
@@ -164,15 +221,15 @@ impl Handled {
     pub fn summarised(
         input: &Input,
         outcome: Outcome,
-        then: impl FnOnce(&Document, &Cleaned, &mut Handled),
+        then: impl FnOnce(&Document, &Cleaned, &Records, &mut Handled),
     ) -> Handled {
         use super::summary::DocumentSummary;
         let mut result = Handled::default();
         let path = input.path().display().to_string();
         match outcome {
-            Ok((doc, cleaned)) => {
-                result.summary = Some(DocumentSummary::new(&path, &doc, &cleaned));
-                then(&doc, &cleaned, &mut result);
+            Ok((doc, cleaned, records)) => {
+                result.summary = Some(DocumentSummary::new(&path, &doc, &records.digest));
+                then(&doc, &cleaned, &records, &mut result);
             }
             Err(e) => {
                 result.summary = Some(DocumentSummary::failed(&input.name, &path, &e));
@@ -199,10 +256,13 @@ fn progress_bar(run: &RunArgs, documents: usize) -> ProgressBar {
 /// Cleans every input in parallel (`--jobs`) and hands each result to `handle` on its worker
 /// thread as soon as it is ready, then drops it: memory holds the documents being cleaned, not the
 /// batch. What `handle` returns comes back in input order, so output does not depend on timing.
+/// With `spool`, a folder, each document's change records are written there as they are made
+/// ([`Spool`]) instead of held in [`Cleaned::changes`].
 pub fn clean_each<F>(
     run: &RunArgs,
     cleaner: &Cleaner,
     inputs: &[Input],
+    spool: Option<&Path>,
     handle: F,
 ) -> anyhow::Result<(Tally, Vec<Handled>)>
 where
@@ -218,12 +278,13 @@ where
     let handled: Mutex<Vec<(usize, Handled)>> = Mutex::new(Vec::new());
     pool.install(|| {
         inputs.par_iter().enumerate().for_each(|(i, input)| {
-            let outcome = clean_one(cleaner, input, run.encoding);
+            let spool = spool.map(|dir| dir.join(format!("{i}.changes.jsonl")));
+            let outcome = clean_one(cleaner, input, run.encoding, spool);
             let mut warnings = Vec::new();
-            if let Ok((doc, cleaned)) = &outcome {
-                warnings = decoding_notes(input, doc, cleaned);
+            if let Ok((doc, _, records)) = &outcome {
+                warnings = decoding_notes(input, doc, &records.digest);
                 let mut tally = tally.lock().unwrap_or_else(|e| e.into_inner());
-                tally.add(doc, cleaned);
+                tally.add(doc, &records.digest);
                 let rate = tally.bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9);
                 bar.set_message(format!(
                     "{:.1} MB, {rate:.1} MB/s",

@@ -355,8 +355,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                 .map(|suffix| format!("{}{suffix}", input.name))
         })
         .collect();
-    let (tally, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
-        Handled::summarised(input, outcome, |doc, cleaned, result| {
+    let (tally, handled) = clean_each(run, &cleaner, &inputs, None, |input, outcome| {
+        Handled::summarised(input, outcome, |doc, cleaned, _, result| {
             compare(&against, input, doc, cleaned, html, result)
         })
     })?;

@@ -14,7 +14,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::input::{Input, Source};
-use ocrclean::render::{OUTPUT_SUFFIXES, write_output};
+use ocrclean::render::{OUTPUT_SUFFIXES, write_output_of};
 
 use super::batch::{Handled, clean_each, discover};
 use super::summary::{index_html, summary_json};
@@ -109,10 +109,10 @@ fn show_diff(args: &CleanArgs, out: &Path, html: bool) -> anyhow::Result<Status>
     let run = &args.run;
     let (inputs, mut errors) = discover(run);
     let cleaner = super::settings::cleaner(run)?;
-    let (_, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
+    let (_, handled) = clean_each(run, &cleaner, &inputs, None, |input, outcome| {
         let mut result = Handled::default();
         match outcome {
-            Ok((doc, cleaned)) => {
+            Ok((doc, cleaned, _)) => {
                 super::check::compare(out, input, &doc, &cleaned, html, &mut result)
             }
             Err(e) => result.errors.push(e),
@@ -177,11 +177,15 @@ pub fn run(args: CleanArgs) -> anyhow::Result<Status> {
     outdir::guard(&out_dir, &input_paths(&run.paths, &inputs), &names)?;
     let out = OutDir::open(&out_dir, args.force)?;
     let suffixes = suffixes(html);
-    let (tally, handled) = clean_each(run, &cleaner, &inputs, |input, outcome| {
-        Handled::summarised(input, outcome, |doc, cleaned, result| {
-            // Streamed file by file: a long document's change log is never held as text.
+    // Each document's change records go to a change log in the run's temporary folder as they
+    // are made; the outputs are rendered from there (a long document's records are never all in
+    // memory).
+    let spool = Some(out.temp());
+    let (tally, handled) = clean_each(run, &cleaner, &inputs, spool, |input, outcome| {
+        Handled::summarised(input, outcome, |doc, cleaned, records, result| {
+            let log = records.log(cleaned);
             let written = out.write_document(&doc.name, &suffixes, |suffix, file| {
-                write_output(suffix, doc, cleaned, &mut &mut *file)
+                write_output_of(suffix, doc, cleaned, log, log.digest.len(), &mut &mut *file)
             });
             if let Err(e) = written {
                 result.errors.push(e);

@@ -25,6 +25,7 @@ mod restore;
 mod rules;
 mod settings;
 mod shell;
+mod spool;
 mod stream;
 mod summary;
 

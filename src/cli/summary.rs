@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use ocrclean::review::{self, Category, IndexEntry};
-use ocrclean::{Cleaned, Document};
+use ocrclean::Document;
+use ocrclean::review::{self, Category, IndexEntry, LogDigest};
 use serde::Serialize;
 
 /// One document's line of the summary.
@@ -31,22 +31,20 @@ pub struct RuleCount {
 }
 
 impl DocumentSummary {
-    pub fn new(input: &str, doc: &Document, cleaned: &Cleaned) -> Self {
-        let counts = review::counts(&cleaned.changes);
-        let mut rules: BTreeMap<String, RuleCount> = BTreeMap::new();
-        for c in &cleaned.changes {
-            let entry = rules.entry(c.rule.to_string()).or_default();
-            if review::is_flagged(c) {
-                entry.flagged += 1;
-            } else {
-                entry.applied += 1;
-            }
-        }
+    pub fn new(input: &str, doc: &Document, digest: &LogDigest) -> Self {
+        let counts = digest.counts();
+        let rules = digest
+            .rules()
+            .map(|rule| {
+                let (applied, flagged) = digest.of_rule(rule);
+                (rule.to_string(), RuleCount { applied, flagged })
+            })
+            .collect();
         Self {
             name: doc.name.clone(),
             input: input.to_string(),
             error: None,
-            pages: review::page_starts(doc, &cleaned.changes).len(),
+            pages: digest.page_starts(doc).len(),
             bytes: doc.raw.len(),
             changes: Category::ALL
                 .iter()

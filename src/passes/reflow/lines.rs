@@ -8,7 +8,10 @@ pub(super) struct Line {
 }
 
 pub(super) fn content_lines(text: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
+    // At most one line per line end or page break, and the last: reserved up front, where
+    // doubling would leave up to half of a long document's lines unused while reflow runs.
+    let ends = text.bytes().filter(|&b| b == b'\n' || b == b'\x0c').count();
+    let mut lines = Vec::with_capacity(ends + 1);
     let mut start = 0;
     for (i, c) in text
         .char_indices()
