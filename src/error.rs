@@ -1,6 +1,6 @@
 //! Errors of the library. Every error names the file, and where it can the line and the rule.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -35,4 +35,24 @@ pub enum RuleError {
         rule: String,
         message: String,
     },
+}
+
+impl RuleError {
+    /// Reads a data file's TOML text into `T`; a syntax or schema error names the file and the
+    /// line it stands on. Every kind of data file loads through this one function.
+    pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+        path: &Path,
+        source: &str,
+    ) -> Result<T, Self> {
+        toml::from_str(source).map_err(|e| RuleError::Parse {
+            path: path.to_path_buf(),
+            line: e.span().map_or(1, |s| line_of(source, s.start)),
+            message: e.message().to_string(),
+        })
+    }
+}
+
+/// The 1-based line of a byte offset in a data file's text.
+pub(crate) fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
 }

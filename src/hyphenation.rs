@@ -63,13 +63,7 @@ pub struct Hyphenation {
 impl Hyphenation {
     /// Parses one `LANG.toml` file; unknown keys and empty words are errors.
     pub fn parse(language: &str, path: &Path, source: &str) -> Result<Self, RuleError> {
-        let file: HyphenationFile = toml::from_str(source).map_err(|e| RuleError::Parse {
-            path: path.to_path_buf(),
-            line: e
-                .span()
-                .map_or(1, |s| source[..s.start].matches('\n').count() + 1),
-            message: e.message().to_string(),
-        })?;
+        let file: HyphenationFile = RuleError::parse_toml(path, source)?;
         let words = |list: Vec<String>, what: &str| -> Result<BTreeSet<String>, RuleError> {
             list.into_iter()
                 .map(|w| {

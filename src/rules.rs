@@ -32,7 +32,7 @@ use serde::Deserialize;
 
 use crate::change::Edit;
 use crate::confusion::ConfusionTable;
-use crate::error::RuleError;
+use crate::error::{RuleError, line_of};
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 use crate::passes::furniture::watermarks::Watermarks;
@@ -413,19 +413,9 @@ fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     files
 }
 
-pub(crate) fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].matches('\n').count() + 1
-}
-
 /// Parses and validates one rule file; every problem is reported, not just the first.
 pub fn parse_rules(path: &Path, source: &str) -> Result<Vec<Rule>, Vec<RuleError>> {
-    let file: RuleFile = toml::from_str(source).map_err(|e| {
-        vec![RuleError::Parse {
-            path: path.to_path_buf(),
-            line: e.span().map_or(1, |s| line_of(source, s.start)),
-            message: e.message().to_string(),
-        }]
-    })?;
+    let file: RuleFile = RuleError::parse_toml(path, source).map_err(|e| vec![e])?;
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for spanned in file.rule {

@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::error::RuleError;
+use crate::error::{RuleError, line_of};
 use crate::example::{Example, ExampleOutcome};
 use crate::layout::{self, LineSpan, PageSpan};
-use crate::rules::{compile_regex, line_of};
+use crate::rules::compile_regex;
 
 /// At most this many blank lines stand between the parts of one watermark.
 const MAX_BLANKS_BETWEEN_PARTS: usize = 8;
@@ -119,13 +119,7 @@ impl Watermarks {
     /// Parses one watermark file. Every problem is reported with its line (an entry without
     /// examples, a pattern that does not compile, an example that fails), not just the first.
     pub fn parse(path: &Path, source: &str) -> Result<Self, Vec<RuleError>> {
-        let file: File = toml::from_str(source).map_err(|e| {
-            vec![RuleError::Parse {
-                path: path.to_path_buf(),
-                line: e.span().map_or(1, |s| line_of(source, s.start)),
-                message: e.message().to_string(),
-            }]
-        })?;
+        let file: File = RuleError::parse_toml(path, source).map_err(|e| vec![e])?;
         let mut errors = Vec::new();
         let invalid = |line: usize, id: &str, message: String| RuleError::Invalid {
             path: path.to_path_buf(),
