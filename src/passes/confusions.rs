@@ -1182,6 +1182,7 @@ fn round(
     let mut list = all.peekable();
     let mut previous: Option<Range<usize>> = None;
     let mut joined_with_previous = false;
+    let mut real_word_places: HashMap<String, Vec<real_words::Place>> = HashMap::new();
     while let Some(r) = list.next() {
         let before = previous.replace(r.clone());
         let own_frequency = next_frequency.take().unwrap_or_else(|| frequency(&r));
@@ -1253,27 +1254,27 @@ fn round(
                     })
                     .map(|o| lowercase(&text[o.clone()]).into_owned())
             };
-            let (previous_word, next_word) =
-                (word(before.as_ref(), true), word(list.peek(), false));
-            let context = real_words::Context {
-                previous: previous_word.as_deref(),
-                next: next_word.as_deref(),
+            let place = real_words::Place {
+                previous: word(before.as_ref(), true),
+                next: word(list.peek(), false),
+                range: r.clone(),
             };
-            let mut considered = false;
-            let edit = real_words::real_word(
-                token,
-                r.clone(),
-                &context,
-                &verdict.neighbours,
-                stats,
-                &mut considered,
-            );
-            if considered {
-                places.push(r.clone());
+            if place.previous.is_some() || place.next.is_some() {
+                real_word_places
+                    .entry_ref(token)
+                    .or_insert_with(Vec::new)
+                    .push(place);
             }
-            out.extend(edit);
         }
     }
+    // The places of each real word, decided together (in token order, for a stable output).
+    let mut by_token: Vec<(&String, &Vec<real_words::Place>)> = real_word_places.iter().collect();
+    by_token.sort_by_key(|(_, p)| p[0].range.start);
+    for (token, at) in by_token {
+        let neighbours = &decided[token.as_str()].neighbours;
+        out.extend(real_words::real_words(token, at, neighbours, stats, places));
+    }
+    out.sort_by_key(|e| (e.range.start, e.range.end));
     out
 }
 

@@ -254,47 +254,97 @@ pub fn misreading(
     })
 }
 
-/// The context of one place of a token: its lowercase neighbours, when only whitespace separates
-/// them from it.
-pub struct Context<'a> {
-    pub previous: Option<&'a str>,
-    pub next: Option<&'a str>,
+/// One place of a known token with far more frequent neighbours: where it stands and its
+/// lowercase neighbours, when only whitespace separates them from it.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub range: Range<usize>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
-/// The verdict at one place of a known token from the document's pairs: an edit, a review flag,
-/// or nothing. `considered` is set when a neighbour had some support there (the place is read
-/// again when the counts change).
-pub fn real_word(
+/// The verdicts at the `places` of `token` from the document's pairs: an edit or a review flag
+/// per place, or nothing. The places are decided together, to their own fixed point: a repair at
+/// one place moves its pairs from the token to the neighbour, which may decide another place (in
+/// *Les Misérables* each `who wore` → `who were` made the next one likelier), so that cleaning the
+/// output again finds the same verdicts. `considered` receives the places where a neighbour had
+/// some support (read again when the counts change).
+pub fn real_words(
     token: &str,
-    range: Range<usize>,
-    context: &Context,
+    places: &[Place],
     neighbours: &[Neighbour],
     stats: &Counts,
+    considered: &mut Vec<Range<usize>>,
+) -> Vec<Edit> {
+    let lower = lowercase(token);
+    let mut moved: HashMap<u64, isize> = HashMap::new();
+    let mut verdicts: Vec<Option<Edit>> = vec![None; places.len()];
+    let mut applied = vec![false; places.len()];
+    let mut first = true;
+    loop {
+        let mut fresh = Vec::new();
+        for (i, place) in places.iter().enumerate() {
+            if applied[i] {
+                continue;
+            }
+            let pair = |a: &str, b: &str| {
+                let key = pair_key(a, b);
+                (stats.bigram(key) as isize + moved.get(&key).copied().unwrap_or(0)).max(0) as usize
+            };
+            let mut had_support = false;
+            let verdict = decide_place(&lower, place, neighbours, &pair, &mut had_support);
+            if first && had_support {
+                considered.push(place.range.clone());
+            }
+            if verdict.as_ref().is_some_and(|e| e.kind == ChangeKind::Edit) {
+                fresh.push(i);
+            }
+            verdicts[i] = verdict;
+        }
+        first = false;
+        if fresh.is_empty() {
+            break;
+        }
+        for i in fresh {
+            applied[i] = true;
+            let place = &places[i];
+            let word = verdicts[i].as_ref().map_or("", |e| e.replacement.as_ref());
+            let mut shift = |a: &str, b: &str, step: isize| {
+                *moved.entry(pair_key(a, b)).or_insert(0) += step;
+            };
+            if let Some(p) = &place.previous {
+                shift(p, &lower, -1);
+                shift(p, word, 1);
+            }
+            if let Some(n) = &place.next {
+                shift(&lower, n, -1);
+                shift(word, n, 1);
+            }
+        }
+    }
+    verdicts.into_iter().flatten().collect()
+}
+
+/// The verdict at one place, with the pairs counted by `pair`.
+fn decide_place(
+    lower: &str,
+    place: &Place,
+    neighbours: &[Neighbour],
+    pair: &dyn Fn(&str, &str) -> usize,
     considered: &mut bool,
 ) -> Option<Edit> {
-    if context.previous.is_none() && context.next.is_none() {
+    let (previous, next) = (place.previous.as_deref(), place.next.as_deref());
+    if previous.is_none() && next.is_none() {
         return None;
     }
-    let lower = lowercase(token);
-    let pair = |a: &str, b: &str| stats.bigram(pair_key(a, b));
     // This place's own pairs, left out of the token's support.
-    let mine = |side: Option<&str>, left: bool| {
-        side.map_or(0, |s| {
-            let n = if left {
-                pair(s, &lower)
-            } else {
-                pair(&lower, s)
-            };
-            n.saturating_sub(1)
-        })
-    };
-    let own_left = mine(context.previous, true);
-    let own_right = mine(context.next, false);
+    let own_left = previous.map_or(0, |p| pair(p, lower).saturating_sub(1));
+    let own_right = next.map_or(0, |x| pair(lower, x).saturating_sub(1));
     let own = own_left + own_right;
     let mut scored: Vec<(&Neighbour, usize, f64)> = Vec::new();
     for n in neighbours {
-        let left = context.previous.map_or(0, |p| pair(p, &n.word));
-        let right = context.next.map_or(0, |x| pair(&n.word, x));
+        let left = previous.map_or(0, |p| pair(p, &n.word));
+        let right = next.map_or(0, |x| pair(&n.word, x));
         if left + right == 0 {
             continue;
         }
@@ -312,30 +362,22 @@ pub fn real_word(
         return None;
     }
     let margin = scored.get(1).map_or(f64::INFINITY, |r| score / r.2);
-    let shown = |side: Option<&str>, w: &str, left: bool| match side {
-        Some(s) if left => format!("`{s} {w}`"),
-        Some(s) => format!("`{w} {s}`"),
-        None => String::new(),
+    let shown = |word: &str| {
+        [
+            previous.map(|p| format!("`{p} {word}`")),
+            next.map(|x| format!("`{word} {x}`")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" + ")
     };
-    let (p, x) = (context.previous, context.next);
     let mut evidence = format!(
-        "`{}`→`{}`: {}{}{} x{uses} in document against {}{}{} x{own} elsewhere; `{}` lexicon {:.1e} ({ratio:.1}x likelier here)",
+        "`{}`→`{}`: {} x{uses} in document against {} x{own} elsewhere; `{}` lexicon {:.1e} ({ratio:.1}x likelier here)",
         best.ocr,
         best.print,
-        shown(p, &best.word, true),
-        if p.is_some() && x.is_some() {
-            " + "
-        } else {
-            ""
-        },
-        shown(x, &best.word, false),
-        shown(p, &lower, true),
-        if p.is_some() && x.is_some() {
-            " + "
-        } else {
-            ""
-        },
-        shown(x, &lower, false),
+        shown(&best.word),
+        shown(lower),
         best.word,
         best.frequency,
     );
@@ -343,7 +385,7 @@ pub fn real_word(
         evidence.push_str(&format!("; runner-up `{}` x{}", r.0.word, r.1));
     }
     let sure = ratio >= REAL_WORD_RATIO && margin >= MARGIN;
-    let edit = Edit::new(range, best.word.clone(), REAL_WORD)
+    let edit = Edit::new(place.range.clone(), best.word.clone(), REAL_WORD)
         .confidence(confidence(best.weight, margin))
         .evidence(evidence);
     Some(if sure {
