@@ -18,7 +18,10 @@
 //! Protected: a letters-only token that the document uses at least twice, always capitalised (a
 //! name: `Ivanov`), or at least twice when the candidate is not ten times as common in the
 //! document (a foreign word or transliteration used consistently); all-capital tokens of up to
-//! three letters (acronyms); tokens inside URLs.
+//! three letters (acronyms); tokens inside URLs. A consistent spelling is no protection when it
+//! is a misreading of a word that the document and the lexicon write far more often (`tho` beside
+//! `the`): tokens the lexicon knows are read by [`real_words`], which also reads real-word errors
+//! from the pairs of words the document writes (`to bo` beside many `to be`).
 //!
 //! Known false positives: a rare word one confusion from a common one, when the document does not
 //! use it again (`laud` is protected by its lexicon frequency, but a name absent from the lexicon
@@ -1221,7 +1224,7 @@ fn round(
                     lexicon,
                 )
                 && !real_words::part_of_a_cut_word(text, before.as_ref(), &r, list.peek(), lexicon);
-            if !(splits && f < boundaries::SPLIT_SUSPECT) && !misread_suspect {
+            if !(misread_suspect || splits && f < boundaries::SPLIT_SUSPECT) {
                 continue;
             }
         } else if half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
@@ -1260,10 +1263,7 @@ fn round(
                 range: r.clone(),
             };
             if place.previous.is_some() || place.next.is_some() {
-                real_word_places
-                    .entry_ref(token)
-                    .or_insert_with(Vec::new)
-                    .push(place);
+                real_word_places.entry_ref(token).or_default().push(place);
             }
         }
     }
