@@ -1236,7 +1236,11 @@ fn round(
         let verdict = decided
             .entry_ref(token)
             .or_insert_with(|| decide(token, known, stats, lexicon, table, splits));
-        if first_round {
+        // A known token without far more frequent neighbours keeps its verdict whatever the
+        // counts (unless a split may change with them): its places need not be kept.
+        let fixed = verdict.neighbours.is_empty()
+            && known.is_some_and(|f| !(splits && f < boundaries::SPLIT_SUSPECT));
+        if first_round && !fixed {
             verdict.at.push(r.clone());
         }
         if let Some(mut edit) = verdict.edit.clone() {
