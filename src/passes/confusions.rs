@@ -1249,7 +1249,10 @@ fn round(
                 edit.range = r;
                 out.push(edit);
             }
-        } else if misread_suspect && !verdict.neighbours.is_empty() {
+        } else if misread_suspect
+            && !verdict.neighbours.is_empty()
+            && token.starts_with(char::is_lowercase)
+        {
             let word = |other: Option<&Range<usize>>, first: bool| {
                 other
                     .filter(|o| {

@@ -20,7 +20,10 @@
 //! Neither side's pair may speak for the token more than for the neighbour. The places of one
 //! token are decided together, to their own fixed point (see [`real_words`]).
 //!
-//! Never: a capitalised token (a name, a sentence's first word), a token followed by an apostrophe
+//! A capitalised token (`Tho` at a sentence's start) is read as a recurring misreading only when
+//! the document also writes it in lowercase (otherwise it is a name), and never from context.
+//!
+//! Never: an all-capital token, a capitalised one from context, a token followed by an apostrophe
 //! (an elision: `tho'`), a token touching a hyphen or making a known word with the word beside it
 //! (`inven tor`: a part of a cut word), a token the lexicon knows above [`SUSPECT_MAX`].
 //!
@@ -142,14 +145,21 @@ pub struct Neighbour {
     frequency: f64,
 }
 
-/// Whether a known token may be a misreading at all: lowercase letters, rare enough.
+/// Whether a known token may be a misreading at all: lowercase letters (or a capital and
+/// lowercase letters: `Tho` at a sentence's start), rare enough.
 pub fn suspect(token: &str, frequency: f64) -> bool {
     frequency <= SUSPECT_MAX
         && token.chars().nth(1).is_some()
         && is_word(token)
         && token
             .chars()
+            .skip(1)
             .all(|c| !c.is_alphabetic() || c.is_lowercase())
+}
+
+/// Whether the token starts with a capital.
+fn capitalised(token: &str) -> bool {
+    token.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// The neighbours of `token` (lexicon frequency `own`) at least [`REAL_WORD_LEXICON_RATIO`] times
@@ -163,6 +173,7 @@ pub fn neighbours(
     let Some(lexicon) = lexicon else {
         return Vec::new();
     };
+    let token = &*lowercase(token);
     let mut found: Vec<Neighbour> = Vec::new();
     let mut word = String::with_capacity(token.len() + 4);
     for (pos, _) in token.char_indices() {
@@ -217,6 +228,10 @@ pub fn misreading(
     stats: &Counts,
     weighed: &mut Vec<String>,
 ) -> Option<Edit> {
+    // A capitalised token is a name when the document never writes it in lowercase.
+    if capitalised(token) && stats.always_capitalised(token) {
+        return None;
+    }
     let own_count = stats.count(token).max(1);
     let total = stats.total.max(1) as f64;
     let leave = own + own_count as f64 / total;
@@ -249,7 +264,16 @@ pub fn misreading(
     if let Some(r) = scored.get(1) {
         evidence.push_str(&format!("; runner-up `{}` x{}", r.0.word, r.1));
     }
-    let edit = Edit::new(0..0, best.word.clone(), super::confusions::WORD)
+    let replacement = if capitalised(token) {
+        let mut chars = best.word.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        best.word.clone()
+    };
+    let edit = Edit::new(0..0, replacement, super::confusions::WORD)
         .confidence(confidence(best.weight, margin))
         .evidence(evidence);
     Some(if margin < MARGIN {
