@@ -164,3 +164,94 @@ fn learned_rules_are_written_reviewable_and_used() {
         assert_eq!(body.contains("the wero was"), kept, "{body}");
     }
 }
+
+/// A paragraph of plain newspaper prose that writes `the` and `to be` many times.
+fn article(extra: &str) -> String {
+    let mut text = String::new();
+    for i in 0..12 {
+        text.push_str(&format!(
+            "The council met on the {i}th day of the month to be told that the road to the \
+             mill was to be mended by the men of the town, and the mayor said it was to be \
+             paid for by the rates.\n\n"
+        ));
+    }
+    text.push_str(extra);
+    text
+}
+
+#[test]
+fn a_recurring_misreading_of_a_far_more_frequent_word_is_repaired() {
+    // `tho` is a word of the lexicon (2.6e-5), but `the` is 2000 times as frequent there and the
+    // article writes it far more often: every `tho` is the scanner's.
+    // At a sentence's start too, since the document also writes it in lowercase (a name would not).
+    let text = article("Then tho clerk read tho minutes. Tho meeting rose.\n");
+    let once = clean(&text);
+    assert!(
+        once.body
+            .contains("Then the clerk read the minutes. The meeting rose."),
+        "{}",
+        once.body
+    );
+    let rules: Vec<&str> = applied(&once).iter().map(|c| c.rule.as_ref()).collect();
+    assert!(rules.contains(&"confusions.word"), "{rules:?}");
+    let twice = clean(&once.body);
+    assert!(applied(&twice).is_empty(), "{:?}", applied(&twice));
+}
+
+#[test]
+fn a_real_word_error_is_repaired_from_the_pairs_the_document_writes() {
+    // `bo` is a word of the lexicon and `be` only 620 times as frequent: not enough alone, but
+    // the article writes `to be` 36 times and `to bo` nowhere else.
+    let text = article("The bridge was to bo painted in the spring.\n");
+    let once = clean(&text);
+    assert!(once.body.contains("was to be painted"), "{}", once.body);
+    let change = applied(&once)
+        .into_iter()
+        .find(|c| c.before == "bo")
+        .expect("a change of `bo`");
+    assert_eq!(change.rule, "confusions.real-word");
+    assert!(change.evidence.contains("`to be`"), "{}", change.evidence);
+    let twice = clean(&once.body);
+    assert!(applied(&twice).is_empty(), "{:?}", applied(&twice));
+}
+
+#[test]
+fn real_words_that_the_document_vouches_for_stay() {
+    // A poem that writes `tho` beside a few `the`s; an elision; a name; a word whose neighbour is
+    // not far more frequent (`he` beside `be`); a rare word in other company.
+    for text in [
+        "I love thee tho the night is long,\nAnd tho the day be cold,\nI sing to thee my song,\nTho all the world grow old.\n",
+        &article("The clerk, tho' tired, read the minutes.\n"),
+        &article("Mr Tho and Mrs Tho came to the meeting.\n"),
+        &article("It was to he who came first that the prize went.\n"),
+        &article("She wore a hat to the meeting.\n"),
+    ] {
+        let cleaned = clean(text);
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&cleaned.body), words(text), "{text}");
+    }
+}
+
+#[test]
+fn a_german_text_keeps_its_words() {
+    // `bis` is one confusion from `his`, `die` from `dio`: in German the lexicon is German.
+    let mut text = String::new();
+    for _ in 0..10 {
+        text.push_str(
+            "Die Stadt wartet bis zum Abend, und die Leute gehen bis an den Fluss, wo die \
+             Schiffe liegen.\n\n",
+        );
+    }
+    let cleaner = Cleaner::new(
+        common::bundled_rules(),
+        Config {
+            language: Some("de".into()),
+            ..Config::default()
+        },
+    );
+    let cleaned = cleaner
+        .clean(&Document::from_bytes("doc", text.as_bytes().to_vec()))
+        .unwrap();
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(&cleaned.body), words(&text));
+}

@@ -18,7 +18,10 @@
 //! Protected: a letters-only token that the document uses at least twice, always capitalised (a
 //! name: `Ivanov`), or at least twice when the candidate is not ten times as common in the
 //! document (a foreign word or transliteration used consistently); all-capital tokens of up to
-//! three letters (acronyms); tokens inside URLs.
+//! three letters (acronyms); tokens inside URLs. A consistent spelling is no protection when it
+//! is a misreading of a word that the document and the lexicon write far more often (`tho` beside
+//! `the`): tokens the lexicon knows are read by [`real_words`], which also reads real-word errors
+//! from the pairs of words the document writes (`to bo` beside many `to be`).
 //!
 //! Known false positives: a rare word one confusion from a common one, when the document does not
 //! use it again (`laud` is protected by its lexicon frequency, but a name absent from the lexicon
@@ -31,7 +34,7 @@ use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{BuiltinRule, Context, Pass, boundaries};
+use super::{BuiltinRule, Context, Pass, boundaries, real_words};
 use crate::candidates::DeleteIndex;
 use crate::change::{ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
@@ -45,7 +48,12 @@ pub const WORD: BuiltinRule = BuiltinRule {
 };
 
 /// The rules of this pass, as registered.
-const RULES: &[BuiltinRule] = &[WORD, boundaries::JOIN, boundaries::SPLIT];
+const RULES: &[BuiltinRule] = &[
+    WORD,
+    boundaries::JOIN,
+    boundaries::SPLIT,
+    real_words::REAL_WORD,
+];
 
 /// A candidate from one substitution that the document does not use needs this lexicon frequency.
 pub const COMMON_WORD: f64 = 3e-5;
@@ -88,16 +96,28 @@ pub struct DocStats {
     /// The document's frequent words, for one-edit candidates (built on first use: most
     /// documents need it for a few tokens, some for none).
     index: OnceLock<DeleteIndex>,
+    /// Pairs of neighbouring words, for real-word errors read from context.
+    bigrams: real_words::Bigrams,
 }
 
 impl DocStats {
     pub fn new(document: &str, table: &ConfusionTable) -> Self {
         let mut stats = Self::default();
-        for (folded, capitalised) in folded_tokens(document, table) {
+        let mut previous: Option<(Range<usize>, Cow<str>)> = None;
+        for range in tokens(document, table) {
+            let token = &document[range.clone()];
+            let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+            let folded = lowercase(token);
             let entry = stats.counts.entry_ref(folded.as_ref()).or_insert((0, true));
             entry.0 += 1;
             entry.1 &= capitalised;
             stats.total += 1;
+            if let Some((p, word)) = &previous
+                && real_words::adjacent(document, p, &range)
+            {
+                stats.bigrams.add(real_words::pair_key(word, &folded));
+            }
+            previous = Some((range, folded));
         }
         stats
     }
@@ -148,6 +168,8 @@ pub struct Counts<'a> {
     /// Uses added (or removed) by earlier rounds, by lowercase form, and whether an added use is
     /// not capitalised.
     delta: HashMap<String, (isize, bool)>,
+    /// Pairs of neighbouring words added (or removed) by earlier rounds.
+    bigram_delta: HashMap<u64, isize>,
     pub(crate) total: usize,
 }
 
@@ -157,6 +179,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
             base,
             notes: None,
             delta: HashMap::new(),
+            bigram_delta: HashMap::new(),
             total: base.total,
         }
     }
@@ -172,6 +195,26 @@ impl Counts<'_> {
         match self.delta.get(lowercase(word).as_ref()) {
             Some(&(d, _)) => (base as isize + d).max(0) as usize,
             None => base,
+        }
+    }
+
+    /// How often the document writes the pair of lowercase words whose key is `key`
+    /// ([`real_words::pair_key`]).
+    pub fn bigram(&self, key: u64) -> usize {
+        let base = self.base.bigrams.count(key) + self.notes.map_or(0, |n| n.bigrams.count(key));
+        match self.bigram_delta.get(&key) {
+            Some(&d) => (base as isize + d).max(0) as usize,
+            None => base,
+        }
+    }
+
+    /// Counts the pairs of `after` instead of those of `before`: the same stretch of text (whole
+    /// chunks between whitespace) before and after the earlier rounds' repairs.
+    fn replace_pairs(&mut self, before: &str, after: &str, table: &ConfusionTable) {
+        for (text, step) in [(before, -1isize), (after, 1)] {
+            real_words::for_each_pair(text, table, |key| {
+                *self.bigram_delta.entry(key).or_insert(0) += step;
+            });
         }
     }
 
@@ -778,6 +821,8 @@ pub fn edits_with(
     applies: &dyn Fn(&Edit) -> bool,
 ) -> Vec<Edit> {
     let mut decided: HashMap<String, Verdict> = HashMap::new();
+    // The places where a real-word neighbour had support: read again when the pairs change.
+    let mut places = Vec::new();
     let first = round(
         text,
         stats,
@@ -787,6 +832,7 @@ pub fn edits_with(
         splits,
         &mut decided,
         None,
+        &mut places,
     );
     let (mut done, mut flags): (Vec<Edit>, Vec<Edit>) = first.into_iter().partition(applies);
     let mut fresh = !done.is_empty();
@@ -816,6 +862,19 @@ pub fn edits_with(
             .iter()
             .map(|(_, after, _)| window(&current, after))
             .collect();
+        // The pairs of neighbouring words around the repairs, as they are now.
+        for w in merge(windows.clone()) {
+            let before =
+                back_or_forward(&landed, w.start, false)..back_or_forward(&landed, w.end, false);
+            counts.replace_pairs(&text[before], &current[w], table);
+        }
+        // Every place where a real-word neighbour had support is read again with those pairs.
+        for at in &places {
+            if overlapping(&done, |e| &e.range, at).is_empty() {
+                let start = back_or_forward(&landed, at.start, true);
+                windows.push(window(&current, &(start..start + at.len())));
+            }
+        }
         for (token, verdict) in decided.iter_mut() {
             if !changed.contains(lowercase(token).as_ref())
                 && !verdict.weighed.iter().any(|w| changed.contains(w))
@@ -840,14 +899,7 @@ pub fn edits_with(
             verdict.edit = again.edit;
             verdict.weighed = again.weighed;
         }
-        windows.sort_by_key(|w| (w.start, w.end));
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
-        for w in windows {
-            match merged.last_mut() {
-                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
-                _ => merged.push(w),
-            }
-        }
+        let merged = merge(windows);
         let current_skip: Vec<Range<usize>> = skip
             .iter()
             .map(|r| back_or_forward(&landed, r.start, true)..back_or_forward(&landed, r.end, true))
@@ -861,6 +913,7 @@ pub fn edits_with(
             splits,
             &mut decided,
             Some(&merged),
+            &mut Vec::new(),
         );
         // The flags of the places read again are this round's.
         let reread: Vec<Range<usize>> = merged
@@ -950,6 +1003,19 @@ pub fn edits_with(
     done
 }
 
+/// `windows` sorted and merged where they overlap or meet.
+fn merge(mut windows: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    windows.sort_by_key(|w| (w.start, w.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    merged
+}
+
 /// The chunk of `text` (between whitespace) that holds `range`, with the chunk before and the one
 /// after it: what a later round reads around a repair.
 fn window(text: &str, range: &Range<usize>) -> Range<usize> {
@@ -977,24 +1043,38 @@ struct Verdict {
     edit: Option<Edit>,
     /// The candidates whose counts in the document were read (the verdict may change with them).
     weighed: Vec<String>,
-    /// Whether the lexicon knows the token (only a split is tried).
-    known: bool,
+    /// The token's lexicon frequency when the lexicon knows it (only a split, a recurring
+    /// misreading or a real-word error is tried).
+    known: Option<f64>,
+    /// For a known token: its far more frequent neighbours, for the real-word test at each place.
+    neighbours: Vec<real_words::Neighbour>,
     /// Where the first round met the token.
     at: Vec<Range<usize>>,
 }
 
-/// The verdict on `token` (a known word: only a split; otherwise a repair, then a split).
+/// The verdict on `token` (a known word: a recurring misreading, then a split when it is rare
+/// enough; otherwise a repair, then a split).
 fn decide(
     token: &str,
-    known: bool,
+    known: Option<f64>,
     stats: &Counts,
     lexicon: Option<&Lexicon>,
     table: &ConfusionTable,
     splits: bool,
 ) -> Verdict {
     let weighed = RefCell::new(Vec::new());
-    let edit = if known {
-        boundaries::split(token, stats, lexicon, stats.total)
+    let mut neighbours = Vec::new();
+    let edit = if let Some(f) = known {
+        if real_words::suspect(token, f) {
+            neighbours = real_words::neighbours(token, f, lexicon, table);
+        }
+        real_words::misreading(token, f, &neighbours, stats, &mut weighed.borrow_mut()).or_else(
+            || {
+                (splits && f < boundaries::SPLIT_SUSPECT)
+                    .then(|| boundaries::split(token, stats, lexicon, stats.total))
+                    .flatten()
+            },
+        )
     } else {
         correct_noting(token, 0..0, stats, lexicon, table, &weighed).or_else(|| {
             splits
@@ -1006,6 +1086,7 @@ fn decide(
         edit,
         weighed: weighed.into_inner(),
         known,
+        neighbours,
         at: Vec::new(),
     }
 }
@@ -1083,6 +1164,7 @@ fn round(
     splits: bool,
     decided: &mut HashMap<String, Verdict>,
     windows: Option<&[Range<usize>]>,
+    places: &mut Vec<Range<usize>>,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
@@ -1103,6 +1185,7 @@ fn round(
     let mut list = all.peekable();
     let mut previous: Option<Range<usize>> = None;
     let mut joined_with_previous = false;
+    let mut real_word_places: HashMap<String, Vec<real_words::Place>> = HashMap::new();
     while let Some(r) = list.next() {
         let before = previous.replace(r.clone());
         let own_frequency = next_frequency.take().unwrap_or_else(|| frequency(&r));
@@ -1124,9 +1207,24 @@ fn round(
         }
         let known = own_frequency.filter(|&f| f > RARE_WORD);
         // A rare known token may still be two words run together (web text, where the lexicon
-        // comes from, has `ofthe` too); the split weighs its frequency as the token's own.
+        // comes from, has `ofthe` too); the split weighs its frequency as the token's own. Or it
+        // may be a misreading of a far more frequent word (`tho` for `the`), unless an apostrophe
+        // follows (an elision: `tho'`).
+        let mut misread_suspect = false;
         if let Some(f) = known {
-            if !(splits && f < boundaries::SPLIT_SUSPECT) {
+            misread_suspect = real_words::suspect(&text[r.clone()], f)
+                && !text[r.end..].starts_with(['\'', '’'])
+                && in_a_clean_word(text, &r, table)
+                && !half_of_a_hyphenated_word(
+                    text,
+                    before.as_ref(),
+                    &r,
+                    list.peek(),
+                    stats,
+                    lexicon,
+                )
+                && !real_words::part_of_a_cut_word(text, before.as_ref(), &r, list.peek(), lexicon);
+            if !(misread_suspect || splits && f < boundaries::SPLIT_SUSPECT) {
                 continue;
             }
         } else if half_of_a_hyphenated_word(text, before.as_ref(), &r, list.peek(), stats, lexicon)
@@ -1137,15 +1235,53 @@ fn round(
         let token = &text[r.clone()];
         let verdict = decided
             .entry_ref(token)
-            .or_insert_with(|| decide(token, known.is_some(), stats, lexicon, table, splits));
-        if first_round {
+            .or_insert_with(|| decide(token, known, stats, lexicon, table, splits));
+        // A known token without far more frequent neighbours keeps its verdict whatever the
+        // counts (unless a split may change with them): its places need not be kept.
+        let fixed = verdict.neighbours.is_empty()
+            && known.is_some_and(|f| !(splits && f < boundaries::SPLIT_SUSPECT));
+        if first_round && !fixed {
             verdict.at.push(r.clone());
         }
         if let Some(mut edit) = verdict.edit.clone() {
-            edit.range = r;
-            out.push(edit);
+            // A misreading is not read into an elision; a split still is.
+            if known.is_none() || misread_suspect || edit.rule == boundaries::SPLIT.id {
+                edit.range = r;
+                out.push(edit);
+            }
+        } else if misread_suspect
+            && !verdict.neighbours.is_empty()
+            && token.starts_with(char::is_lowercase)
+        {
+            let word = |other: Option<&Range<usize>>, first: bool| {
+                other
+                    .filter(|o| {
+                        if first {
+                            real_words::adjacent(text, o, &r)
+                        } else {
+                            real_words::adjacent(text, &r, o)
+                        }
+                    })
+                    .map(|o| lowercase(&text[o.clone()]).into_owned())
+            };
+            let place = real_words::Place {
+                previous: word(before.as_ref(), true),
+                next: word(list.peek(), false),
+                range: r.clone(),
+            };
+            if place.previous.is_some() || place.next.is_some() {
+                real_word_places.entry_ref(token).or_default().push(place);
+            }
         }
     }
+    // The places of each real word, decided together (in token order, for a stable output).
+    let mut by_token: Vec<(&String, &Vec<real_words::Place>)> = real_word_places.iter().collect();
+    by_token.sort_by_key(|(_, p)| p[0].range.start);
+    for (token, at) in by_token {
+        let neighbours = &decided[token.as_str()].neighbours;
+        out.extend(real_words::real_words(token, at, neighbours, stats, places));
+    }
+    out.sort_by_key(|e| (e.range.start, e.range.end));
     out
 }
 

@@ -25,6 +25,7 @@ pub mod links;
 pub mod normalise;
 pub mod numbers;
 pub mod pages;
+pub mod real_words;
 pub mod reflow;
 pub mod substitute;
 
