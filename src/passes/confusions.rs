@@ -875,8 +875,18 @@ pub fn edits_with(
                 windows.push(window(&current, &(start..start + at.len())));
             }
         }
+        // Known tokens one substitution away from a word whose count changed: their neighbours
+        // (which only words the document uses often enough may be) may have changed too.
+        let mut sources = hashbrown::HashSet::new();
+        for word in &changed {
+            real_words::sources_of(word, table, &mut sources);
+        }
+        let mut read_all = false;
         for (token, verdict) in decided.iter_mut() {
-            if !changed.contains(lowercase(token).as_ref())
+            let lower = lowercase(token);
+            let neighbours_may_change = verdict.known.is_some() && sources.contains(lower.as_ref());
+            if !changed.contains(lower.as_ref())
+                && !neighbours_may_change
                 && !verdict.weighed.iter().any(|w| changed.contains(w))
             {
                 continue;
@@ -886,7 +896,16 @@ pub fn edits_with(
                 (None, None) => true,
                 (Some(a), Some(b)) => a.replacement == b.replacement && a.kind == b.kind,
                 _ => false,
-            };
+            } && again
+                .neighbours
+                .iter()
+                .map(real_words::Neighbour::word)
+                .eq(verdict.neighbours.iter().map(real_words::Neighbour::word));
+            // A token whose places were not kept (it had no neighbours) and now has: the next
+            // round reads the whole text (rare: a word the run's repairs made frequent).
+            if !same && verdict.at.is_empty() && verdict.neighbours.is_empty() {
+                read_all = true;
+            }
             if !same {
                 for at in &verdict.at {
                     if !overlapping(&done, |e| &e.range, at).is_empty() {
@@ -898,6 +917,10 @@ pub fn edits_with(
             }
             verdict.edit = again.edit;
             verdict.weighed = again.weighed;
+            verdict.neighbours = again.neighbours;
+        }
+        if read_all {
+            windows.push(0..current.len());
         }
         let merged = merge(windows);
         let current_skip: Vec<Range<usize>> = skip
@@ -1066,7 +1089,7 @@ fn decide(
     let mut neighbours = Vec::new();
     let edit = if let Some(f) = known {
         if real_words::suspect(token, f) {
-            neighbours = real_words::neighbours(token, f, lexicon, table);
+            neighbours = real_words::neighbours(token, f, lexicon, table, stats);
         }
         real_words::misreading(token, f, &neighbours, stats, &mut weighed.borrow_mut()).or_else(
             || {
@@ -1212,7 +1235,16 @@ fn round(
         // follows (an elision: `tho'`).
         let mut misread_suspect = false;
         if let Some(f) = known {
-            misread_suspect = real_words::suspect(&text[r.clone()], f)
+            // The verdict is one per token; the tests of this place matter only when it has a
+            // far more frequent neighbour (most known tokens have none), so they run after it.
+            let token = &text[r.clone()];
+            misread_suspect = real_words::suspect(token, f)
+                && {
+                    let verdict = decided
+                        .entry_ref(token)
+                        .or_insert_with(|| decide(token, known, stats, lexicon, table, splits));
+                    !verdict.neighbours.is_empty() || verdict.edit.is_some()
+                }
                 && !text[r.end..].starts_with(['\'', '’'])
                 && in_a_clean_word(text, &r, table)
                 && !half_of_a_hyphenated_word(

@@ -145,6 +145,13 @@ pub struct Neighbour {
     frequency: f64,
 }
 
+impl Neighbour {
+    /// The neighbouring word (lowercase).
+    pub fn word(&self) -> &str {
+        &self.word
+    }
+}
+
 /// Whether a known token may be a misreading at all: lowercase letters (or a capital and
 /// lowercase letters: `Tho` at a sentence's start), rare enough.
 pub fn suspect(token: &str, frequency: f64) -> bool {
@@ -163,12 +170,17 @@ fn capitalised(token: &str) -> bool {
 }
 
 /// The neighbours of `token` (lexicon frequency `own`) at least [`REAL_WORD_LEXICON_RATIO`] times
-/// as frequent, best first.
+/// as frequent, best first. Only words the document uses at least [`REAL_WORD_MIN_PAIRS`] times
+/// can decide either test (a recurring misreading needs [`MISREADING_DOCUMENT_RATIO`] times the
+/// token's uses, a real-word error that many pairs), so the document's counts, a small table, are
+/// asked before the lexicon. They change with the run's own repairs: the pass decides a token again
+/// when a word one substitution away from it changed its count (`confusions::edits_with`).
 pub fn neighbours(
     token: &str,
     own: f64,
     lexicon: Option<&Lexicon>,
     table: &ConfusionTable,
+    stats: &Counts,
 ) -> Vec<Neighbour> {
     let Some(lexicon) = lexicon else {
         return Vec::new();
@@ -185,6 +197,7 @@ pub fn neighbours(
             if !is_word(&word)
                 || word.chars().any(|c| c.is_uppercase())
                 || found.iter().any(|n| n.word == word)
+                || stats.count(&word) < REAL_WORD_MIN_PAIRS
             {
                 continue;
             }
@@ -208,6 +221,25 @@ pub fn neighbours(
             .then_with(|| a.word.cmp(&b.word))
     });
     found
+}
+
+/// Adds to `out` every word of which `word` is a neighbour: `word` with one table substitution
+/// undone (the print side read back as the OCR side), lowercase. What a change of `word`'s count may
+/// decide again.
+pub fn sources_of(word: &str, table: &ConfusionTable, out: &mut hashbrown::HashSet<String>) {
+    let word = &*lowercase(word);
+    for pos in (0..=word.len()).filter(|&p| word.is_char_boundary(p)) {
+        for c in table.entries() {
+            if word[pos..].starts_with(c.print.as_str()) {
+                out.insert(format!(
+                    "{}{}{}",
+                    &word[..pos],
+                    c.ocr,
+                    &word[pos + c.print.len()..]
+                ));
+            }
+        }
+    }
 }
 
 fn confidence(weight: f64, margin: f64) -> f64 {
