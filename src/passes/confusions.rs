@@ -821,6 +821,10 @@ pub fn edits_with(
     applies: &dyn Fn(&Edit) -> bool,
 ) -> Vec<Edit> {
     let mut decided: HashMap<String, Verdict> = HashMap::new();
+    // Known tokens that are neither a misreading nor a split suspect and have no far more
+    // frequent neighbour (most of a document's words), with their lexicon frequency: only a
+    // name, kept apart from `decided` whose verdicts are large.
+    let mut plain: HashMap<String, f64> = HashMap::new();
     // The places where a real-word neighbour had support: read again when the pairs change.
     let mut places = Vec::new();
     let first = round(
@@ -831,6 +835,7 @@ pub fn edits_with(
         skip,
         splits,
         &mut decided,
+        &mut plain,
         None,
         &mut places,
     );
@@ -919,6 +924,22 @@ pub fn edits_with(
             verdict.weighed = again.weighed;
             verdict.neighbours = again.neighbours;
         }
+        // A plain token one substitution from a word whose count changed may have a neighbour now.
+        let mut risen = Vec::new();
+        for (token, &f) in &plain {
+            if sources.contains(lowercase(token).as_ref()) {
+                let again = decide(token, Some(f), &counts, lexicon, table, splits);
+                if !again.neighbours.is_empty() || again.edit.is_some() {
+                    risen.push((token.clone(), again));
+                }
+            }
+        }
+        for (token, verdict) in risen {
+            plain.remove(&token);
+            decided.insert(token, verdict);
+            // Its places were not kept.
+            read_all = true;
+        }
         if read_all {
             windows.push(0..current.len());
         }
@@ -935,6 +956,7 @@ pub fn edits_with(
             &current_skip,
             splits,
             &mut decided,
+            &mut plain,
             Some(&merged),
             &mut Vec::new(),
         );
@@ -1186,6 +1208,7 @@ fn round(
     skip: &[Range<usize>],
     splits: bool,
     decided: &mut HashMap<String, Verdict>,
+    plain: &mut HashMap<String, f64>,
     windows: Option<&[Range<usize>]>,
     places: &mut Vec<Range<usize>>,
 ) -> Vec<Edit> {
@@ -1239,11 +1262,19 @@ fn round(
             // far more frequent neighbour (most known tokens have none), so they run after it.
             let token = &text[r.clone()];
             misread_suspect = real_words::suspect(token, f)
-                && {
-                    let verdict = decided
-                        .entry_ref(token)
-                        .or_insert_with(|| decide(token, known, stats, lexicon, table, splits));
-                    !verdict.neighbours.is_empty() || verdict.edit.is_some()
+                && !plain.contains_key(token)
+                && match decided.get(token) {
+                    Some(verdict) => !verdict.neighbours.is_empty() || verdict.edit.is_some(),
+                    None => {
+                        let verdict = decide(token, known, stats, lexicon, table, splits);
+                        let has = !verdict.neighbours.is_empty() || verdict.edit.is_some();
+                        if has || splits && f < boundaries::SPLIT_SUSPECT {
+                            decided.insert(token.to_owned(), verdict);
+                        } else {
+                            plain.insert(token.to_owned(), f);
+                        }
+                        has
+                    }
                 }
                 && !text[r.end..].starts_with(['\'', '’'])
                 && in_a_clean_word(text, &r, table)
