@@ -60,6 +60,8 @@ pub struct Head {
     /// Found between two heads of the sequence, where the sequence puts a page edge, with its
     /// number OCR-damaged or unreadable ([`heads_between`]).
     pub recovered: bool,
+    /// One of a run of two or three heads ([`short_chains`]).
+    pub short: bool,
 }
 
 #[derive(Debug)]
@@ -388,7 +390,8 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
     let mut heads: Vec<(usize, Head)> = Vec::new();
     let mut chains: Vec<(usize, Vec<usize>)> = members.into_iter().collect();
     chains.sort_by_key(|(root, _)| *root);
-    for (_, chain) in chains {
+    let mut medians: Vec<usize> = Vec::new();
+    for (_, chain) in &chains {
         if chain.len() < MIN_CHAIN {
             continue;
         }
@@ -409,6 +412,7 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
         if regular * 2 < steps.len() {
             continue;
         }
+        medians.push(median);
         let regular_step = |i: usize| {
             link[i].is_some_and(|(j, _, step)| {
                 let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
@@ -416,7 +420,7 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
             })
         };
         let mut regular_next = vec![false; candidates.len()];
-        for &i in &chain {
+        for &i in chain {
             if let Some((j, _, _)) = link[i]
                 && regular_step(i)
             {
@@ -458,10 +462,12 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
                     chain: chain.len(),
                     lines_per_page: median,
                     recovered: false,
+                    short: false,
                 },
             ));
         }
     }
+    heads.extend(short_chains(&candidates, &link, &chains, &heads, &medians));
     heads.sort_by_key(|(ordinal, _)| *ordinal);
     // Each head found between two others is a firmer anchor for the pages around it: a few rounds
     // find the heads of a run of damaged pages (`2îl`, `X72`, `2n` for 271 to 273), a few pages
@@ -477,6 +483,103 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
     let mut heads: Vec<Head> = heads.into_iter().map(|(_, h)| h).collect();
     heads.sort_by_key(|h| h.line.start);
     heads
+}
+
+/// Heads of runs too short for a chain of their own (two or three pages between gaps in a scan:
+/// plates, missing leaves), taken when three kinds of evidence agree with the book's long chains:
+/// the numbers step by one or two per page, every step is as long as the long chains' pages
+/// (half to one and a half times their median), every head's text is that of a family of the
+/// long chains' heads (up to OCR damage: `COSETTB. 191` among `COSETTE.` heads), and the numbers
+/// lie between those of the long chains' heads before and after them (`JEAN VAUEAN. 261`,
+/// `263` between heads 250 and 254 are misread and stay). A bare number, or a line whose text no
+/// long chain has, is never taken this way.
+fn short_chains(
+    candidates: &[Candidate],
+    link: &[Option<(usize, u32, usize)>],
+    chains: &[(usize, Vec<usize>)],
+    heads: &[(usize, Head)],
+    medians: &[usize],
+) -> Vec<(usize, Head)> {
+    let mut sorted = medians.to_vec();
+    sorted.sort_unstable();
+    let Some(&page) = sorted.get(sorted.len() / 2) else {
+        return Vec::new();
+    };
+    let mut families: Vec<&str> = Vec::new();
+    for (_, h) in heads {
+        if h.key.chars().count() >= 3 && !families.iter().any(|f| *f == h.key) {
+            families.push(&h.key);
+        }
+    }
+    let mut sequence: Vec<(usize, bool, u32)> = heads
+        .iter()
+        .map(|(ordinal, h)| (*ordinal, h.roman, h.number))
+        .collect();
+    sequence.sort_unstable();
+    // The number read for each member, from the links (the root's from its successor's step).
+    let number_of = |chain: &[usize], k: usize| -> u32 {
+        match link[chain[k]] {
+            Some((_, v, _)) => v,
+            None => chain
+                .get(k + 1)
+                .and_then(|&next| link[next])
+                .map(|(_, v, s)| v - s as u32)
+                .unwrap_or(candidates[chain[k]].values[0].1),
+        }
+    };
+    let in_sequence = |ordinal: usize, roman: bool, number: u32| {
+        let at = sequence.partition_point(|&(o, _, _)| o < ordinal);
+        let before = sequence[..at].iter().rev().find(|h| h.1 == roman);
+        let after = sequence[at..].iter().find(|h| h.1 == roman);
+        before.is_none_or(|h| h.2 < number) && after.is_none_or(|h| h.2 > number)
+    };
+    let mut found = Vec::new();
+    for (_, chain) in chains {
+        if chain.len() < 2 || chain.len() >= MIN_CHAIN {
+            continue;
+        }
+        let of_a_family = chain.iter().all(|&i| {
+            let key = &candidates[i].key;
+            key.chars().count() >= 3 && families.iter().any(|f| same_head(key, f))
+        });
+        let regular = chain.iter().all(|&i| {
+            link[i].is_none_or(|(j, _, step)| {
+                let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
+                s * 2 >= page && s * 2 <= page * 3
+            })
+        });
+        let roman_of =
+            |i: usize, number: u32| candidates[i].values.iter().any(|&(r, v)| r && v == number);
+        let fits = (0..chain.len()).all(|k| {
+            let number = number_of(chain, k);
+            in_sequence(
+                candidates[chain[k]].ordinal,
+                roman_of(chain[k], number),
+                number,
+            )
+        });
+        if !of_a_family || !regular || !fits {
+            continue;
+        }
+        for (k, &i) in chain.iter().enumerate() {
+            let c = &candidates[i];
+            let number = number_of(chain, k);
+            found.push((
+                c.ordinal,
+                Head {
+                    line: c.line,
+                    number,
+                    roman: roman_of(i, number),
+                    key: c.key.clone(),
+                    chain: chain.len(),
+                    lines_per_page: page,
+                    recovered: false,
+                    short: true,
+                },
+            ));
+        }
+    }
+    found
 }
 
 /// How far (in pages) a head found between two heads of the sequence may stand from the page
@@ -797,6 +900,7 @@ fn heads_in_frame(
                     chain: base.chain,
                     lines_per_page: frame.per_page.round() as usize,
                     recovered: true,
+                    short: false,
                 },
             )
         })

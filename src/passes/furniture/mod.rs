@@ -296,10 +296,17 @@ impl Pass for Furniture {
                 removed.push(head.line.start..head.line.end_with_newline(text));
                 continue;
             }
-            let evidence = format!(
-                "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
-                head.number, head.chain, head.lines_per_page
-            );
+            let evidence = if head.short {
+                format!(
+                    "{numeral} {} in a run of {} heads, one or two more every page of about {} lines (the book's page), with the text of the book's running heads",
+                    head.number, head.chain, head.lines_per_page
+                )
+            } else {
+                format!(
+                    "{numeral} {} in a sequence of {} heads, one or two more every page of about {} lines",
+                    head.number, head.chain, head.lines_per_page
+                )
+            };
             edits.push(drop_line(text, head.line, NUMBERED_HEAD, 0.9, evidence));
             removed.push(head.line.start..head.line.end_with_newline(text));
         }
