@@ -79,6 +79,16 @@ pub fn may_join(text: &str, a: &Range<usize>, b: &Range<usize>) -> bool {
         && is_word(second)
 }
 
+/// Whether `first` and `second` are rare enough to be halves of one word: a half of a split word
+/// is rare (`pened`, `th`) or one letter (`w ere`, `th e`). Past this test a join is decided on
+/// the document's counts (of the joined form and of the first half), so the pass reads such a
+/// place again when a repair changes those counts.
+pub fn halves_may_join(first: &str, second: &str, (fa, fb): (f64, f64)) -> bool {
+    let rarer = fa.min(fb);
+    let one_letter = first.chars().nth(1).is_none() || second.chars().nth(1).is_none();
+    !(rarer >= JOIN_PART_MAX || (rarer >= JOIN_HALF_MAX && !one_letter))
+}
+
 /// The join of the tokens at `a` and `b` of `text` (which [`may_join`]), whose lexicon
 /// frequencies are `frequencies`, if the evidence supports one.
 pub fn join(
@@ -91,9 +101,7 @@ pub fn join(
 ) -> Option<Edit> {
     let (first, second) = (&text[a.clone()], &text[b.clone()]);
     let rarer = fa.min(fb);
-    // A half of a split word is rare (`pened`, `th`) or one letter (`w ere`, `th e`).
-    let one_letter = first.chars().nth(1).is_none() || second.chars().nth(1).is_none();
-    if rarer >= JOIN_PART_MAX || (rarer >= JOIN_HALF_MAX && !one_letter) {
+    if !halves_may_join(first, second, (fa, fb)) {
         return None;
     }
     // A name of the document (always capitalised, used again) is not half of a word. Used again

@@ -827,6 +827,10 @@ pub fn edits_with(
     let mut plain: HashMap<String, f64> = HashMap::new();
     // The places where a real-word neighbour had support: read again when the pairs change.
     let mut places = Vec::new();
+    // The places where a join was weighed on the counts and not made, with the joined form and
+    // the first half: read again when a repair changes their counts (`dis coveries` once
+    // `Diseoveries` is `Discoveries`).
+    let mut joins = Vec::new();
     let first = round(
         text,
         stats,
@@ -838,6 +842,7 @@ pub fn edits_with(
         &mut plain,
         None,
         &mut places,
+        &mut joins,
     );
     let (mut done, mut flags): (Vec<Edit>, Vec<Edit>) = first.into_iter().partition(applies);
     let mut fresh = !done.is_empty();
@@ -873,8 +878,12 @@ pub fn edits_with(
                 back_or_forward(&landed, w.start, false)..back_or_forward(&landed, w.end, false);
             counts.replace_pairs(&text[before], &current[w], table);
         }
-        // Every place where a real-word neighbour had support is read again with those pairs.
-        for at in &places {
+        // Every place where a real-word neighbour had support is read again with those pairs, and
+        // every join weighed on counts that changed.
+        let joins_again = joins.iter().filter_map(|(at, joined, first)| {
+            (changed.contains(joined) || changed.contains(first)).then_some(at)
+        });
+        for at in places.iter().chain(joins_again) {
             if overlapping(&done, |e| &e.range, at).is_empty() {
                 let start = back_or_forward(&landed, at.start, true);
                 windows.push(window(&current, &(start..start + at.len())));
@@ -958,6 +967,7 @@ pub fn edits_with(
             &mut decided,
             &mut plain,
             Some(&merged),
+            &mut Vec::new(),
             &mut Vec::new(),
         );
         // The flags of the places read again are this round's.
@@ -1211,6 +1221,7 @@ fn round(
     plain: &mut HashMap<String, f64>,
     windows: Option<&[Range<usize>]>,
     places: &mut Vec<Range<usize>>,
+    joins: &mut Vec<(Range<usize>, String, String)>,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
@@ -1249,6 +1260,14 @@ fn round(
                 out.push(edit);
                 joined_with_previous = true;
                 continue;
+            }
+            let (first, second) = (&text[r.clone()], &text[next.clone()]);
+            if first_round && boundaries::halves_may_join(first, second, pair) {
+                joins.push((
+                    r.start..next.end,
+                    lowercase(&format!("{first}{second}")).into_owned(),
+                    lowercase(first).into_owned(),
+                ));
             }
         }
         let known = own_frequency.filter(|&f| f > RARE_WORD);
