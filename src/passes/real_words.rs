@@ -194,10 +194,12 @@ pub fn neighbours(
             word.push_str(&token[..pos]);
             word.push_str(&c.print);
             word.push_str(&token[pos + c.ocr.len()..]);
-            if !is_word(&word)
+            // Most candidates are no word of the document: the count, one lookup in a small
+            // table, turns them away before the other tests.
+            if stats.count(&word) < REAL_WORD_MIN_PAIRS
+                || !is_word(&word)
                 || word.chars().any(|c| c.is_uppercase())
                 || found.iter().any(|n| n.word == word)
-                || stats.count(&word) < REAL_WORD_MIN_PAIRS
             {
                 continue;
             }
