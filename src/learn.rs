@@ -302,7 +302,7 @@ mod tests {
             ("b", "h")
         );
         assert!(text.contains("# 3 of 3: tbe→the"), "{text}");
-        let lex = Lexicon::parse("en", Path::new("en.tsv"), "the\t0.05\nroad\t1e-4\n").unwrap();
+        let lex = crate::lexicon::english("the\t0.05\nroad\t1e-4\n");
         let words = l.lexicon_file(Some(&lex), 2);
         let learned = Lexicon::parse("en", Path::new("en.learned.tsv"), &words).unwrap();
         assert!(learned.contains("tver"));

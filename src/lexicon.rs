@@ -211,6 +211,12 @@ fn fold(word: &str) -> String {
     }
 }
 
+/// An English lexicon from TSV text (`word\tfrequency` lines), for unit tests.
+#[cfg(test)]
+pub(crate) fn english(tsv: &str) -> Lexicon {
+    Lexicon::parse("en", std::path::Path::new("en.tsv"), tsv).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

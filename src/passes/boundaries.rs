@@ -213,15 +213,11 @@ mod tests {
     use super::*;
     use crate::confusion::ConfusionTable;
     use crate::passes::confusions::DocStats;
-    use std::path::Path;
 
     fn lexicon() -> Lexicon {
-        Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
+        crate::lexicon::english(
             "the\t0.054\nof\t0.03\na\t0.02\nin\t0.019\nto\t0.027\nhave\t0.005\nway\t4e-4\naway\t5e-4\ninto\t1.6e-3\nhappened\t3e-4\nhap\t1.1e-6\nth\t1.6e-5\ne\t1.9e-4\nindeed\t1.5e-4\ndeed\t1e-5\nink\t2e-5\nstand\t2e-4\nfair\t1e-4\nweather\t5e-5\nofthe\t2.1e-6\nat\t4e-3\nthat\t0.01\nthere\t2e-3\nthereto\t8.5e-7\ncompany\t4e-4\ncom\t1.7e-5\n",
         )
-        .unwrap()
     }
 
     fn joined(text: &str, document: &str) -> Option<String> {

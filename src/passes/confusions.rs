@@ -1417,7 +1417,6 @@ impl Pass for Confusions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn table() -> ConfusionTable {
         ConfusionTable::from_pairs(&[
@@ -1437,12 +1436,9 @@ mod tests {
     }
 
     fn lexicon() -> Lexicon {
-        Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
+        crate::lexicon::english(
             "the\t0.05\nand\t0.026\nin\t0.019\nof\t0.03\nonly\t0.001\nmodern\t1e-4\nmodem\t2.5e-6\nlaud\t4e-7\nland\t1.7e-4\naud\t1.4e-6\nivor\t2.3e-6\nbuffish\t1e-8\nhuffish\t1e-8\nten\t1e-4\nteu\t1e-7\n",
         )
-        .unwrap()
     }
 
     fn run(text: &str, document: &str) -> Vec<Edit> {
@@ -1546,7 +1542,7 @@ mod tests {
         assert_eq!(applied("rosy huffish", ""), "rosy huffish");
         // `bcnch`: `bench` (c→e) is supported; with a close runner-up the spot is only flagged.
         let t = ConfusionTable::from_pairs(&[("c", "e", 0.6), ("c", "o", 0.6)]);
-        let lex = Lexicon::parse("en", Path::new("en.tsv"), "bench\t1e-4\nbonch\t1e-4\n").unwrap();
+        let lex = crate::lexicon::english("bench\t1e-4\nbonch\t1e-4\n");
         let stats = DocStats::new("", &t);
         let e = edits("a bcnch", &stats, Some(&lex), &t, &[]);
         assert_eq!(e.len(), 1);
@@ -1568,12 +1564,7 @@ mod tests {
     #[test]
     fn halves_of_a_hyphenated_word_and_case_changes_are_left_alone() {
         let t = ConfusionTable::from_pairs(&[("rn", "m", 0.8), ("l", "I", 0.5), ("u", "n", 0.7)]);
-        let lex = Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
-            "northern\t1e-4\nthem\t1e-3\nincome\t1e-4\n",
-        )
-        .unwrap();
+        let lex = crate::lexicon::english("northern\t1e-4\nthem\t1e-3\nincome\t1e-4\n");
         let stats = DocStats::new("", &t);
         assert!(edits("the nor-thern counties", &stats, Some(&lex), &t, &[]).is_empty());
         assert_eq!(
@@ -1587,12 +1578,8 @@ mod tests {
     #[test]
     fn any_one_edit_is_a_candidate_when_the_table_has_none() {
         let t = ConfusionTable::from_pairs(&[("u", "n", 0.7), ("∅", "n", 0.3)]);
-        let lex = Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
-            "hunting\t1e-4\nseason\t1e-4\nmarket\t2e-4\nraven\t1e-5\n",
-        )
-        .unwrap();
+        let lex =
+            crate::lexicon::english("hunting\t1e-4\nseason\t1e-4\nmarket\t2e-4\nraven\t1e-5\n");
         let stats = DocStats::new("", &t);
         let fix = |text: &str| {
             crate::change::apply_edits(text, &edits(text, &stats, Some(&lex), &t, &[]))
@@ -1611,12 +1598,7 @@ mod tests {
         // Round one reads `mcnt` as `ment`; round two joins `Parlia ment`; the two are one edit of
         // the input, with both evidences.
         let t = ConfusionTable::from_pairs(&[("c", "e", 0.6)]);
-        let lex = Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
-            "the\t0.05\nmet\t1e-4\nment\t5e-5\nparliament\t5.5e-5\n",
-        )
-        .unwrap();
+        let lex = crate::lexicon::english("the\t0.05\nmet\t1e-4\nment\t5e-5\nparliament\t5.5e-5\n");
         let text = "the Parlia mcnt met";
         let stats = DocStats::new(text, &t);
         let found = edits(text, &stats, Some(&lex), &t, &[]);

@@ -462,15 +462,11 @@ fn decide_place(
 mod tests {
     use super::*;
     use crate::passes::confusions::{DocStats, edits};
-    use std::path::Path;
 
     fn lexicon() -> Lexicon {
-        Lexicon::parse(
-            "en",
-            Path::new("en.tsv"),
+        crate::lexicon::english(
             "the\t0.054\nto\t0.027\nbe\t0.0062\nhe\t0.0049\nwas\t0.009\nroad\t1e-4\ntho\t2.6e-5\nbo\t1e-5\nmended\t1e-5\n",
         )
-        .unwrap()
     }
 
     fn fix(text: &str) -> (String, Vec<Edit>) {
