@@ -175,7 +175,7 @@ const ASCII_FOLD_MAX: usize = 64;
 
 /// Whether [`fold`] would leave `word` as it is: no capital and no `ß`.
 fn is_folded(word: &str) -> bool {
-    !word.contains('ß') && !has_capital(word)
+    !word.contains(['ß', 'ſ']) && !has_capital(word)
 }
 
 /// Whether `word` has a character that lowercase changes (then [`lowercase`] allocates).
@@ -201,11 +201,12 @@ pub fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Case folding as in the word lists: lowercase, with `ß` (and `ẞ`) written `ss`.
+/// Case folding as in the word lists: lowercase, with `ß` (and `ẞ`) written `ss` and the long s
+/// `ſ` written `s` (`Beſtätigung` is the word `bestätigung`; the text keeps its `ſ`).
 fn fold(word: &str) -> String {
     let lower = word.to_lowercase();
-    if lower.contains('ß') {
-        lower.replace('ß', "ss")
+    if lower.contains(['ß', 'ſ']) {
+        lower.replace('ß', "ss").replace('ſ', "s")
     } else {
         lower
     }
@@ -238,6 +239,13 @@ mod tests {
     fn sharp_s_is_folded_as_in_the_lists() {
         let lex = Lexicon::parse("de", Path::new("de.tsv"), "heisst\t0.0003\n").unwrap();
         assert!(lex.contains("heißt") && lex.contains("Heißt") && lex.contains("HEISST"));
+    }
+
+    #[test]
+    fn the_long_s_is_read_as_s() {
+        let lex = Lexicon::parse("de", Path::new("de.tsv"), "bestätigung\t1e-5\n").unwrap();
+        assert!(lex.contains("Beſtätigung") && lex.contains("beſtätigung"));
+        assert!(!lex.contains("Beftätigung"));
     }
 
     #[test]
