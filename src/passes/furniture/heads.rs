@@ -28,6 +28,10 @@
 //! too; just beyond a run of the chain only a number that agrees counts. A chapter's title alone
 //! at a page edge (`CONTENTS.`) is never taken this way.
 //!
+//! A run of two or three heads between missing leaves, too short for a chain, is taken when the
+//! long chains agree with it: its pages are theirs in length, its text is one of their families
+//! and its numbers lie between theirs ([`short_chains`]).
+//!
 //! Known limits: heads without a number are found only between heads of a chain; a stretch of
 //! pages where recto and verso numbers are both damaged forms no chain; a book whose every page
 //! holds fewer than [`MIN_PAGE_LINES`] lines.
