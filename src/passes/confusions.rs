@@ -103,21 +103,15 @@ pub struct DocStats {
 impl DocStats {
     pub fn new(document: &str, table: &ConfusionTable) -> Self {
         let mut stats = Self::default();
-        let mut previous: Option<(Range<usize>, Cow<str>)> = None;
-        for range in tokens(document, table) {
-            let token = &document[range.clone()];
+        for (token, folded, pair) in real_words::folded_pairs(document, table) {
             let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-            let folded = lowercase(token);
             let entry = stats.counts.entry_ref(folded.as_ref()).or_insert((0, true));
             entry.0 += 1;
             entry.1 &= capitalised;
             stats.total += 1;
-            if let Some((p, word)) = &previous
-                && real_words::adjacent(document, p, &range)
-            {
-                stats.bigrams.add(real_words::pair_key(word, &folded));
+            if let Some(key) = pair {
+                stats.bigrams.add(key);
             }
-            previous = Some((range, folded));
         }
         stats
     }
@@ -212,9 +206,11 @@ impl Counts<'_> {
     /// chunks between whitespace) before and after the earlier rounds' repairs.
     fn replace_pairs(&mut self, before: &str, after: &str, table: &ConfusionTable) {
         for (text, step) in [(before, -1isize), (after, 1)] {
-            real_words::for_each_pair(text, table, |key| {
-                *self.bigram_delta.entry(key).or_insert(0) += step;
-            });
+            for (_, _, key) in real_words::folded_pairs(text, table) {
+                if let Some(key) = key {
+                    *self.bigram_delta.entry(key).or_insert(0) += step;
+                }
+            }
         }
     }
 

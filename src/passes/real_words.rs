@@ -33,6 +33,7 @@
 //! misreads a word more often than it reads it right (Overproof's articles that write `tho` more
 //! often than `the`) gives no document evidence: those stay.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use hashbrown::HashMap;
@@ -72,8 +73,21 @@ pub struct Bigrams {
 
 /// The key of the pair (`first`, `second`), both lowercase.
 pub fn pair_key(first: &str, second: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in first.bytes().chain([0xff]).chain(second.bytes()) {
+    pair_key_after(pair_head(first), second)
+}
+
+/// The hash state after the first word of a pair and the separator (FNV-1a).
+fn pair_head(first: &str) -> u64 {
+    fnv(0xcbf2_9ce4_8422_2325, first.bytes().chain([0xff]))
+}
+
+/// The key of a pair from its [`pair_head`] and its second word.
+fn pair_key_after(head: u64, second: &str) -> u64 {
+    fnv(head, second.bytes())
+}
+
+fn fnv(mut hash: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+    for b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -90,19 +104,25 @@ impl Bigrams {
     }
 }
 
-/// Calls `each` with the key of every pair of neighbouring tokens of `text` (whitespace only
-/// between them).
-pub fn for_each_pair(text: &str, table: &ConfusionTable, mut each: impl FnMut(u64)) {
-    let mut previous: Option<(Range<usize>, String)> = None;
-    for r in super::confusions::tokens(text, table) {
-        let lower = lowercase(&text[r.clone()]).into_owned();
-        if let Some((p, word)) = &previous
-            && adjacent(text, p, &r)
-        {
-            each(pair_key(word, &lower));
-        }
-        previous = Some((r, lower));
-    }
+/// The tokens of `text` with their lowercase forms and, when only whitespace separates a token
+/// from the one before, the key of that pair: the one walk that counts words and pairs, for the
+/// document and for the stretches the pass's rounds rewrite.
+pub fn folded_pairs<'t>(
+    text: &'t str,
+    table: &'t ConfusionTable,
+) -> impl Iterator<Item = (&'t str, Cow<'t, str>, Option<u64>)> + 't {
+    // The token before, as its end and the hash of its half of a pair.
+    let mut previous: Option<(Range<usize>, u64)> = None;
+    super::confusions::tokens(text, table).map(move |range| {
+        let token = &text[range.clone()];
+        let folded = lowercase(token);
+        let key = previous
+            .as_ref()
+            .filter(|(p, _)| adjacent(text, p, &range))
+            .map(|&(_, head)| pair_key_after(head, &folded));
+        previous = Some((range, pair_head(&folded)));
+        (token, folded, key)
+    })
 }
 
 /// Whether only whitespace stands between two tokens.

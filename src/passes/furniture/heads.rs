@@ -417,12 +417,7 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
             continue;
         }
         medians.push(median);
-        let regular_step = |i: usize| {
-            link[i].is_some_and(|(j, _, step)| {
-                let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
-                s * 2 >= median && s * 2 <= median * 3
-            })
-        };
+        let regular_step = |i: usize| regular_step(&candidates, &link, i, median);
         let mut regular_next = vec![false; candidates.len()];
         for &i in chain {
             if let Some((j, _, _)) = link[i]
@@ -446,16 +441,8 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
                     continue;
                 }
             }
-            let number = match link[i] {
-                Some((_, v, _)) => v,
-                // The root: the reading that its successor stepped from.
-                None => chain
-                    .get(k + 1)
-                    .and_then(|&next| link[next])
-                    .map(|(_, v, s)| v - s as u32)
-                    .unwrap_or(c.values[0].1),
-            };
-            let roman = c.values.iter().any(|&(r, v)| r && v == number);
+            let number = chain_number(&candidates, &link, chain, k);
+            let roman = c.reads_roman(number);
             heads.push((
                 c.ordinal,
                 Head {
@@ -489,6 +476,45 @@ pub fn numbered_heads(text: &str, pages: &[PageSpan]) -> Vec<Head> {
     heads
 }
 
+/// The number of the `k`th head of `chain`: the reading its link stepped to, or for the root the
+/// reading that its successor stepped from.
+fn chain_number(
+    candidates: &[Candidate],
+    link: &[Option<(usize, u32, usize)>],
+    chain: &[usize],
+    k: usize,
+) -> u32 {
+    match link[chain[k]] {
+        Some((_, v, _)) => v,
+        None => chain
+            .get(k + 1)
+            .and_then(|&next| link[next])
+            .map(|(_, v, s)| v - s as u32)
+            .unwrap_or(candidates[chain[k]].values[0].1),
+    }
+}
+
+/// Whether the step of the link into candidate `i` is a regular page: half to one and a half
+/// times `page` lines.
+fn regular_step(
+    candidates: &[Candidate],
+    link: &[Option<(usize, u32, usize)>],
+    i: usize,
+    page: usize,
+) -> bool {
+    link[i].is_some_and(|(j, _, step)| {
+        let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
+        s * 2 >= page && s * 2 <= page * 3
+    })
+}
+
+impl Candidate {
+    /// Whether `number` is one of its readings as a roman numeral.
+    fn reads_roman(&self, number: u32) -> bool {
+        self.values.iter().any(|&(r, v)| r && v == number)
+    }
+}
+
 /// Heads of runs too short for a chain of their own (two or three pages between gaps in a scan:
 /// plates, missing leaves), taken when three kinds of evidence agree with the book's long chains:
 /// the numbers step by one or two per page, every step is as long as the long chains' pages
@@ -520,17 +546,6 @@ fn short_chains(
         .map(|(ordinal, h)| (*ordinal, h.roman, h.number))
         .collect();
     sequence.sort_unstable();
-    // The number read for each member, from the links (the root's from its successor's step).
-    let number_of = |chain: &[usize], k: usize| -> u32 {
-        match link[chain[k]] {
-            Some((_, v, _)) => v,
-            None => chain
-                .get(k + 1)
-                .and_then(|&next| link[next])
-                .map(|(_, v, s)| v - s as u32)
-                .unwrap_or(candidates[chain[k]].values[0].1),
-        }
-    };
     let in_sequence = |ordinal: usize, roman: bool, number: u32| {
         let at = sequence.partition_point(|&(o, _, _)| o < ordinal);
         let before = sequence[..at].iter().rev().find(|h| h.1 == roman);
@@ -546,34 +561,26 @@ fn short_chains(
             let key = &candidates[i].key;
             key.chars().count() >= 3 && families.iter().any(|f| same_head(key, f))
         });
-        let regular = chain.iter().all(|&i| {
-            link[i].is_none_or(|(j, _, step)| {
-                let s = (candidates[i].ordinal - candidates[j].ordinal) / step;
-                s * 2 >= page && s * 2 <= page * 3
-            })
-        });
-        let roman_of =
-            |i: usize, number: u32| candidates[i].values.iter().any(|&(r, v)| r && v == number);
+        let regular = chain
+            .iter()
+            .all(|&i| link[i].is_none() || regular_step(candidates, link, i, page));
         let fits = (0..chain.len()).all(|k| {
-            let number = number_of(chain, k);
-            in_sequence(
-                candidates[chain[k]].ordinal,
-                roman_of(chain[k], number),
-                number,
-            )
+            let c = &candidates[chain[k]];
+            let number = chain_number(candidates, link, chain, k);
+            in_sequence(c.ordinal, c.reads_roman(number), number)
         });
         if !of_a_family || !regular || !fits {
             continue;
         }
         for (k, &i) in chain.iter().enumerate() {
             let c = &candidates[i];
-            let number = number_of(chain, k);
+            let number = chain_number(candidates, link, chain, k);
             found.push((
                 c.ordinal,
                 Head {
                     line: c.line,
                     number,
-                    roman: roman_of(i, number),
+                    roman: c.reads_roman(number),
                     key: c.key.clone(),
                     chain: chain.len(),
                     lines_per_page: page,
