@@ -28,6 +28,7 @@
 //! and one confusion from a word the document uses could be changed; the review flag helps here).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -539,7 +540,7 @@ pub fn correct(
         stats,
         lexicon,
         table,
-        &mut Weighed::default(),
+        &RefCell::new(Vec::new()),
         None,
     )
 }
@@ -552,7 +553,7 @@ fn correct_noting<'t>(
     stats: &Counts,
     lexicon: Option<&Lexicon>,
     table: &'t ConfusionTable,
-    weighed: &mut Weighed,
+    weighed: &RefCell<Vec<String>>,
     memo: Option<MemoFor>,
 ) -> Option<Edit> {
     if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
@@ -600,10 +601,11 @@ fn correct_noting<'t>(
     // What the document says of a candidate the token's shape allows: its uses, weighed with
     // the lexicon's frequency.
     let consider =
-        |word: &str, used: &Used<'t>, weight: f64, frequency: f64, scored: &mut Vec<Scored<'t>>| {
+        |word: &str, used: Used<'t>, weight: f64, frequency: f64, scored: &mut Vec<Scored<'t>>| {
             if scored.iter().any(|s| s.candidate.word == word) {
                 return;
             }
+            weighed.borrow_mut().push(lowercase(word).into_owned());
             let count = stats.count(word);
             if !supported(frequency, count, own_count, used.len) {
                 return;
@@ -628,7 +630,7 @@ fn correct_noting<'t>(
             scored.push(Scored {
                 candidate: Candidate {
                     word: word.to_string(),
-                    used: used.clone(),
+                    used,
                     weight,
                 },
                 frequency,
@@ -643,9 +645,8 @@ fn correct_noting<'t>(
         None => Arc::new(make()),
     };
     for c in &rated.table {
-        consider(&c.word, &c.used, c.weight, c.frequency, &mut scored);
+        consider(&c.word, c.used.clone(), c.weight, c.frequency, &mut scored);
     }
-    weighed.rated = Some(Arc::clone(&rated));
     // Any one edit, from the lexicon's and the document's delete indexes (`huntiug` may have lost
     // a letter the table does not list).
     // Only when the table gave no candidate: a listed confusion is likelier than any other edit,
@@ -704,10 +705,9 @@ fn correct_noting<'t>(
                 },
             );
             if shaped_like(token, &word) {
-                weighed.more.push(lowercase(&word).into_owned());
                 consider(
                     &word,
-                    &Used::one_edit(ocr.to_string(), print),
+                    Used::one_edit(ocr.to_string(), print),
                     weight,
                     frequency(&word),
                     &mut scored,
@@ -806,8 +806,6 @@ pub struct Rated {
 #[derive(Debug)]
 struct RatedCandidate {
     word: String,
-    /// The word in lowercase, as the document's counts key it.
-    lower: String,
     used: Used<'static>,
     weight: f64,
     frequency: f64,
@@ -846,7 +844,6 @@ fn rated(token: &str, table: &ConfusionTable, frequency: impl Fn(&str) -> f64) -
         if shaped_like(token, word) {
             out.push(RatedCandidate {
                 word: word.to_string(),
-                lower: lowercase(word).into_owned(),
                 used: used.into_owned(),
                 weight,
                 frequency: frequency(word),
@@ -1031,7 +1028,7 @@ pub fn edits_with(
             let neighbours_may_change = verdict.known.is_some() && sources.contains(lower.as_ref());
             if !changed.contains(lower.as_ref())
                 && !neighbours_may_change
-                && !verdict.weighed.any_in(&changed)
+                && !verdict.weighed.iter().any(|w| changed.contains(w))
             {
                 continue;
             }
@@ -1221,32 +1218,12 @@ fn window(text: &str, range: &Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// The candidates (lowercase) whose counts in the document a verdict read: it may change when
-/// their counts do.
-#[derive(Debug, Clone, Default)]
-struct Weighed {
-    /// Every table candidate of the token (the memo's list, shared).
-    rated: Option<Arc<Rated>>,
-    /// Others: one-edit candidates, a known token's neighbours.
-    more: Vec<String>,
-}
-
-impl Weighed {
-    /// Whether any of them is among `words`.
-    fn any_in(&self, words: &hashbrown::HashSet<String>) -> bool {
-        self.rated
-            .as_ref()
-            .is_some_and(|r| r.table.iter().any(|c| words.contains(&c.lower)))
-            || self.more.iter().any(|w| words.contains(w))
-    }
-}
-
 /// A token's verdict, kept from round to round.
 #[derive(Debug, Clone)]
 struct Verdict {
     edit: Option<Edit>,
     /// The candidates whose counts in the document were read (the verdict may change with them).
-    weighed: Weighed,
+    weighed: Vec<String>,
     /// The token's lexicon frequency when the lexicon knows it (only a split, a recurring
     /// misreading or a real-word error is tried).
     known: Option<f64>,
@@ -1270,19 +1247,21 @@ fn decide(
         table,
         memo,
     } = words;
-    let mut weighed = Weighed::default();
+    let weighed = RefCell::new(Vec::new());
     let mut neighbours = Vec::new();
     let edit = if let Some(f) = known {
         if real_words::suspect(token, f) {
             neighbours = real_words::neighbours(token, f, lexicon, table, stats, memo);
         }
-        real_words::misreading(token, f, &neighbours, stats, &mut weighed.more).or_else(|| {
-            (splits && f < boundaries::SPLIT_SUSPECT)
-                .then(|| boundaries::split(token, stats, lexicon, stats.total))
-                .flatten()
-        })
+        real_words::misreading(token, f, &neighbours, stats, &mut weighed.borrow_mut()).or_else(
+            || {
+                (splits && f < boundaries::SPLIT_SUSPECT)
+                    .then(|| boundaries::split(token, stats, lexicon, stats.total))
+                    .flatten()
+            },
+        )
     } else {
-        correct_noting(token, 0..0, stats, lexicon, table, &mut weighed, memo).or_else(|| {
+        correct_noting(token, 0..0, stats, lexicon, table, &weighed, memo).or_else(|| {
             splits
                 .then(|| boundaries::split(token, stats, lexicon, stats.total))
                 .flatten()
@@ -1290,7 +1269,7 @@ fn decide(
     };
     Verdict {
         edit,
-        weighed,
+        weighed: weighed.into_inner(),
         known,
         neighbours,
         at: Vec::new(),
