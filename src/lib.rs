@@ -28,7 +28,6 @@ pub mod lang;
 pub mod layout;
 pub mod learn;
 pub mod lexicon;
-pub mod memo;
 pub mod passes;
 pub mod pipeline;
 pub mod render;

@@ -80,7 +80,7 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
         // Misread words once paragraphs are whole, so a word cut by a line end is one token.
-        Box::new(passes::confusions::Confusions::default()),
+        Box::new(passes::confusions::Confusions),
         // A hyphen before a space inside a line after the word repairs, whose results are its
         // evidence (`Jaek- pudding` → `Jack- pudding`, which the document writes `Jack-pudding`):
         // decided before them, a second run would decide it again on the repaired halves.

@@ -30,7 +30,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
@@ -39,59 +39,8 @@ use crate::candidates::DeleteIndex;
 use crate::change::{ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
-use crate::memo::Memo;
 
-#[derive(Debug, Default)]
-pub struct Confusions {
-    /// What the lexicon says of the batch's tokens, worked out once per batch.
-    memos: Memos,
-}
-
-/// The lexicon's answers about tokens, for every document of a batch (see [`crate::memo`]).
-#[derive(Debug, Default)]
-pub struct Memos {
-    /// Known tokens' neighbours far more frequent in the lexicon ([`real_words::neighbours`]),
-    /// before the document's counts are asked.
-    neighbours: Memo<Vec<real_words::Neighbour>>,
-    /// Unknown tokens' table candidates with their lexicon frequency ([`Rated`]).
-    rated: Memo<Rated>,
-}
-
-/// What the pass looks words up in, the same for every document of a batch: the lexicon, the
-/// confusion table and the batch's memos of what the lexicon said (none in a one-off call).
-#[derive(Debug, Clone, Copy)]
-pub struct Lookups<'a> {
-    pub lexicon: Option<&'a Lexicon>,
-    pub table: &'a ConfusionTable,
-    pub memo: Option<MemoFor<'a>>,
-}
-
-/// The batch's memos, for the documents of one language.
-#[derive(Debug, Clone, Copy)]
-pub struct MemoFor<'a> {
-    memos: &'a Memos,
-    language: &'a str,
-}
-
-impl MemoFor<'_> {
-    /// The lexicon's neighbours of `token`, from `make` the first time the batch asks.
-    pub fn neighbours(
-        &self,
-        token: &str,
-        make: impl FnOnce() -> Vec<real_words::Neighbour>,
-    ) -> Arc<Vec<real_words::Neighbour>> {
-        self.memos
-            .neighbours
-            .get_or_insert_with(self.language, token, make)
-    }
-
-    /// The lexicon's view of `token`'s candidates, from `make` the first time the batch asks.
-    fn rated(&self, token: &str, make: impl FnOnce() -> Rated) -> Arc<Rated> {
-        self.memos
-            .rated
-            .get_or_insert_with(self.language, token, make)
-    }
-}
+pub struct Confusions;
 
 pub const WORD: BuiltinRule = BuiltinRule {
     id: "confusions.word",
@@ -419,18 +368,6 @@ impl<'a> Used<'a> {
         }
     }
 
-    fn into_owned(self) -> Used<'static> {
-        let [(o1, p1), (o2, p2)] = self.subs;
-        Used {
-            subs: [
-                (o1.into_owned().into(), p1.into_owned().into()),
-                (o2.into_owned().into(), p2.into_owned().into()),
-            ],
-            len: self.len,
-            reach: self.reach,
-        }
-    }
-
     fn as_slice(&self) -> &[(Cow<'a, str>, Cow<'a, str>)] {
         &self.subs[..self.len]
     }
@@ -541,7 +478,6 @@ pub fn correct(
         lexicon,
         table,
         &RefCell::new(Vec::new()),
-        None,
     )
 }
 
@@ -554,7 +490,6 @@ fn correct_noting<'t>(
     lexicon: Option<&Lexicon>,
     table: &'t ConfusionTable,
     weighed: &RefCell<Vec<String>>,
-    memo: Option<MemoFor>,
 ) -> Option<Edit> {
     if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -593,59 +528,74 @@ fn correct_noting<'t>(
         count: usize,
         score: f64,
     }
-    let (_, smudge) = smudge_split(token, table);
+    // A smudge read as a symbol competes with the symbol read as a letter: `the}-` is `the`
+    // rather than `they`.
+    let mut stripped = String::new();
+    let mut smudge = String::new();
+    for (i, c) in token.char_indices() {
+        let after_brace = i > 0 && token[..i].ends_with('}') && (c == '\'' || c == '-');
+        if is_token_symbol(c, table) || after_brace {
+            smudge.push(c);
+        } else {
+            stripped.push(c);
+        }
+    }
     let total = stats.total.max(1) as f64;
     let short = token.chars().count() <= 3;
     let mut scored: Vec<Scored> = Vec::new();
     let mut margin_to_leave = None;
-    // What the document says of a candidate the token's shape allows: its uses, weighed with
-    // the lexicon's frequency.
-    let consider =
-        |word: &str, used: Used<'t>, weight: f64, frequency: f64, scored: &mut Vec<Scored<'t>>| {
-            if scored.iter().any(|s| s.candidate.word == word) {
-                return;
-            }
-            weighed.borrow_mut().push(lowercase(word).into_owned());
-            let count = stats.count(word);
-            if !supported(frequency, count, own_count, used.len) {
-                return;
-            }
-            // Short tokens have many neighbours (`wob`, `tbo`, `nnd`) and capitalised ones may be
-            // names (`Hoads`, `Trne`): only a very common word, or one the document uses, will do.
-            if (short && frequency < SHORT_WORD)
-                || (first_upper && count == 0 && frequency < SHORT_WORD)
-            {
-                return;
-            }
-            if let Some(own) = own_frequency
-                && frequency < own * KNOWN_WORD_RATIO
-            {
-                return;
-            }
-            // A word the document uses consistently stays unless the candidate dominates it there.
-            if letters_only && own_count >= 2 && count < 10 * own_count {
-                return;
-            }
-            let score = weight * (frequency + count as f64 / total);
-            scored.push(Scored {
-                candidate: Candidate {
-                    word: word.to_string(),
-                    used,
-                    weight,
-                },
-                frequency,
-                count,
-                score,
-            });
-        };
-    let frequency = |word: &str| lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
-    let make = || rated(token, table, frequency);
-    let rated = match memo {
-        Some(memo) => memo.rated(token, make),
-        None => Arc::new(make()),
+    let consider = |word: &str, used: Used<'t>, weight: f64, scored: &mut Vec<Scored<'t>>| {
+        if !is_word(word) || !regular_case(word) || word.chars().nth(1).is_none() {
+            return;
+        }
+        // A capital first letter stays capital: `Iike` at a sentence start is not `like`.
+        if first_upper != word.chars().next().is_some_and(char::is_uppercase)
+            && token.starts_with(char::is_alphabetic)
+        {
+            return;
+        }
+        if scored.iter().any(|s| s.candidate.word == word) {
+            return;
+        }
+        weighed.borrow_mut().push(lowercase(word).into_owned());
+        let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
+        let count = stats.count(word);
+        if !supported(frequency, count, own_count, used.len) {
+            return;
+        }
+        // Short tokens have many neighbours (`wob`, `tbo`, `nnd`) and capitalised ones may be
+        // names (`Hoads`, `Trne`): only a very common word, or one the document uses, will do.
+        if (short && frequency < SHORT_WORD)
+            || (first_upper && count == 0 && frequency < SHORT_WORD)
+        {
+            return;
+        }
+        if let Some(own) = own_frequency
+            && frequency < own * KNOWN_WORD_RATIO
+        {
+            return;
+        }
+        // A word the document uses consistently stays unless the candidate dominates it there.
+        if letters_only && own_count >= 2 && count < 10 * own_count {
+            return;
+        }
+        let score = weight * (frequency + count as f64 / total);
+        scored.push(Scored {
+            candidate: Candidate {
+                word: word.to_string(),
+                used,
+                weight,
+            },
+            frequency,
+            count,
+            score,
+        });
     };
-    for c in &rated.table {
-        consider(&c.word, c.used.clone(), c.weight, c.frequency, &mut scored);
+    for_each_candidate(token, table, |word, used, weight| {
+        consider(word, used, weight, &mut scored)
+    });
+    if !smudge.is_empty() && !stripped.is_empty() {
+        consider(&stripped, Used::smudge(), SMUDGE_WEIGHT, &mut scored);
     }
     // Any one edit, from the lexicon's and the document's delete indexes (`huntiug` may have lost
     // a letter the table does not list).
@@ -662,22 +612,11 @@ fn correct_noting<'t>(
         && lower.len() == token.len()
     {
         let all_upper = token.chars().all(char::is_uppercase);
-        let from_lexicon = rated.one_edit.get_or_init(|| {
-            lexicon
-                .map(|l| {
-                    l.candidate_index()
-                        .neighbours(&lower)
-                        .into_iter()
-                        .map(|(_, edit)| edit)
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
-        let from_document = stats.index().neighbours(&lower);
-        let edits = from_lexicon
-            .iter()
-            .chain(from_document.iter().map(|(_, edit)| edit));
-        for edit in edits {
+        let mut neighbours = lexicon
+            .map(|l| l.candidate_index().neighbours(&lower))
+            .unwrap_or_default();
+        neighbours.extend(stats.index().neighbours(&lower));
+        for (_, edit) in neighbours {
             let end = edit.at + edit.ocr.len();
             let print = if all_upper {
                 edit.print.to_uppercase()
@@ -704,15 +643,12 @@ fn correct_noting<'t>(
                     ONE_EDIT_WEIGHT
                 },
             );
-            if shaped_like(token, &word) {
-                consider(
-                    &word,
-                    Used::one_edit(ocr.to_string(), print),
-                    weight,
-                    frequency(&word),
-                    &mut scored,
-                );
-            }
+            consider(
+                &word,
+                Used::one_edit(ocr.to_string(), print),
+                weight,
+                &mut scored,
+            );
         }
     }
     scored.sort_by(|a, b| {
@@ -792,77 +728,6 @@ fn correct_noting<'t>(
     )
 }
 
-/// A token's candidates from the table (and its symbols read as a smudge), as the lexicon rates
-/// them: the same in every document, so a batch works them out once per token ([`MemoFor`]).
-#[derive(Debug, Default)]
-pub struct Rated {
-    /// The candidates the token's shape allows, in the order they are weighed.
-    table: Vec<RatedCandidate>,
-    /// The lexicon's words one edit away (its delete index), asked only when the table gives no
-    /// supported candidate.
-    one_edit: OnceLock<Vec<crate::candidates::Edit>>,
-}
-
-#[derive(Debug)]
-struct RatedCandidate {
-    word: String,
-    used: Used<'static>,
-    weight: f64,
-    frequency: f64,
-}
-
-/// The token split into what stays and the symbols a smudge may have made (`the}'`: `the`, `}'`).
-fn smudge_split(token: &str, table: &ConfusionTable) -> (String, String) {
-    let mut stripped = String::new();
-    let mut smudge = String::new();
-    for (i, c) in token.char_indices() {
-        let after_brace = i > 0 && token[..i].ends_with('}') && (c == '\'' || c == '-');
-        if is_token_symbol(c, table) || after_brace {
-            smudge.push(c);
-        } else {
-            stripped.push(c);
-        }
-    }
-    (stripped, smudge)
-}
-
-/// Whether `word` may replace `token`: a word of two letters or more with a regular case, whose
-/// first letter keeps the token's case (`Iike` at a sentence start is not `like`).
-fn shaped_like(token: &str, word: &str) -> bool {
-    is_word(word)
-        && regular_case(word)
-        && word.chars().nth(1).is_some()
-        && (token.chars().next().is_some_and(char::is_uppercase)
-            == word.chars().next().is_some_and(char::is_uppercase)
-            || !token.starts_with(char::is_alphabetic))
-}
-
-/// [`Rated`] for `token`, with `frequency` the lexicon's (0 for a word it does not know).
-fn rated(token: &str, table: &ConfusionTable, frequency: impl Fn(&str) -> f64) -> Rated {
-    let mut out = Vec::new();
-    let mut keep = |word: &str, used: Used<'_>, weight: f64| {
-        if shaped_like(token, word) {
-            out.push(RatedCandidate {
-                word: word.to_string(),
-                used: used.into_owned(),
-                weight,
-                frequency: frequency(word),
-            });
-        }
-    };
-    for_each_candidate(token, table, &mut keep);
-    // A smudge read as a symbol competes with the symbol read as a letter: `the}-` is `the`
-    // rather than `they`.
-    let (stripped, smudge) = smudge_split(token, table);
-    if !smudge.is_empty() && !stripped.is_empty() {
-        keep(&stripped, Used::smudge(), SMUDGE_WEIGHT);
-    }
-    Rated {
-        table: out,
-        one_edit: OnceLock::new(),
-    }
-}
-
 /// Whether the token stands in a word of letters (with hyphens, underscores (`2_` footnote marks), apostrophes and confusable
 /// symbols) between spaces and ordinary punctuation, not in a run of OCR garbage such as
 /// `ii¿,tliu` or `uj.rccu.eut`, where a repair would only be a guess.
@@ -921,12 +786,15 @@ pub fn edits(
         e.kind == ChangeKind::Edit
             && crate::pipeline::applies(e.confidence, crate::pipeline::DEFAULT_MIN_CONFIDENCE)
     };
-    let words = Lookups {
+    edits_with(
+        text,
+        &Counts::from(stats),
         lexicon,
         table,
-        memo: None,
-    };
-    edits_with(text, &Counts::from(stats), words, skip, true, &applies)
+        skip,
+        true,
+        &applies,
+    )
 }
 
 /// [`edits`], with splits of run-together tokens allowed or not (not where compounds are closed)
@@ -942,12 +810,12 @@ pub fn edits(
 pub fn edits_with(
     text: &str,
     stats: &Counts,
-    words: Lookups,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
     skip: &[Range<usize>],
     splits: bool,
     applies: &dyn Fn(&Edit) -> bool,
 ) -> Vec<Edit> {
-    let table = words.table;
     let mut decided: HashMap<String, Verdict> = HashMap::new();
     // Known tokens that are neither a misreading nor a split suspect and have no far more
     // frequent neighbour (most of a document's words), with their lexicon frequency: only a
@@ -962,7 +830,8 @@ pub fn edits_with(
     let first = round(
         text,
         stats,
-        words,
+        lexicon,
+        table,
         skip,
         splits,
         &mut decided,
@@ -1032,7 +901,7 @@ pub fn edits_with(
             {
                 continue;
             }
-            let again = decide(token, verdict.known, &counts, words, splits);
+            let again = decide(token, verdict.known, &counts, lexicon, table, splits);
             let same = match (&again.edit, &verdict.edit) {
                 (None, None) => true,
                 (Some(a), Some(b)) => a.replacement == b.replacement && a.kind == b.kind,
@@ -1064,7 +933,7 @@ pub fn edits_with(
         let mut risen = Vec::new();
         for (token, &f) in &plain {
             if sources.contains(lowercase(token).as_ref()) {
-                let again = decide(token, Some(f), &counts, words, splits);
+                let again = decide(token, Some(f), &counts, lexicon, table, splits);
                 if !again.neighbours.is_empty() || again.edit.is_some() {
                     risen.push((token.clone(), again));
                 }
@@ -1087,7 +956,8 @@ pub fn edits_with(
         let next = round(
             &current,
             &counts,
-            words,
+            lexicon,
+            table,
             &current_skip,
             splits,
             &mut decided,
@@ -1239,19 +1109,15 @@ fn decide(
     token: &str,
     known: Option<f64>,
     stats: &Counts,
-    words: Lookups,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
     splits: bool,
 ) -> Verdict {
-    let Lookups {
-        lexicon,
-        table,
-        memo,
-    } = words;
     let weighed = RefCell::new(Vec::new());
     let mut neighbours = Vec::new();
     let edit = if let Some(f) = known {
         if real_words::suspect(token, f) {
-            neighbours = real_words::neighbours(token, f, lexicon, table, stats, memo);
+            neighbours = real_words::neighbours(token, f, lexicon, table, stats);
         }
         real_words::misreading(token, f, &neighbours, stats, &mut weighed.borrow_mut()).or_else(
             || {
@@ -1261,7 +1127,7 @@ fn decide(
             },
         )
     } else {
-        correct_noting(token, 0..0, stats, lexicon, table, &weighed, memo).or_else(|| {
+        correct_noting(token, 0..0, stats, lexicon, table, &weighed).or_else(|| {
             splits
                 .then(|| boundaries::split(token, stats, lexicon, stats.total))
                 .flatten()
@@ -1343,7 +1209,8 @@ fn overlaps(landed: &Range<usize>, r: &Range<usize>) -> bool {
 fn round(
     text: &str,
     stats: &Counts,
-    words: Lookups,
+    lexicon: Option<&Lexicon>,
+    table: &ConfusionTable,
     skip: &[Range<usize>],
     splits: bool,
     decided: &mut HashMap<String, Verdict>,
@@ -1352,7 +1219,6 @@ fn round(
     places: &mut Vec<Range<usize>>,
     joins: &mut Vec<(Range<usize>, String, String)>,
 ) -> Vec<Edit> {
-    let Lookups { lexicon, table, .. } = words;
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
     let frequency = |r: &Range<usize>| lexicon.and_then(|l| l.frequency(&text[r.clone()]));
@@ -1415,7 +1281,7 @@ fn round(
                 && match decided.get(token) {
                     Some(verdict) => !verdict.neighbours.is_empty() || verdict.edit.is_some(),
                     None => {
-                        let verdict = decide(token, known, stats, words, splits);
+                        let verdict = decide(token, known, stats, lexicon, table, splits);
                         let has = !verdict.neighbours.is_empty() || verdict.edit.is_some();
                         if has || splits && f < boundaries::SPLIT_SUSPECT {
                             decided.insert(token.to_owned(), verdict);
@@ -1447,7 +1313,7 @@ fn round(
         let token = &text[r.clone()];
         let verdict = decided
             .entry_ref(token)
-            .or_insert_with(|| decide(token, known, stats, words, splits));
+            .or_insert_with(|| decide(token, known, stats, lexicon, table, splits));
         // A known token without far more frequent neighbours keeps its verdict whatever the
         // counts (unless a split may change with them): its places need not be kept.
         let fixed = verdict.neighbours.is_empty()
@@ -1540,15 +1406,7 @@ impl Pass for Confusions {
                 && ctx.applies(e.confidence)
                 && !ctx.disabled.contains(e.rule.as_ref())
         };
-        let words = Lookups {
-            lexicon: ctx.lexicon,
-            table,
-            memo: Some(MemoFor {
-                memos: &self.memos,
-                language: ctx.language.unwrap_or(""),
-            }),
-        };
-        edits_with(text, &counts, words, &skip, splits, &applies)
+        edits_with(text, &counts, ctx.lexicon, table, &skip, splits, &applies)
     }
 }
 

@@ -38,7 +38,7 @@ use std::ops::Range;
 
 use hashbrown::HashMap;
 
-use super::confusions::{Counts, MARGIN, MemoFor, is_word};
+use super::confusions::{Counts, MARGIN, is_word};
 use crate::change::{BuiltinRule, ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
@@ -192,48 +192,20 @@ fn capitalised(token: &str) -> bool {
 /// The neighbours of `token` (lexicon frequency `own`) at least [`REAL_WORD_LEXICON_RATIO`] times
 /// as frequent, best first. Only words the document uses at least [`REAL_WORD_MIN_PAIRS`] times
 /// can decide either test (a recurring misreading needs [`MISREADING_DOCUMENT_RATIO`] times the
-/// token's uses, a real-word error that many pairs). The lexicon's answer is the same for every
-/// document: with a batch memo it is worked out once per token and each document asks only its
-/// counts; without one, the document's counts, a small table, are asked before the lexicon. They
-/// change with the run's own repairs: the pass decides a token again when a word one substitution
-/// away from it changed its count (`confusions::edits_with`).
+/// token's uses, a real-word error that many pairs), so the document's counts, a small table, are
+/// asked before the lexicon. They change with the run's own repairs: the pass decides a token again
+/// when a word one substitution away from it changed its count (`confusions::edits_with`).
 pub fn neighbours(
     token: &str,
     own: f64,
     lexicon: Option<&Lexicon>,
     table: &ConfusionTable,
     stats: &Counts,
-    memo: Option<MemoFor>,
 ) -> Vec<Neighbour> {
     let Some(lexicon) = lexicon else {
         return Vec::new();
     };
     let token = &*lowercase(token);
-    let used = |n: &&Neighbour| stats.count(&n.word) >= REAL_WORD_MIN_PAIRS;
-    match memo {
-        Some(memo) => memo
-            .neighbours(token, || {
-                lexicon_neighbours(token, own, lexicon, table, |_| true)
-            })
-            .iter()
-            .filter(used)
-            .cloned()
-            .collect(),
-        None => lexicon_neighbours(token, own, lexicon, table, |word| {
-            stats.count(word) >= REAL_WORD_MIN_PAIRS
-        }),
-    }
-}
-
-/// The words one table substitution from `token` (lowercase) that `keep` lets through and the
-/// lexicon knows at least [`REAL_WORD_LEXICON_RATIO`] times as well as `own`, best first.
-fn lexicon_neighbours(
-    token: &str,
-    own: f64,
-    lexicon: &Lexicon,
-    table: &ConfusionTable,
-    keep: impl Fn(&str) -> bool,
-) -> Vec<Neighbour> {
     let mut found: Vec<Neighbour> = Vec::new();
     let mut word = String::with_capacity(token.len() + 4);
     for (pos, _) in token.char_indices() {
@@ -242,7 +214,9 @@ fn lexicon_neighbours(
             word.push_str(&token[..pos]);
             word.push_str(&c.print);
             word.push_str(&token[pos + c.ocr.len()..]);
-            if !keep(&word)
+            // Most candidates are no word of the document: the count, one lookup in a small
+            // table, turns them away before the other tests.
+            if stats.count(&word) < REAL_WORD_MIN_PAIRS
                 || !is_word(&word)
                 || word.chars().any(|c| c.is_uppercase())
                 || found.iter().any(|n| n.word == word)
