@@ -272,3 +272,28 @@ fn a_german_text_keeps_its_words() {
     let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
     assert_eq!(words(&cleaned.body), words(&text));
 }
+
+#[test]
+fn a_batch_decides_each_document_as_if_it_were_alone() {
+    // One cleaner serves a whole batch; nothing a document leaves behind may change another's
+    // verdicts. Two documents share tokens (`Tbe`, `aud`) but not their evidence: the first writes
+    // `Tbe` always capitalised (a name, kept); the second repairs `aud`. Each comes out as it does
+    // from a cleaner of its own, in either order.
+    let first = "Mr Tbe came to town. Tbe was a merchant and Tbe sold tea aud coffee.\n\
+                 He went home. Tbe wrote to his wife.\n";
+    let second = "When tbe ship came in, tbe men went down to the quay. The cargo was tea aud \
+                  coffee, and the men carried it to the store by the river.\n";
+    let alone: Vec<String> = [first, second].iter().map(|t| clean(t).body).collect();
+    for order in [[0, 1], [1, 0]] {
+        let batch = cleaner();
+        for i in order {
+            let text = [first, second][i];
+            let cleaned = batch
+                .clean(&Document::from_bytes("doc", text.as_bytes().to_vec()))
+                .unwrap();
+            assert_eq!(cleaned.body, alone[i], "order {order:?}");
+        }
+    }
+    assert!(alone[0].contains("Mr Tbe came"), "{}", alone[0]);
+    assert!(alone[1].contains("tea and coffee"), "{}", alone[1]);
+}

@@ -481,15 +481,15 @@ pub fn correct(
     )
 }
 
-/// [`correct`], noting in `weighed` the candidates (lowercase) whose counts in the document were
-/// read: the verdict may change when their counts do.
+/// [`correct`], noting in `weighed` the keys ([`word_key`]) of the candidates whose counts in the
+/// document were read: the verdict may change when their counts do.
 fn correct_noting<'t>(
     token: &str,
     range: Range<usize>,
     stats: &Counts,
     lexicon: Option<&Lexicon>,
     table: &'t ConfusionTable,
-    weighed: &RefCell<Vec<String>>,
+    weighed: &RefCell<Vec<u64>>,
 ) -> Option<Edit> {
     if token.chars().count() < 2 || token.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -557,7 +557,7 @@ fn correct_noting<'t>(
         if scored.iter().any(|s| s.candidate.word == word) {
             return;
         }
-        weighed.borrow_mut().push(lowercase(word).into_owned());
+        weighed.borrow_mut().push(word_key(word));
         let frequency = lexicon.and_then(|l| l.frequency(word)).unwrap_or(0.0);
         let count = stats.count(word);
         if !supported(frequency, count, own_count, used.len) {
@@ -728,6 +728,13 @@ fn correct_noting<'t>(
     )
 }
 
+/// A word's key as a verdict notes the candidates it weighed: a hash of its lowercase form (a
+/// copy of every candidate cost more than the rest of its test; two words that share a key only
+/// make a token be decided again, to the same verdict).
+pub(crate) fn word_key(word: &str) -> u64 {
+    real_words::fnv(0xcbf2_9ce4_8422_2325, lowercase(word).bytes())
+}
+
 /// Whether the token stands in a word of letters (with hyphens, underscores (`2_` footnote marks), apostrophes and confusable
 /// symbols) between spaces and ordinary punctuation, not in a run of OCR garbage such as
 /// `ii¿,tliu` or `uj.rccu.eut`, where a repair would only be a guess.
@@ -858,6 +865,7 @@ pub fn edits_with(
                 }
             }
         }
+        let changed_keys: hashbrown::HashSet<u64> = changed.iter().map(|w| word_key(w)).collect();
         let current = crate::change::apply_edits(text, &done);
         let landed = landings(&done);
         // The round reads only where something may have changed: around each repair (a repaired
@@ -897,7 +905,7 @@ pub fn edits_with(
             let neighbours_may_change = verdict.known.is_some() && sources.contains(lower.as_ref());
             if !changed.contains(lower.as_ref())
                 && !neighbours_may_change
-                && !verdict.weighed.iter().any(|w| changed.contains(w))
+                && !verdict.weighed.iter().any(|w| changed_keys.contains(w))
             {
                 continue;
             }
@@ -1093,7 +1101,7 @@ fn window(text: &str, range: &Range<usize>) -> Range<usize> {
 struct Verdict {
     edit: Option<Edit>,
     /// The candidates whose counts in the document were read (the verdict may change with them).
-    weighed: Vec<String>,
+    weighed: Vec<u64>,
     /// The token's lexicon frequency when the lexicon knows it (only a split, a recurring
     /// misreading or a real-word error is tried).
     known: Option<f64>,

@@ -86,7 +86,7 @@ fn pair_key_after(head: u64, second: &str) -> u64 {
     fnv(head, second.bytes())
 }
 
-fn fnv(mut hash: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+pub(crate) fn fnv(mut hash: u64, bytes: impl Iterator<Item = u8>) -> u64 {
     for b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -280,7 +280,7 @@ pub fn misreading(
     own: f64,
     neighbours: &[Neighbour],
     stats: &Counts,
-    weighed: &mut Vec<String>,
+    weighed: &mut Vec<u64>,
 ) -> Option<Edit> {
     // A capitalised token is a name when the document never writes it in lowercase.
     if capitalised(token) && stats.always_capitalised(token) {
@@ -294,7 +294,7 @@ pub fn misreading(
         if n.frequency < MISREADING_LEXICON_RATIO * own {
             continue;
         }
-        weighed.push(n.word.clone());
+        weighed.push(super::confusions::word_key(&n.word));
         let count = stats.count(&n.word);
         if count < MISREADING_DOCUMENT_RATIO * own_count {
             continue;
