@@ -731,3 +731,71 @@ fn section_breaks_lists_bullets_and_numbered_articles_in_the_body_are_not_notes(
     let (notes, _) = notes_and_body(&pages.join("\x0c"));
     assert!(notes.is_empty(), "{notes:#?}");
 }
+
+/// Pages of a letter book whose notes (two to a page, set wider than the body) show the
+/// document's note width.
+fn pages_with_notes(pages: usize) -> String {
+    (0..pages)
+        .map(|p| {
+            format!(
+                "{}the Hector 1 and the Dragon 2 went out with the\nConsent of the Court.\n\n\
+                 1 {WIDE_NOTE}\n\n2 {WIDE_NOTE}\n\x0c",
+                letter_body(&format!("page {p}"), 9)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn long_notes_under_a_few_body_lines_are_notes_when_set_at_the_notes_width() {
+    // A page of three body lines under five notes (an editor's notes on a list of wares): the
+    // block starts in the upper third of the page, where notes are not looked for at first. It
+    // opens with a spaced 1 after a blank line, the body holds its marks, and every note that
+    // wraps is set at the width of the document's other notes.
+    let tall = "Tzier, Mallya, 1 Patta 2 Mora, Tanknyla, there 3 are\n\
+                white cloths with red stripes at the end and blue\n\
+                kanteky and black cloths of the most part of them.\n\n\
+                1 Malayia (the other copy).\n\n\
+                2 This word means breadth, and signifies a cloth of one breadth only. The\n\
+                do-patta, or sheet of two breadths, is the garment of the women there.\n\n\
+                3 Theis (the other copy).\n\n\
+                4 That is saffron-dyed stuff. Yellow has long been the colour of joy among\n\
+                the people of the coast, and in their art the gods are always apparelled\n\
+                in bright yellow; dull yellow being the colour of the vestments of monks,\n\
+                and red is held to be a joyous colour, and is always worn at marriages.\n\n\
+                5 China (the other copy).\n\x0c";
+    let text = format!("{}{tall}{}", pages_with_notes(6), letter_body("last", 10));
+    let (notes, body) = notes_and_body(&text);
+    assert_eq!(notes.len(), 12 + 5, "{notes:#?}");
+    assert_eq!(notes[12], "Malayia (the other copy).");
+    assert!(notes[15].starts_with("That is saffron-dyed"), "{notes:#?}");
+    assert!(body.contains("kanteky and black cloths"), "{body}");
+    assert!(!body.contains("Malayia"), "{body}");
+}
+
+#[test]
+fn a_numbered_list_high_on_a_page_at_the_body_width_stays_in_the_body() {
+    // The same place on the page, a list of the body numbered from 1 (the letters to be written),
+    // its items set at the body's width: no note, though the body holds a spaced 1 (`COMPANIE 1`,
+    // a real mark whose note the OCR placed elsewhere).
+    let list = "The COMPANIE 1 of merchants trading into the East Indies\n\
+                humbly pray that his majesty would cause to be written\n\
+                to sundry kings and governors these letters following.\n\n\
+                1 TO THE great king of Suratt unto whose countries we\n\
+                have not traded heretofore but now coming as merchants\n\
+                and friends to traffic and trade pray that our persons\n\
+                and goods may be well and friendly used in his lands,\n\
+                and that he would be pleased to grant us privileges to\n\
+                traffic quietly in his dominions and to settle there.\n\n\
+                2 TO THE king of Java Major who wrote a letter to our\n\
+                king and sent him two stones for a present, the receipt\n\
+                and thankful acceptance whereof we pray his majesty to\n\
+                mention in his letter, and to thank him for his kindness\n\
+                to our merchants, praying the continuance of his favour\n\
+                toward us, our ships and goods in all his dominions.\n\x0c";
+    let text = format!("{}{list}{}", pages_with_notes(6), letter_body("last", 10));
+    let (notes, body) = notes_and_body(&text);
+    assert_eq!(notes.len(), 12, "{notes:#?}");
+    assert!(body.contains("1 TO THE great king of Suratt"), "{body}");
+    assert!(body.contains("2 TO THE king of Java Major"), "{body}");
+}

@@ -849,6 +849,8 @@ pub fn edits_with(
     );
     let (mut done, mut flags): (Vec<Edit>, Vec<Edit>) = first.into_iter().partition(applies);
     let mut fresh = !done.is_empty();
+    // The document's token count as the last round saw it.
+    let mut last_total = stats.total;
     for _ in 1..MAX_ROUNDS {
         if !fresh {
             break;
@@ -900,11 +902,20 @@ pub fn edits_with(
             real_words::sources_of(word, table, &mut sources);
         }
         let mut read_all = false;
+        // Joins and splits change the document's token count, on which a close call against
+        // leaving a token as it stands rests (its own uses' share): such flags are weighed again.
+        let total_changed = std::mem::replace(&mut last_total, counts.total) != counts.total;
         for (token, verdict) in decided.iter_mut() {
             let lower = lowercase(token);
             let neighbours_may_change = verdict.known.is_some() && sources.contains(lower.as_ref());
+            let close_call = total_changed
+                && verdict
+                    .edit
+                    .as_ref()
+                    .is_some_and(|e| e.kind == ChangeKind::Review);
             if !changed.contains(lower.as_ref())
                 && !neighbours_may_change
+                && !close_call
                 && !verdict.weighed.iter().any(|w| changed_keys.contains(w))
             {
                 continue;

@@ -487,12 +487,69 @@ impl Pass for Footnotes {
                 .filter(|&i| !lines[i].is_blank(text))
                 .collect();
             let continued = open_note.take();
-            let Some(block) = find_block(text, lines, &content, patterns, next_printed, multi_page)
+            let find = |reach| {
+                find_block(
+                    text,
+                    lines,
+                    &content,
+                    patterns,
+                    next_printed,
+                    multi_page,
+                    reach,
+                )
                 .filter(|b| !b.is_body_sign(text, &body_signs))
-                .or_else(|| lost_mark_block(text, lines, &content, ctx.language?))
+            };
+            // A block is taken when its marks agree with the body (see `Judged`); a book's block
+            // that opens with 1 higher on the page is tried when no block in the lower part is.
+            let judge = |block: Block| {
+                judge_block(
+                    text,
+                    &page,
+                    &content,
+                    block,
+                    continued,
+                    patterns,
+                    (next_number, next_printed),
+                )
+            };
+            let lower = find(Reach::LowerTwoThirds)
+                .or_else(|| lost_mark_block(text, lines, &content, ctx.language?));
+            let found = lower.is_some();
+            let lower = lower.and_then(judge);
+            // A book's block that opens with 1 higher on the page and takes in the block found
+            // lower (which may open with 2, the page's first mark taken for lost): only where the
+            // document's notes have shown their width, and every note of the block that wraps is
+            // set at it.
+            let tall = || {
+                let mut widths = note_widths.clone();
+                widths.sort_unstable();
+                let note_width = *widths
+                    .get(widths.len() / 2)
+                    .filter(|_| widths.len() >= 10)?;
+                find(Reach::BookNotesFromOne)
+                    .filter(|b| {
+                        lower.as_ref().is_none_or(|l| {
+                            b.first < l.block.first
+                                && b.end >= l.block.end
+                                && b.marks.len() > l.block.marks.len()
+                        })
+                    })
+                    .filter(|b| b.notes_at_width(text, lines, &content, note_width))
+                    .and_then(judge)
+            };
+            let judged = tall().or(lower);
+            let Some(Judged {
+                block,
+                continuation,
+                notes,
+                links,
+                number,
+                printed,
+            }) = judged
             else {
                 // A page whose whole foot continues the previous page's note.
-                if let Some(number) = continued
+                if !found
+                    && let Some(number) = continued
                     && let Some((start, width)) =
                         continuation_start(text, lines, &content, content.len(), patterns)
                 {
@@ -504,44 +561,6 @@ impl Pass for Footnotes {
                 }
                 continue;
             };
-            // The paragraphs above the block that continue the previous page's note.
-            let continuation = continued.and_then(|number| {
-                let (start, width) =
-                    continuation_start(text, lines, &content, block.first, patterns)?;
-                let end = lines[content[block.first - 1]].end;
-                Some((lines[content[start]].start..end, number, width))
-            });
-            let body_end = continuation
-                .as_ref()
-                .map_or(lines[content[block.first]].start, |c| c.0.start);
-            let body = &text[page.start..body_end];
-            let (mut number, mut printed) = (next_number, next_printed);
-            let mut notes = block.notes(lines, &content, &mut number, &mut printed);
-            if block.marks[0].1.spaced {
-                split_run_together(text, &mut notes, &mut number, &mut printed);
-            }
-            let links = references(page.start, body, &notes);
-            let linked = links
-                .iter()
-                .any(|e| e.rule == REFERENCE.id && e.kind != ChangeKind::Review);
-            let first_mark = &block.marks[0].1;
-            let needs_reference = first_mark.list_like
-                || (first_mark.spaced && block.marks.iter().any(|(_, m)| m.list_like));
-            if needs_reference
-                && !linked
-                && !(first_mark.spaced
-                    && spaced_references_agree(body, &notes)
-                    && block
-                        .width_ratio(text, lines, &content)
-                        .is_none_or(|r| r > BODY_WIDTH))
-            {
-                // `1.` at the foot of a page with no `1` glued in the body is more likely a list.
-                // A book sets its notes in smaller type, so their lines hold more characters than
-                // the body's, and the OCR reads a superscript as a word of its own (`India 2
-                // remained`): a block of spaced numbers is taken when half of its numbers stand
-                // so in the body and its lines are not the body's width.
-                continue;
-            }
             (next_number, next_printed) = (number, printed);
             continuations.extend(continuation);
             note_widths.extend(block.wrapped_widths(text, lines, &content));
@@ -603,6 +622,78 @@ impl Pass for Footnotes {
     }
 }
 
+/// A block found on a page, with its notes and references, once its marks agree with the body.
+struct Judged {
+    block: Block,
+    /// The paragraphs above the block that continue the previous page's note.
+    continuation: Option<(std::ops::Range<usize>, usize, usize)>,
+    notes: Vec<Note>,
+    links: Vec<Edit>,
+    /// The next note's output number and the next printed number after this block.
+    number: usize,
+    printed: u32,
+}
+
+/// The block's notes and references when they agree with the page's body: a list-like mark
+/// (`1.`, `1)`, `1 `) needs a reference glued in the body, or, for a book's spaced numbers, half
+/// of its numbers standing so in the body and lines not at the body's width. `continued` is the
+/// previous page's open note; `next` the next output and printed numbers.
+fn judge_block(
+    text: &str,
+    page: &layout::PageSpan,
+    content: &[usize],
+    block: Block,
+    continued: Option<usize>,
+    patterns: &MarkPatterns,
+    next: (usize, u32),
+) -> Option<Judged> {
+    let lines = &page.lines;
+    let continuation = continued.and_then(|number| {
+        let (start, width) = continuation_start(text, lines, content, block.first, patterns)?;
+        let end = lines[content[block.first - 1]].end;
+        Some((lines[content[start]].start..end, number, width))
+    });
+    let body_end = continuation
+        .as_ref()
+        .map_or(lines[content[block.first]].start, |c| c.0.start);
+    let body = &text[page.start..body_end];
+    let (mut number, mut printed) = next;
+    let mut notes = block.notes(lines, content, &mut number, &mut printed);
+    if block.marks[0].1.spaced {
+        split_run_together(text, &mut notes, &mut number, &mut printed);
+    }
+    let links = references(page.start, body, &notes);
+    let linked = links
+        .iter()
+        .any(|e| e.rule == REFERENCE.id && e.kind != ChangeKind::Review);
+    let first_mark = &block.marks[0].1;
+    let needs_reference =
+        first_mark.list_like || (first_mark.spaced && block.marks.iter().any(|(_, m)| m.list_like));
+    if needs_reference
+        && !linked
+        && !(first_mark.spaced
+            && spaced_references_agree(body, &notes)
+            && block
+                .width_ratio(text, lines, content)
+                .is_none_or(|r| r > BODY_WIDTH))
+    {
+        // `1.` at the foot of a page with no `1` glued in the body is more likely a list.
+        // A book sets its notes in smaller type, so their lines hold more characters than
+        // the body's, and the OCR reads a superscript as a word of its own (`India 2
+        // remained`): a block of spaced numbers is taken when half of its numbers stand
+        // so in the body and its lines are not the body's width.
+        return None;
+    }
+    Some(Judged {
+        block,
+        continuation,
+        notes,
+        links,
+        number,
+        printed,
+    })
+}
+
 /// Note signs that this document uses in its body: a sign that starts lines in the upper half of
 /// its pages, where no note starts, on at least two pages and a quarter of its lines, is the OCR
 /// of something else there (an opening quotation mark read as `**`, a bullet), and marks no note
@@ -651,6 +742,17 @@ struct Block {
     evidence: String,
 }
 
+/// How high on the page a block may start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// In the lower two thirds, below at least one body line: where notes stand.
+    LowerTwoThirds,
+    /// Anywhere below the first body line, for a book's block of spaced numbers that opens with 1
+    /// after a blank line: a page of a few body lines under long notes (an editor's notes on a
+    /// list of wares). The block's references and width are checked as for any book block.
+    BookNotesFromOne,
+}
+
 fn find_block(
     text: &str,
     lines: &[LineSpan],
@@ -658,10 +760,15 @@ fn find_block(
     patterns: &MarkPatterns,
     expected: u32,
     multi_page: bool,
+    reach: Reach,
 ) -> Option<Block> {
     let k = content.len();
-    // The block may take at most two thirds of the page, and leaves at least one body line.
-    let lowest_start = (k / 3).max(1);
+    // The block may take at most two thirds of the page (unless `reach` says otherwise), and
+    // leaves at least one body line.
+    let lowest_start = match reach {
+        Reach::LowerTwoThirds => (k / 3).max(1),
+        Reach::BookNotesFromOne => 1,
+    };
     if lowest_start >= k {
         return None;
     }
@@ -698,6 +805,11 @@ fn find_block(
         let Some(start) = parsed[first].clone() else {
             continue;
         };
+        if reach == Reach::BookNotesFromOne
+            && !(start.spaced && after_blank && start.mark == Mark::Number(1))
+        {
+            continue;
+        }
         let body_end = lines[line_index].start;
         let (confidence, evidence, mut marks) = match &start.mark.clone() {
             // A book that numbers its notes per page may have lost the page's first mark
@@ -1009,6 +1121,27 @@ impl Block {
             wrapped.extend((*c..end.saturating_sub(1)).map(width));
         }
         wrapped
+    }
+
+    /// Whether every note of the block that wraps is set at the document's note width (its wrapped
+    /// lines' median at least [`NOTE_SAME_WIDTH`] of `note_width`): a numbered list of the body
+    /// that opens with 1 is set at the body's width, narrower than the notes in small type.
+    fn notes_at_width(
+        &self,
+        text: &str,
+        lines: &[LineSpan],
+        content: &[usize],
+        note_width: usize,
+    ) -> bool {
+        let width = |c: usize| lines[content[c]].text(text).trim().chars().count();
+        self.marks.iter().enumerate().all(|(j, (c, _))| {
+            let end = self.marks.get(j + 1).map_or(self.end, |(n, _)| *n);
+            let mut wrapped: Vec<usize> = (*c..end.saturating_sub(1)).map(width).collect();
+            wrapped.sort_unstable();
+            wrapped
+                .get(wrapped.len() / 2)
+                .is_none_or(|&w| w as f64 >= note_width as f64 * NOTE_SAME_WIDTH)
+        })
     }
 
     /// How much wider the block's wrapped lines (every line of a note but its last) are than the
