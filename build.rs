@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The files of a rules folder that hold rule data (the loader's `RULE_FILES`).
-const RULE_FILES: [(&str, &str); 5] = [
+const RULE_FILES: [(&str, &str); 6] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
+    ("spelling", "toml"),
     ("confusions", "tsv"),
     ("furniture", "toml"),
 ];

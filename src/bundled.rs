@@ -58,6 +58,7 @@ mod tests {
         assert!(!rules.rules.is_empty());
         assert!(rules.lexicons.contains_key("en") && rules.lexicons.contains_key("de"));
         assert!(rules.hyphenation.contains_key("en"));
+        assert!(rules.spelling.contains_key("en"));
         assert!(!rules.confusions.is_empty());
         assert!(
             is_bundled(&rules.rules[0].file),

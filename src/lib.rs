@@ -34,6 +34,7 @@ pub mod render;
 pub mod restore;
 pub mod review;
 pub mod rules;
+pub mod spelling;
 pub mod stream;
 pub mod text;
 

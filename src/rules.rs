@@ -36,6 +36,7 @@ use crate::error::{RuleError, line_of};
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
 use crate::passes::furniture::watermarks::Watermarks;
+use crate::spelling::Spelling;
 
 pub use crate::example::{Example, ExampleOutcome};
 
@@ -171,6 +172,8 @@ pub struct RuleSet {
     pub lexicons: BTreeMap<String, Lexicon>,
     /// Hyphenation evidence by language, from `hyphenation/LANG.toml` in the rules folder.
     pub hyphenation: BTreeMap<String, Hyphenation>,
+    /// Period spelling conventions by language, from `spelling/LANG.toml` in the rules folder.
+    pub spelling: BTreeMap<String, Spelling>,
     /// OCR confusions, from `confusions/*.tsv` in the rules folder.
     pub confusions: ConfusionTable,
     /// Digitisers' watermarks and boilerplate, from `furniture/*.toml` in the rules folder.
@@ -250,10 +253,11 @@ pub fn read_rules_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 /// The folders of a rules folder and the extension of the files each holds.
-pub const RULE_FILES: [(&str, &str); 5] = [
+pub const RULE_FILES: [(&str, &str); 6] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
+    ("spelling", "toml"),
     ("confusions", "tsv"),
     ("furniture", "toml"),
 ];
@@ -306,6 +310,15 @@ impl RuleSet {
                         Err(e) => errors.push(e),
                     }
                 }
+                (Some("spelling"), Some("toml")) => {
+                    let language = source.stem();
+                    match Spelling::parse(&language, path, text) {
+                        Ok(data) => {
+                            set.spelling.insert(language, data);
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
                 (Some("confusions"), Some("tsv")) => match ConfusionTable::parse(path, text) {
                     Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
                     Err(mut e) => errors.append(&mut e),
@@ -317,15 +330,28 @@ impl RuleSet {
                 _ => {}
             }
         }
-        // Hyphenation examples run through the dehyphenation pass with their language's lexicon,
+        // Hyphenation and spelling examples run through their pass with their language's lexicon,
         // so they are checked once everything has loaded.
-        for outcome in set.hyphenation_examples() {
+        for outcome in set
+            .hyphenation_examples()
+            .into_iter()
+            .chain(set.spelling_examples())
+        {
             if !outcome.passed() {
-                let language = outcome.rule.trim_start_matches("hyphenation/");
-                let data = &set.hyphenation[language];
+                let (file, lines) = match outcome.rule.split_once('/') {
+                    Some(("spelling", language)) => {
+                        let data = &set.spelling[language];
+                        (&data.file, &data.example_lines)
+                    }
+                    _ => {
+                        let data =
+                            &set.hyphenation[outcome.rule.trim_start_matches("hyphenation/")];
+                        (&data.file, &data.example_lines)
+                    }
+                };
                 errors.push(RuleError::Invalid {
-                    path: data.file.clone(),
-                    line: data.example_lines.get(outcome.index).copied().unwrap_or(1),
+                    path: file.clone(),
+                    line: lines.get(outcome.index).copied().unwrap_or(1),
                     rule: format!("example-{}", outcome.index + 1),
                     message: format!(
                         "{:?} gives {:?}, expected {:?}",
@@ -370,8 +396,31 @@ impl RuleSet {
         let mut outcomes: Vec<ExampleOutcome> =
             self.rules.iter().flat_map(Rule::run_examples).collect();
         outcomes.extend(self.hyphenation_examples());
+        outcomes.extend(self.spelling_examples());
         outcomes.extend(self.watermarks.examples());
         outcomes
+    }
+
+    /// Spelling examples, each run through the word repairs with its language's lexicon.
+    fn spelling_examples(&self) -> Vec<ExampleOutcome> {
+        self.spelling
+            .iter()
+            .flat_map(|(language, data)| {
+                data.examples
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, example)| ExampleOutcome {
+                        rule: format!("spelling/{language}"),
+                        index,
+                        example: example.clone(),
+                        actual: crate::passes::confusions::apply_alone(
+                            self,
+                            language,
+                            &example.input,
+                        ),
+                    })
+            })
+            .collect()
     }
 
     fn hyphenation_examples(&self) -> Vec<ExampleOutcome> {

@@ -50,6 +50,25 @@ fn main() {
             }));
         }
     }
+    // Spelling data: each example through the word repairs, with its language's lexicon.
+    for (language, data) in &rules.spelling {
+        for (index, example) in data.examples.iter().enumerate() {
+            let name = format!("rules/spelling/{language}.toml::example-{}", index + 1);
+            let actual =
+                ocrclean::passes::confusions::apply_alone(&rules, language, &example.input);
+            let example = example.clone();
+            trials.push(Trial::test(name, move || {
+                if actual == example.output {
+                    Ok(())
+                } else {
+                    Err(Failed::from(format!(
+                        "input {:?} gave {:?}, expected {:?}",
+                        example.input, actual, example.output
+                    )))
+                }
+            }));
+        }
+    }
     for (i, error) in errors.into_iter().enumerate() {
         let message = error.to_string();
         trials.push(Trial::test(

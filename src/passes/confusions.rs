@@ -39,6 +39,7 @@ use crate::candidates::DeleteIndex;
 use crate::change::{ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
+use crate::spelling::{self, Spelling};
 
 pub struct Confusions;
 
@@ -86,6 +87,15 @@ pub const ONE_EDIT_MIN_LEN: usize = 4;
 pub const UNKNOWN_WORD: f64 = 1e-6;
 /// Documents' own words are indexed for one-edit candidates when used at least this often.
 pub const DOCUMENT_INDEX_MIN_COUNT: usize = 3;
+/// A period spelling convention of the language's data (`u` for `v`) is the document's when its
+/// readings turn at least this many distinct forms the lexicon lacks into words it knows at
+/// [`CONVENTION_WORD`] (`haue`, `vpon`, `giue`) ...
+pub const CONVENTION_FORMS: usize = 10;
+/// ... and those forms are at least this share of the document's tokens (the East India Company
+/// book's letters: `u` for `v` 1.0%, `y` for `i` 0.23%; the newspapers and the 1887 novel under
+/// 0.005%, OCR errors that happen to read as such).
+pub const CONVENTION_SHARE: f64 = 5e-4;
+pub const CONVENTION_WORD: f64 = 1e-5;
 
 /// Word counts of the document, by lowercase form.
 #[derive(Debug, Clone, Default)]
@@ -98,6 +108,9 @@ pub struct DocStats {
     index: OnceLock<DeleteIndex>,
     /// Pairs of neighbouring words, for real-word errors read from context.
     bigrams: real_words::Bigrams,
+    /// The period spelling conventions the document shows (worked out on first use: most
+    /// documents never ask).
+    conventions: OnceLock<Vec<(String, String)>>,
 }
 
 impl DocStats {
@@ -141,6 +154,37 @@ impl DocStats {
             .get(lowercase(word).as_ref())
             .map_or(0, |&(count, _)| count)
     }
+
+    /// The variants of `spelling` that the document writes throughout (see [`CONVENTION_FORMS`]).
+    fn conventions(&self, lexicon: &Lexicon, spelling: &Spelling) -> &[(String, String)] {
+        self.conventions.get_or_init(|| {
+            let shows = |printed: &str, modern: &str| {
+                let (mut forms, mut uses) = (0, 0);
+                for (word, &(count, _)) in &self.counts {
+                    if !word.contains(printed) || !is_word(word) || lexicon.contains(word) {
+                        continue;
+                    }
+                    let mut reads_as_word = false;
+                    spelling::for_each_reading(word, printed, modern, |reading| {
+                        reads_as_word |= lexicon
+                            .frequency(reading)
+                            .is_some_and(|f| f >= CONVENTION_WORD);
+                    });
+                    if reads_as_word {
+                        forms += 1;
+                        uses += count;
+                    }
+                }
+                forms >= CONVENTION_FORMS && uses as f64 >= CONVENTION_SHARE * self.total as f64
+            };
+            spelling
+                .variants
+                .iter()
+                .filter(|(printed, modern)| shows(printed, modern))
+                .cloned()
+                .collect()
+        })
+    }
 }
 
 /// Word counts of the body alone (the text before the notes), and where the body ends.
@@ -165,6 +209,8 @@ pub struct Counts<'a> {
     /// Pairs of neighbouring words added (or removed) by earlier rounds.
     bigram_delta: HashMap<u64, isize>,
     pub(crate) total: usize,
+    /// The language's period spelling conventions, when its data has them.
+    spelling: Option<&'a Spelling>,
 }
 
 impl<'a> From<&'a DocStats> for Counts<'a> {
@@ -175,6 +221,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
             delta: HashMap::new(),
             bigram_delta: HashMap::new(),
             total: base.total,
+            spelling: None,
         }
     }
 }
@@ -231,6 +278,31 @@ impl Counts<'_> {
 
     fn index(&self) -> &DeleteIndex {
         self.base.index()
+    }
+
+    /// Whether `token` (unknown to the lexicon) is the period's spelling of a lexicon word under
+    /// a convention the document writes throughout (`graue` is `grave` where `haue`, `vpon` and
+    /// `giue` abound): then it is no misreading. The body's conventions decide for its notes too.
+    pub(crate) fn period_spelling(&self, token: &str, lexicon: &Lexicon) -> bool {
+        let Some(spelling) = self.spelling else {
+            return false;
+        };
+        let lower = lowercase(token);
+        let reads_as_word = |printed: &str, modern: &str| {
+            let mut found = false;
+            spelling::for_each_reading(&lower, printed, modern, |reading| {
+                found |= lexicon.frequency(reading).is_some_and(|f| f >= MIN_LEXICON);
+            });
+            found
+        };
+        // The readings first (a lookup or two): most tokens have none, and the document's
+        // conventions are worked out only when one does.
+        spelling.variants.iter().any(|(p, m)| reads_as_word(p, m))
+            && self
+                .base
+                .conventions(lexicon, spelling)
+                .iter()
+                .any(|(p, m)| reads_as_word(p, m))
     }
 
     /// Counts `replacement` instead of `before`, whose tokens the edit replaces.
@@ -519,6 +591,12 @@ fn correct_noting<'t>(
         return None;
     }
     if letters_only && own_count >= 2 && stats.always_capitalised(token) {
+        return None;
+    }
+    if letters_only
+        && own_frequency.is_none()
+        && lexicon.is_some_and(|l| stats.period_spelling(token, l))
+    {
         return None;
     }
 
@@ -1413,6 +1491,7 @@ impl Pass for Confusions {
         });
         let mut counts = Counts::from(&body.0);
         counts.notes = notes.as_deref().map(|n| &n.0);
+        counts.spelling = ctx.language.and_then(|l| ctx.rules.spelling.get(l));
         counts.total += notes.as_ref().map_or(0, |n| n.0.total);
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.
@@ -1427,6 +1506,15 @@ impl Pass for Confusions {
         };
         edits_with(text, &counts, ctx.lexicon, table, &skip, splits, &applies)
     }
+}
+
+/// `input` as the word repairs alone leave it, with `language`'s lexicon and the input as the whole
+/// document: how spelling examples are run.
+pub fn apply_alone(rules: &crate::rules::RuleSet, language: &str, input: &str) -> String {
+    super::OnePass::new(&Confusions)
+        .rules(rules)
+        .language(language)
+        .apply(input)
 }
 
 #[cfg(test)]
@@ -1454,6 +1542,49 @@ mod tests {
         crate::lexicon::english(
             "the\t0.05\nand\t0.026\nin\t0.019\nof\t0.03\nonly\t0.001\nmodern\t1e-4\nmodem\t2.5e-6\nlaud\t4e-7\nland\t1.7e-4\naud\t1.4e-6\nivor\t2.3e-6\nbuffish\t1e-8\nhuffish\t1e-8\nten\t1e-4\nteu\t1e-7\n",
         )
+    }
+
+    /// A letter book's spelling (`u` for `v` in ten words) and the words they read as.
+    const PERIOD: &str = "We haue receiued yo r letters and doe giue you thankes, and we haue \
+        read the newes you sent vs. Wee pray you to haue a care of the goods, to serue vs as you \
+        haue done euer, and to deliuer them vpon the arriuall of the shipps. We leaue the same to \
+        yo r graue consideracons, as we haue done euery time, and liue in hope of the grace of God.";
+    const PERIOD_WORDS: &str = "have\t3e-3\nreceived\t1e-4\ngive\t6e-4\nserve\t1e-4\never\t5e-4\n\
+        deliver\t5e-5\narrival\t2e-5\nleave\t2e-4\ngrave\t3e-5\nevery\t6e-4\nupon\t3e-4\n\
+        us\t2e-3\ngrace\t3.6e-5\nlive\t2e-4\nthe\t0.05\n";
+
+    fn spelling() -> Spelling {
+        Spelling::parse(
+            "en",
+            std::path::Path::new("en.toml"),
+            "variants = [[\"u\", \"v\"], [\"v\", \"u\"]]",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_word_in_a_spelling_convention_the_document_writes_throughout_is_no_misreading() {
+        let (lexicon, spelling) = (crate::lexicon::english(PERIOD_WORDS), spelling());
+        let table = table();
+        let stats = DocStats::new(PERIOD, &table);
+        let mut counts = Counts::from(&stats);
+        counts.spelling = Some(&spelling);
+        assert_eq!(
+            stats.conventions(&lexicon, &spelling),
+            [("u".to_string(), "v".to_string())]
+        );
+        assert!(counts.period_spelling("graue", &lexicon));
+        // Not a reading of a lexicon word through the convention.
+        assert!(!counts.period_spelling("grane", &lexicon));
+        // A modern text with one such form shows no convention.
+        let modern = DocStats::new(
+            "The grace of the house and the graue matters of the day.",
+            &table,
+        );
+        let mut counts = Counts::from(&modern);
+        counts.spelling = Some(&spelling);
+        assert!(!counts.period_spelling("graue", &lexicon));
+        assert!(modern.conventions(&lexicon, &spelling).is_empty());
     }
 
     fn run(text: &str, document: &str) -> Vec<Edit> {
