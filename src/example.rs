@@ -1,6 +1,6 @@
 //! Examples, the tests that rule data carries: an input and the output it must give (equal to the
 //! input when the rule must leave it alone). Every kind of rule data with examples (regex rules,
-//! hyphenation files, watermark files) is checked the same way, when it loads and by
+//! hyphenation files, spelling files, watermark files) is checked the same way, when it loads and by
 //! `ocrclean rules test`; see [`crate::rules::RuleSet::examples`].
 
 use serde::Deserialize;
@@ -26,4 +26,17 @@ impl ExampleOutcome {
     pub fn passed(&self) -> bool {
         self.actual == self.example.output
     }
+}
+
+/// The examples of a data file as read with their spans, and the line each starts on (for
+/// messages).
+pub fn with_lines(
+    source: &str,
+    spanned: Vec<toml::Spanned<Example>>,
+) -> (Vec<Example>, Vec<usize>) {
+    let lines = spanned
+        .iter()
+        .map(|e| source[..e.span().start].matches('\n').count() + 1)
+        .collect();
+    (spanned.into_iter().map(|e| e.into_inner()).collect(), lines)
 }

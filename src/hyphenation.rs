@@ -79,18 +79,15 @@ impl Hyphenation {
                 })
                 .collect()
         };
+        let (examples, example_lines) = crate::example::with_lines(source, file.examples);
         Ok(Self {
             language: language.to_string(),
             keep_prefixes: words(file.keep_prefixes, "keep_prefixes")?,
             conjunctions: words(file.conjunctions, "conjunctions")?,
             closed_compounds: file.closed_compounds,
             number_words: words(file.number_words, "number_words")?,
-            example_lines: file
-                .examples
-                .iter()
-                .map(|e| source[..e.span().start].matches('\n').count() + 1)
-                .collect(),
-            examples: file.examples.into_iter().map(|e| e.into_inner()).collect(),
+            examples,
+            example_lines,
             file: path.to_path_buf(),
         })
     }

@@ -403,45 +403,36 @@ impl RuleSet {
 
     /// Spelling examples, each run through the word repairs with its language's lexicon.
     fn spelling_examples(&self) -> Vec<ExampleOutcome> {
-        self.spelling
-            .iter()
-            .flat_map(|(language, data)| {
-                data.examples
-                    .iter()
-                    .enumerate()
-                    .map(move |(index, example)| ExampleOutcome {
-                        rule: format!("spelling/{language}"),
-                        index,
-                        example: example.clone(),
-                        actual: crate::passes::confusions::apply_alone(
-                            self,
-                            language,
-                            &example.input,
-                        ),
-                    })
-            })
-            .collect()
+        let data = self.spelling.iter().map(|(l, d)| (l, &d.examples[..]));
+        self.language_examples("spelling", data, crate::passes::confusions::apply_alone)
     }
 
+    /// Hyphenation examples, each run through the dehyphenation pass with its language's lexicon.
     fn hyphenation_examples(&self) -> Vec<ExampleOutcome> {
-        self.hyphenation
-            .iter()
-            .flat_map(|(language, data)| {
-                data.examples
-                    .iter()
-                    .enumerate()
-                    .map(move |(index, example)| ExampleOutcome {
-                        rule: format!("hyphenation/{language}"),
-                        index,
-                        example: example.clone(),
-                        actual: crate::passes::dehyphenate::apply_alone(
-                            self,
-                            language,
-                            &example.input,
-                        ),
-                    })
-            })
-            .collect()
+        let data = self.hyphenation.iter().map(|(l, d)| (l, &d.examples[..]));
+        self.language_examples("hyphenation", data, crate::passes::dehyphenate::apply_alone)
+    }
+
+    /// The examples of a kind of per-language data (`KIND/LANG`), each input given to `run` with
+    /// these rules and its language.
+    fn language_examples<'a>(
+        &self,
+        kind: &str,
+        data: impl Iterator<Item = (&'a String, &'a [Example])>,
+        run: fn(&RuleSet, &str, &str) -> String,
+    ) -> Vec<ExampleOutcome> {
+        data.flat_map(|(language, examples)| {
+            examples
+                .iter()
+                .enumerate()
+                .map(move |(index, example)| ExampleOutcome {
+                    rule: format!("{kind}/{language}"),
+                    index,
+                    example: example.clone(),
+                    actual: run(self, language, &example.input),
+                })
+        })
+        .collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

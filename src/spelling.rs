@@ -57,15 +57,12 @@ impl Spelling {
             }
             variants.push((printed.to_lowercase(), modern.to_lowercase()));
         }
+        let (examples, example_lines) = crate::example::with_lines(source, file.examples);
         Ok(Self {
             language: language.to_string(),
             variants,
-            example_lines: file
-                .examples
-                .iter()
-                .map(|e| source[..e.span().start].matches('\n').count() + 1)
-                .collect(),
-            examples: file.examples.into_iter().map(|e| e.into_inner()).collect(),
+            examples,
+            example_lines,
             file: path.to_path_buf(),
         })
     }

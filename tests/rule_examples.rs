@@ -5,6 +5,21 @@ use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use ocrclean::RuleSet;
+use ocrclean::rules::ExampleOutcome;
+
+/// A named test that passes when the example gave its output.
+fn trial(name: String, outcome: ExampleOutcome) -> Trial {
+    Trial::test(name, move || {
+        if outcome.passed() {
+            Ok(())
+        } else {
+            Err(Failed::from(format!(
+                "input {:?} gave {:?}, expected {:?}",
+                outcome.example.input, outcome.actual, outcome.example.output
+            )))
+        }
+    })
+}
 
 fn main() {
     let args = Arguments::from_args();
@@ -19,55 +34,20 @@ fn main() {
             .unwrap_or_default();
         for outcome in rule.run_examples() {
             let name = format!("rules/{file}::{}::example-{}", rule.id, outcome.index + 1);
-            trials.push(Trial::test(name, move || {
-                if outcome.passed() {
-                    Ok(())
-                } else {
-                    Err(Failed::from(format!(
-                        "input {:?} gave {:?}, expected {:?}",
-                        outcome.example.input, outcome.actual, outcome.example.output
-                    )))
-                }
-            }));
+            trials.push(trial(name, outcome));
         }
     }
-    // Hyphenation data: each example through the dehyphenation pass, with its language's lexicon.
-    for (language, data) in &rules.hyphenation {
-        for (index, example) in data.examples.iter().enumerate() {
-            let name = format!("rules/hyphenation/{language}.toml::example-{}", index + 1);
-            let actual =
-                ocrclean::passes::dehyphenate::apply_alone(&rules, language, &example.input);
-            let example = example.clone();
-            trials.push(Trial::test(name, move || {
-                if actual == example.output {
-                    Ok(())
-                } else {
-                    Err(Failed::from(format!(
-                        "input {:?} gave {:?}, expected {:?}",
-                        example.input, actual, example.output
-                    )))
-                }
-            }));
+    // Per-language data (hyphenation, spelling): each example through its pass, with its
+    // language's lexicon (`rules/hyphenation/en.toml::example-1`).
+    for outcome in rules.examples() {
+        if !["hyphenation/", "spelling/"]
+            .iter()
+            .any(|kind| outcome.rule.starts_with(kind))
+        {
+            continue;
         }
-    }
-    // Spelling data: each example through the word repairs, with its language's lexicon.
-    for (language, data) in &rules.spelling {
-        for (index, example) in data.examples.iter().enumerate() {
-            let name = format!("rules/spelling/{language}.toml::example-{}", index + 1);
-            let actual =
-                ocrclean::passes::confusions::apply_alone(&rules, language, &example.input);
-            let example = example.clone();
-            trials.push(Trial::test(name, move || {
-                if actual == example.output {
-                    Ok(())
-                } else {
-                    Err(Failed::from(format!(
-                        "input {:?} gave {:?}, expected {:?}",
-                        example.input, actual, example.output
-                    )))
-                }
-            }));
-        }
+        let name = format!("rules/{}.toml::example-{}", outcome.rule, outcome.index + 1);
+        trials.push(trial(name, outcome));
     }
     for (i, error) in errors.into_iter().enumerate() {
         let message = error.to_string();
