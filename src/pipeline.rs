@@ -209,44 +209,43 @@ impl Cleaner {
         let mut notes: BTreeMap<usize, Text> = BTreeMap::new();
         for pass in &self.passes {
             // Document-wide statistics see the body and the notes (a note's URL convention or a
-            // name may be attested only in another note).
+            // name may be attested only in another note): the document is the body, then each
+            // note after a blank line.
+            let body_len = text.as_str().len();
             let mut note_spans = Vec::with_capacity(notes.len());
-            let whole: Option<String> = (!notes.is_empty()).then(|| {
-                let size = notes.values().map(|n| n.as_str().len() + 2).sum::<usize>();
-                let mut whole = String::with_capacity(text.as_str().len() + size);
-                whole.push_str(text.as_str());
-                for note in notes.values() {
-                    whole.push_str("\n\n");
-                    note_spans.push(whole.len()..whole.len() + note.as_str().len());
-                    whole.push_str(note.as_str());
-                }
-                whole
-            });
-            // The body's and every note's run read the same analysis: what passes derive from the
-            // document is derived once per stage.
-            let document = whole.as_deref().unwrap_or(text.as_str());
-            let analysis = Analysis::new(document);
-            let body_span = 0..text.as_str().len();
-            let edits = self.proposals(
-                pass.as_ref(),
-                text.as_str(),
-                body_span,
-                &analysis,
-                language.as_deref(),
-            );
-            let mut note_edits = Vec::with_capacity(notes.len());
-            // Passes after the footnotes pass run on each note's text as well as on the body.
-            for (note, span) in notes.values().zip(note_spans) {
-                note_edits.push(self.proposals(
+            let mut end = body_len;
+            for note in notes.values() {
+                note_spans.push(end + 2..end + 2 + note.as_str().len());
+                end += 2 + note.as_str().len();
+            }
+            let tail = notes.values().flat_map(|note| ["\n\n", note.as_str()]);
+            let (edits, note_edits) = text.with_tail(tail, |document| {
+                // The body's and every note's run read the same analysis: what passes derive from
+                // the document is derived once per stage.
+                let analysis = Analysis::new(document);
+                let edits = self.proposals(
                     pass.as_ref(),
-                    note.as_str(),
-                    span,
+                    &document[..body_len],
+                    0..body_len,
                     &analysis,
                     language.as_deref(),
-                ));
-            }
-            drop(analysis);
-            drop(whole);
+                );
+                // Passes after the footnotes pass run on each note's text as well as on the body.
+                let note_edits: Vec<Vec<Edit>> = notes
+                    .values()
+                    .zip(note_spans)
+                    .map(|(note, span)| {
+                        self.proposals(
+                            pass.as_ref(),
+                            note.as_str(),
+                            span,
+                            &analysis,
+                            language.as_deref(),
+                        )
+                    })
+                    .collect();
+                (edits, note_edits)
+            });
             // Exact growth, once per stage: the log of a long document is its largest structure,
             // and doubling would leave up to half of it unused. The records are appended in
             // place (see `Text::apply_into`).

@@ -199,6 +199,22 @@ impl Text {
         &self.text
     }
 
+    /// Runs `f` on the text followed by the parts of `tail`, which are written after it for that
+    /// time only: a stage that reads the body and its notes as one document needs no copy of the
+    /// body (a long document's text held twice).
+    pub fn with_tail<'t, R>(
+        &mut self,
+        tail: impl Iterator<Item = &'t str> + Clone,
+        f: impl FnOnce(&str) -> R,
+    ) -> R {
+        let len = self.text.len();
+        self.text.reserve_exact(tail.clone().map(str::len).sum());
+        tail.for_each(|part| self.text.push_str(part));
+        let result = f(&self.text);
+        self.text.truncate(len);
+        result
+    }
+
     /// The text and its map, without a copy of either.
     pub fn into_parts(self) -> (String, SourceMap) {
         (self.text, self.map)
@@ -331,13 +347,21 @@ impl Text {
         });
         // In order of position, then of proposal among edits at the same place. The order is
         // sorted, not the edits: a stable sort of the edits themselves takes scratch room of up
-        // to half of them (as much memory as a long document's text).
-        let mut order: Vec<usize> = (0..edits.len()).collect();
-        order.sort_unstable_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
+        // to half of them (as much memory as a long document's text). Indices of 32 bits: a stage
+        // of short lines proposes one edit per line, and this list stands beside all of them.
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 edits in one stage");
+        let mut order: Vec<u32> = (0..index(edits.len())).collect();
+        order.sort_unstable_by_key(|&i| {
+            let e = &edits[i as usize];
+            (e.range.start, e.range.end, i)
+        });
 
-        let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
+        // The accepted edits are kept at the front of `order` (a second list of them would be
+        // as long again).
+        let mut kept = 0;
         let mut last_end = 0;
-        for edit in order.iter().map(|&i| &edits[i]) {
+        for k in 0..order.len() {
+            let edit = &edits[order[k] as usize];
             if edit.kind == ChangeKind::Review {
                 changes.record(self.record(doc, pass, edit, false));
                 continue;
@@ -355,13 +379,15 @@ impl Text {
             }
             changes.record(self.record(doc, pass, edit, true));
             last_end = edit.range.end;
-            accepted.push(edit);
+            order[kept] = order[k];
+            kept += 1;
         }
-        let moved: Vec<(usize, Text)> = accepted
-            .iter()
+        order.truncate(kept);
+        let accepted = || order.iter().map(|&i| &edits[i as usize]);
+        let moved: Vec<(usize, Text)> = accepted()
             .filter_map(|e| Some((e.move_to_note?, self.slice(e.range.clone()))))
             .collect();
-        if accepted.is_empty() {
+        if order.is_empty() {
             return moved;
         }
 
@@ -371,21 +397,23 @@ impl Text {
         // lengthen it before any point, so that writing never overtakes what is still to be read.
         let old_len = self.text.len();
         let (mut written, mut read, mut shift) = (0, 0, 0);
-        for edit in &accepted {
+        for edit in accepted() {
             written += edit.range.start - read + edit.replacement.len();
             read = edit.range.end;
             shift = shift.max(written.saturating_sub(read));
         }
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         if shift > 0 {
+            // Exact: a resize alone may double the room of a long document's text.
+            bytes.reserve_exact(shift);
             bytes.resize(old_len + shift, 0);
             bytes.copy_within(0..old_len, shift);
         }
         // Each edit can split a segment in two and add one of its own: with room for that, the
         // map never grows by doubling (which left up to half of a long document's map unused).
-        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * accepted.len());
+        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * order.len());
         let (mut len, mut pos) = (0, 0);
-        for edit in accepted {
+        for edit in accepted() {
             self.map
                 .copy_range(pos..edit.range.start, len, &mut segments);
             bytes.copy_within(shift + pos..shift + edit.range.start, len);

@@ -823,9 +823,9 @@ pub fn edits_with(
     let mut plain: HashMap<String, f64> = HashMap::new();
     // The places where a real-word neighbour had support: read again when the pairs change.
     let mut places = Vec::new();
-    // The places where a join was weighed on the counts and not made, with the joined form and
-    // the first half: read again when a repair changes their counts (`dis coveries` once
-    // `Diseoveries` is `Discoveries`).
+    // The places where a join was weighed on the counts and not made, as the ranges of its two
+    // halves: read again when a repair changes the counts of the joined form or of the first half
+    // (`dis coveries` once `Diseoveries` is `Discoveries`).
     let mut joins = Vec::new();
     let first = round(
         text,
@@ -876,11 +876,18 @@ pub fn edits_with(
         }
         // Every place where a real-word neighbour had support is read again with those pairs, and
         // every join weighed on counts that changed.
-        let joins_again = joins.iter().filter_map(|(at, joined, first)| {
-            (changed.contains(joined) || changed.contains(first)).then_some(at)
+        let (changed_forms, mut pair) = (&changed, String::new());
+        let joins_again = joins.iter().filter_map(move |(a, b)| {
+            let first = &text[a.clone()];
+            pair.clear();
+            pair.push_str(first);
+            pair.push_str(&text[b.clone()]);
+            (changed_forms.contains(lowercase(&pair).as_ref())
+                || changed_forms.contains(lowercase(first).as_ref()))
+            .then_some(a.start..b.end)
         });
-        for at in places.iter().chain(joins_again) {
-            if overlapping(&done, |e| &e.range, at).is_empty() {
+        for at in places.iter().cloned().chain(joins_again) {
+            if overlapping(&done, |e| &e.range, &at).is_empty() {
                 let start = back_or_forward(&landed, at.start, true);
                 windows.push(window(&current, &(start..start + at.len())));
             }
@@ -917,8 +924,9 @@ pub fn edits_with(
                 read_all = true;
             }
             if !same {
-                for at in &verdict.at {
-                    if !overlapping(&done, |e| &e.range, at).is_empty() {
+                for &start in &verdict.at {
+                    let at = start..start + token.len();
+                    if !overlapping(&done, |e| &e.range, &at).is_empty() {
                         continue;
                     }
                     let start = back_or_forward(&landed, at.start, true);
@@ -1099,8 +1107,10 @@ struct Verdict {
     known: Option<f64>,
     /// For a known token: its far more frequent neighbours, for the real-word test at each place.
     neighbours: Vec<real_words::Neighbour>,
-    /// Where the first round met the token.
-    at: Vec<Range<usize>>,
+    /// Where the first round met the token: the start of each place (a place is the token's
+    /// length long). Kept for every unknown or rare token, so on a long document as many places
+    /// as words: a start alone is half the room of a range.
+    at: Vec<usize>,
 }
 
 /// The verdict on `token` (a known word: a recurring misreading, then a split when it is rare
@@ -1217,7 +1227,7 @@ fn round(
     plain: &mut HashMap<String, f64>,
     windows: Option<&[Range<usize>]>,
     places: &mut Vec<Range<usize>>,
-    joins: &mut Vec<(Range<usize>, String, String)>,
+    joins: &mut Vec<(Range<usize>, Range<usize>)>,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
@@ -1259,11 +1269,9 @@ fn round(
             }
             let (first, second) = (&text[r.clone()], &text[next.clone()]);
             if first_round && boundaries::halves_may_join(first, second, pair) {
-                joins.push((
-                    r.start..next.end,
-                    lowercase(&format!("{first}{second}")).into_owned(),
-                    lowercase(first).into_owned(),
-                ));
+                // The halves' places, not their forms: a long document weighs a join at about
+                // one pair of words in six, and the forms are needed only in a later round.
+                joins.push((r.clone(), next.clone()));
             }
         }
         let known = own_frequency.filter(|&f| f > RARE_WORD);
@@ -1319,7 +1327,7 @@ fn round(
         let fixed = verdict.neighbours.is_empty()
             && known.is_some_and(|f| !(splits && f < boundaries::SPLIT_SUSPECT));
         if first_round && !fixed {
-            verdict.at.push(r.clone());
+            verdict.at.push(r.start);
         }
         if let Some(mut edit) = verdict.edit.clone() {
             // A misreading is not read into an elision; a split still is.
