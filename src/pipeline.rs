@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
-use crate::change::{BuiltinRule, Change, ChangeKind, ChangeSink, Edit, InNote};
+use crate::change::{BuiltinRule, Change, ChangeKind, ChangeSink, Edit, InNote, Proposals};
 use crate::decode::{self, decode};
 use crate::document::Document;
 use crate::error::DecodeError;
@@ -134,7 +134,7 @@ impl Cleaner {
         span: Range<usize>,
         analysis: &Analysis,
         language: Option<&str>,
-    ) -> Vec<Edit> {
+    ) -> Proposals {
         let ctx = Context {
             language,
             rules: &self.rules,
@@ -145,7 +145,9 @@ impl Cleaner {
             span,
             min_confidence: self.config.min_confidence,
         };
-        settle(pass.run(text, &ctx), &self.config)
+        let mut proposals = Proposals::default();
+        pass.propose(text, &ctx, &mut proposals);
+        settle_proposals(proposals, &self.config)
     }
 
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
@@ -231,7 +233,7 @@ impl Cleaner {
                     language.as_deref(),
                 );
                 // Passes after the footnotes pass run on each note's text as well as on the body.
-                let note_edits: Vec<Vec<Edit>> = notes
+                let note_edits: Vec<Proposals> = notes
                     .values()
                     .zip(note_spans)
                     .map(|(note, span)| {
@@ -249,7 +251,7 @@ impl Cleaner {
             // Exact growth, once per stage: the log of a long document is its largest structure,
             // and doubling would leave up to half of it unused. The records are appended in
             // place (see `Text::apply_into`).
-            changes.reserve(edits.len() + note_edits.iter().map(Vec::len).sum::<usize>());
+            changes.reserve(edits.len() + note_edits.iter().map(Proposals::len).sum::<usize>());
             let moved = text.apply_into(doc, pass.name(), edits, changes);
             for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
                 apply_in_note(note, number, doc, pass.name(), edits, changes);
@@ -267,7 +269,7 @@ impl Cleaner {
         }
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
         for (&number, note) in notes.iter_mut() {
-            let edits = note_line_breaks(note.as_str());
+            let edits = Proposals::from(note_line_breaks(note.as_str()));
             changes.reserve(edits.len());
             apply_in_note(note, number, doc, "notes", edits, changes);
         }
@@ -298,24 +300,30 @@ pub fn applies(confidence: f64, min_confidence: f64) -> bool {
 
 /// The edits of a pass as the run takes them: without disabled rules, and with those below the
 /// confidence threshold turned into review flags. Passes report confidence; this decides.
-pub fn settle(mut edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
-    edits.retain(|e| !config.disabled.contains(e.rule.as_ref()));
-    for edit in &mut edits {
-        if !applies(edit.confidence, config.min_confidence) && edit.kind != ChangeKind::Review {
-            edit.evidence = format!(
+pub fn settle(edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
+    settle_proposals(edits.into(), config).into_edits()
+}
+
+/// [`settle`] on the proposals as the engine holds them.
+pub fn settle_proposals(mut proposals: Proposals, config: &Config) -> Proposals {
+    proposals.retain(|p| !config.disabled.contains(p.reason.rule.as_ref()));
+    // Decided once per distinct reason: the threshold reads only the reason.
+    for reason in proposals.reasons_mut() {
+        if !applies(reason.confidence, config.min_confidence) && reason.kind != ChangeKind::Review {
+            reason.evidence = format!(
                 "below the confidence threshold {}: {}",
-                config.min_confidence, edit.evidence
+                config.min_confidence, reason.evidence
             )
             .into();
-            edit.kind = ChangeKind::Review;
-            edit.move_to_note = None;
+            reason.kind = ChangeKind::Review;
+            reason.move_to_note = None;
         }
     }
     // A pass collects its proposals by doubling; the unused half would stay allocated beside the
     // stage's change records while the engine applies them (for a long document's line joins,
     // about as much memory as the records themselves).
-    edits.shrink_to_fit();
-    edits
+    proposals.shrink_to_fit();
+    proposals
 }
 
 /// The rule of the stage that joins each note into one paragraph.
@@ -394,7 +402,7 @@ fn apply_in_note(
     number: usize,
     doc: &Document,
     pass: &'static str,
-    edits: Vec<Edit>,
+    edits: Proposals,
     changes: &mut dyn ChangeSink,
 ) {
     let mut in_note = InNote {

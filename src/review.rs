@@ -341,13 +341,47 @@ struct Mark {
 /// Nests the changes of one page by their raw ranges (sorted by start, longer first). A change
 /// that crosses the end of an enclosing one is shown up to that end only (its full before and
 /// after are in its details), so that every change is one element of the page.
+#[cfg(test)]
 fn nest(mut items: Vec<(usize, Range<usize>)>) -> Vec<Mark> {
     items.sort_by_key(|(i, r)| (r.start, std::cmp::Reverse(r.end), *i));
-    let mut roots: Vec<Mark> = Vec::new();
-    for (change, range) in items {
-        insert(&mut roots, change, range);
-    }
+    let mut nester = Nester::default();
+    let mut roots: Vec<Mark> = items
+        .into_iter()
+        .filter_map(|(change, range)| nester.push(change, range))
+        .collect();
+    roots.extend(nester.finish());
     roots
+}
+
+/// [`nest`] one change at a time, in that order: each outermost mark is handed back once no
+/// later change can fall inside it, so that a page of many changes never holds all its marks.
+#[derive(Default)]
+struct Nester {
+    last: Option<Mark>,
+}
+
+impl Nester {
+    /// Takes the next change; returns the outermost mark before it once that is complete.
+    fn push(&mut self, change: usize, mut range: Range<usize>) -> Option<Mark> {
+        if let Some(last) = self.last.as_mut()
+            && last.range.start <= range.start
+            && range.start < last.range.end
+        {
+            range.end = range.end.min(last.range.end);
+            insert(&mut last.inner, change, range);
+            return None;
+        }
+        self.last.replace(Mark {
+            change,
+            range,
+            inner: Vec::new(),
+        })
+    }
+
+    /// The last outermost mark.
+    fn finish(self) -> Option<Mark> {
+        self.last
+    }
 }
 
 /// Puts a change inside the last mark of `level` when it starts within it, else after it.
@@ -653,12 +687,17 @@ pub fn write_review_page_of(
     let digest = log.digest;
     let starts = digest.page_starts(doc);
     let raw = &doc.raw[..];
-    let mut per_page: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); starts.len()];
-    for i in 0..digest.len() {
-        let range = digest.range(i);
-        let page = page_of(&starts, range.start);
+    // The changes of each page as indices into the digest (their ranges are read from it again
+    // when the page is written): a long document has about one change per line.
+    let shown = |i: u32| {
+        let range = digest.range(i as usize);
         let end = range.end.min(raw.len());
-        per_page[page - 1].push((i, range.start.min(end)..end));
+        range.start.min(end)..end
+    };
+    let mut per_page: Vec<Vec<u32>> = vec![Vec::new(); starts.len()];
+    for i in 0..digest.len() {
+        let page = page_of(&starts, digest.range(i).start);
+        per_page[page - 1].push(u32::try_from(i).expect("fewer than 2^32 records in one log"));
     }
     let page_range = |p: usize| starts[p]..starts.get(p + 1).copied().unwrap_or(raw.len());
     // Each cleaned paragraph is shown beside the page where its first character came from.
@@ -737,32 +776,53 @@ pub fn write_review_page_of(
             p + 1,
             heading.into_string()
         )?;
-        let marks = nest(items);
+        let mut items = items;
+        items.sort_unstable_by_key(|&i| {
+            let r = shown(i);
+            (r.start, std::cmp::Reverse(r.end), i)
+        });
         let mut piece_html = String::new();
         let mut scratch = (String::new(), String::new());
-        // Marks in chunks, each written out before the next: a page of many changes never holds
-        // its whole markup.
-        let mut pos = range.start;
-        for (i, chunk) in marks.chunks(256).enumerate() {
-            let end = marks
-                .get((i + 1) * 256)
-                .map_or(range.end, |next| next.range.start.max(pos));
+        let mut write = |marks: &[Mark], range: Range<usize>| -> std::io::Result<()> {
             piece_html.clear();
             write_marks(
                 &mut piece_html,
                 &mut scratch,
                 raw,
-                pos..end,
-                chunk,
+                range,
+                marks,
                 log.records,
             )?;
-            out.write_all(piece_html.as_bytes())?;
+            out.write_all(piece_html.as_bytes())
+        };
+        // Marks in chunks of 256, each written out before the next: a page of many changes never
+        // holds its whole markup, nor all its marks. A chunk ends where the next one's first mark
+        // starts, so it is written once that mark is complete.
+        const CHUNK: usize = 256;
+        let mut pos = range.start;
+        let mut chunk: Vec<Mark> = Vec::with_capacity(CHUNK + 1);
+        let mut nester = Nester::default();
+        let mut written = false;
+        for i in items {
+            if let Some(mark) = nester.push(i as usize, shown(i)) {
+                chunk.push(mark);
+                if chunk.len() > CHUNK {
+                    let end = chunk[CHUNK].range.start.max(pos);
+                    write(&chunk[..CHUNK], pos..end)?;
+                    chunk.drain(..CHUNK);
+                    (pos, written) = (end, true);
+                }
+            }
+        }
+        chunk.extend(nester.finish());
+        if chunk.len() > CHUNK {
+            let end = chunk[CHUNK].range.start.max(pos);
+            write(&chunk[..CHUNK], pos..end)?;
+            chunk.drain(..CHUNK);
             pos = end;
         }
-        if marks.is_empty() {
-            piece_html.clear();
-            write_marks(&mut piece_html, &mut scratch, raw, range, &[], log.records)?;
-            out.write_all(piece_html.as_bytes())?;
+        if !chunk.is_empty() || !written {
+            write(&chunk, pos..range.end)?;
         }
         out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
         for text in &paragraphs[p] {

@@ -2,7 +2,7 @@
 //! breaks; each block is listed for review.
 
 use super::lines::{GapKind, Layout};
-use crate::change::{ChangeKind, Edit};
+use crate::change::{ChangeKind, Edit, Proposals};
 use crate::passes::BuiltinRule;
 
 pub const KEPT_LINES: BuiltinRule = BuiltinRule {
@@ -52,7 +52,7 @@ pub(super) fn kept_blocks(layout: &Layout) -> Vec<(usize, usize)> {
 }
 
 /// The block of each line (`Some(first line of its block)`), with a review flag for each block.
-pub(super) fn mark_blocks(layout: &Layout, edits: &mut Vec<Edit>) -> Vec<Option<usize>> {
+pub(super) fn mark_blocks(layout: &Layout, edits: &mut Proposals) -> Vec<Option<usize>> {
     let mut block_of = vec![None; layout.lines.len()];
     for (from, to) in kept_blocks(layout) {
         for slot in &mut block_of[from..=to] {
