@@ -826,7 +826,7 @@ pub fn edits_with(
     // The places where a join was weighed on the counts and not made, as the ranges of its two
     // halves: read again when a repair changes the counts of the joined form or of the first half
     // (`dis coveries` once `Diseoveries` is `Discoveries`).
-    let mut joins = Vec::new();
+    let mut joins = Joins::default();
     let first = round(
         text,
         stats,
@@ -924,7 +924,7 @@ pub fn edits_with(
                 read_all = true;
             }
             if !same {
-                for &start in &verdict.at {
+                for start in verdict.at.iter() {
                     let at = start..start + token.len();
                     if !overlapping(&done, |e| &e.range, &at).is_empty() {
                         continue;
@@ -972,7 +972,7 @@ pub fn edits_with(
             &mut plain,
             Some(&merged),
             &mut Vec::new(),
-            &mut Vec::new(),
+            &mut Joins::default(),
         );
         // The flags of the places read again are this round's.
         let reread: Vec<Range<usize>> = merged
@@ -1108,9 +1108,59 @@ struct Verdict {
     /// For a known token: its far more frequent neighbours, for the real-word test at each place.
     neighbours: Vec<real_words::Neighbour>,
     /// Where the first round met the token: the start of each place (a place is the token's
-    /// length long). Kept for every unknown or rare token, so on a long document as many places
-    /// as words: a start alone is half the room of a range.
-    at: Vec<usize>,
+    /// length long). Kept for every unknown or rare token, so on a long document about as many
+    /// places as words: a start of 32 bits is a quarter of the room of a range.
+    at: Starts,
+}
+
+/// The two halves of each join that was weighed and not made, as byte ranges; those below 4 GiB
+/// (every one of most documents) in 32 bits, a quarter of the room of two ranges. In no order:
+/// the windows made from them are sorted.
+#[derive(Debug, Default)]
+struct Joins {
+    near: Vec<[u32; 4]>,
+    far: Vec<[usize; 4]>,
+}
+
+impl Joins {
+    fn push(&mut self, first: &Range<usize>, second: &Range<usize>) {
+        let ends = [first.start, first.end, second.start, second.end];
+        match ends.map(u32::try_from) {
+            [Ok(a), Ok(b), Ok(c), Ok(d)] => self.near.push([a, b, c, d]),
+            _ => self.far.push(ends),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+        let near = self.near.iter().map(|e| e.map(|x| x as usize));
+        near.chain(self.far.iter().copied())
+            .map(|[a, b, c, d]| (a..b, c..d))
+    }
+}
+
+/// Byte offsets, those below 4 GiB (every one of most documents) in 32 bits. In no order: the
+/// windows made from them are sorted.
+#[derive(Debug, Clone, Default)]
+struct Starts {
+    near: Vec<u32>,
+    far: Vec<usize>,
+}
+
+impl Starts {
+    fn push(&mut self, start: usize) {
+        match u32::try_from(start) {
+            Ok(near) => self.near.push(near),
+            Err(_) => self.far.push(start),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.near.is_empty() && self.far.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.near.iter().map(|&s| s as usize)).chain(self.far.iter().copied())
+    }
 }
 
 /// The verdict on `token` (a known word: a recurring misreading, then a split when it is rare
@@ -1148,7 +1198,7 @@ fn decide(
         weighed: weighed.into_inner(),
         known,
         neighbours,
-        at: Vec::new(),
+        at: Starts::default(),
     }
 }
 
@@ -1227,7 +1277,7 @@ fn round(
     plain: &mut HashMap<String, f64>,
     windows: Option<&[Range<usize>]>,
     places: &mut Vec<Range<usize>>,
-    joins: &mut Vec<(Range<usize>, Range<usize>)>,
+    joins: &mut Joins,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
@@ -1271,7 +1321,7 @@ fn round(
             if first_round && boundaries::halves_may_join(first, second, pair) {
                 // The halves' places, not their forms: a long document weighs a join at about
                 // one pair of words in six, and the forms are needed only in a later round.
-                joins.push((r.clone(), next.clone()));
+                joins.push(&r, next);
             }
         }
         let known = own_frequency.filter(|&f| f > RARE_WORD);
