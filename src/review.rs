@@ -136,7 +136,7 @@ fn breaks_page(c: &Change) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct LogDigest {
     /// The raw byte range of each record, in log order.
-    ranges: Vec<(usize, usize)>,
+    ranges: Ranges,
     /// Where records inserted a page break.
     inferred_pages: Vec<usize>,
     counts: Counts,
@@ -152,6 +152,58 @@ pub struct LogDigest {
     routine: BTreeMap<String, usize>,
 }
 
+/// Byte ranges, in 32 bits while every offset fits (a long document's log has a record for each
+/// line, and this stands beside the stage's edits while they are applied), else in 64.
+#[derive(Debug, Clone)]
+enum Ranges {
+    Narrow(Vec<[u32; 2]>),
+    Wide(Vec<[usize; 2]>),
+}
+
+impl Default for Ranges {
+    fn default() -> Self {
+        Ranges::Narrow(Vec::new())
+    }
+}
+
+impl Ranges {
+    fn push(&mut self, start: usize, end: usize) {
+        match self {
+            Ranges::Narrow(narrow) => match (u32::try_from(start), u32::try_from(end)) {
+                (Ok(start), Ok(end)) => narrow.push([start, end]),
+                _ => {
+                    let mut wide: Vec<[usize; 2]> = Vec::with_capacity(narrow.capacity());
+                    wide.extend(narrow.iter().map(|r| r.map(|x| x as usize)));
+                    wide.push([start, end]);
+                    *self = Ranges::Wide(wide);
+                }
+            },
+            Ranges::Wide(wide) => wide.push([start, end]),
+        }
+    }
+
+    fn get(&self, i: usize) -> (usize, usize) {
+        match self {
+            Ranges::Narrow(narrow) => (narrow[i][0] as usize, narrow[i][1] as usize),
+            Ranges::Wide(wide) => (wide[i][0], wide[i][1]),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ranges::Narrow(narrow) => narrow.len(),
+            Ranges::Wide(wide) => wide.len(),
+        }
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        match self {
+            Ranges::Narrow(narrow) => narrow.reserve_exact(n),
+            Ranges::Wide(wide) => wide.reserve_exact(n),
+        }
+    }
+}
+
 impl LogDigest {
     pub fn of(changes: &[Change]) -> Self {
         let mut digest = Self::default();
@@ -164,7 +216,7 @@ impl LogDigest {
     /// Takes in the next record of the log.
     pub fn add(&mut self, c: &Change) {
         let i = self.ranges.len();
-        self.ranges.push((c.raw.start, c.raw.end));
+        self.ranges.push(c.raw.start, c.raw.end);
         if breaks_page(c) {
             self.inferred_pages.push(c.raw.start);
         }
@@ -213,7 +265,7 @@ impl LogDigest {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.ranges.len() == 0
     }
 
     /// The document's page starts (see [`page_starts`]).
@@ -249,7 +301,7 @@ impl LogDigest {
 
     /// The raw byte range of record `i`.
     pub fn range(&self, i: usize) -> Range<usize> {
-        let (start, end) = self.ranges[i];
+        let (start, end) = self.ranges.get(i);
         start..end
     }
 
@@ -991,6 +1043,20 @@ mod tests {
         let mut out = String::new();
         write_visible(&mut out, b"a\x0cb\r\n\x01 <&>\"");
         assert_eq!(out, "a\\fb↵\n\\u{1} &lt;&amp;&gt;&quot;");
+    }
+
+    #[test]
+    fn ranges_past_4_gib_widen_the_list_and_keep_the_earlier_ones() {
+        let mut ranges = Ranges::default();
+        ranges.push(1, 2);
+        let far = u32::MAX as usize + 10;
+        ranges.push(far, far + 1);
+        ranges.push(3, 4);
+        assert!(matches!(ranges, Ranges::Wide(_)));
+        assert_eq!(
+            (0..ranges.len()).map(|i| ranges.get(i)).collect::<Vec<_>>(),
+            vec![(1, 2), (far, far + 1), (3, 4)]
+        );
     }
 
     #[test]

@@ -120,12 +120,12 @@ impl Pass for Reflow {
             width,
             hard_wrapped,
         };
-        let block_of = kept_lines::mark_blocks(&layout, edits);
+        let blocks = kept_lines::mark_blocks(&layout, edits);
         let heading: Vec<bool> = (0..layout.lines.len())
-            .map(|i| block_of[i].is_none() && heading::is_heading(&layout, i))
+            .map(|i| blocks.of(i).is_none() && heading::is_heading(&layout, i))
             .collect();
         for b in 1..layout.lines.len() {
-            edits.push(gaps::gap_edit(&layout, b, &block_of, &heading));
+            edits.push(gaps::gap_edit(&layout, b, &blocks, &heading));
         }
         edits.extend(trim::trailing(text, last));
     }
