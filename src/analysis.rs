@@ -8,7 +8,8 @@
 //! computed on first use, so a stage whose pass needs no word counts pays nothing for them:
 //!
 //! - [`Analysis::tokens`]: the document's tokens, runs of letters and digits with their byte spans
-//!   and classes ([`TokenClass`]), and what stands between two tokens (a hyphen inside a line);
+//!   and classes ([`TokenClass`]), and what stands between two tokens (a hyphen inside a line)
+//!   (the word counts read the tokens one at a time: the list is made only for a pass that asks);
 //! - [`Analysis::words`]: how often the document uses each word form (lowercase), with lookups
 //!   by word and by prefix, and the compounds written with one hyphen (`non-interference`);
 //! - [`Analysis::pages`]: pages and lines with their byte spans ([`crate::layout`]);
@@ -78,13 +79,15 @@ pub struct WordCounts {
 }
 
 impl WordCounts {
-    fn new(document: &str, tokens: &[Token]) -> Self {
+    fn new(document: &str, tokens: impl Iterator<Item = Token>) -> Self {
         // Counted first by the forms as written, borrowed from the document (no allocation and
         // no case mapping per token), then folded to lowercase once per distinct form: a
         // document uses each form many times.
         // Room for the forms of a short document up front; a long one repeats its forms (a
         // quarter of its tokens, as this reserved before, was a table as large as the document).
-        let mut exact: HashMap<&str, u32> = HashMap::with_capacity((tokens.len() / 4).min(1 << 14));
+        // (A token for every 6 bytes of text, as `tokenize` reserves.)
+        let mut exact: HashMap<&str, u32> =
+            HashMap::with_capacity((document.len() / 6 / 4).min(1 << 14));
         let mut exact_pairs: HashMap<(&str, &str), u32> = HashMap::new();
         let mut previous: Option<&str> = None;
         for token in tokens {
@@ -245,8 +248,10 @@ impl<'a> Analysis<'a> {
 
     /// The document's word counts.
     pub fn words(&self) -> &WordCounts {
-        self.words
-            .get_or_init(|| WordCounts::new(self.document, self.tokens()))
+        self.words.get_or_init(|| match self.tokens.get() {
+            Some(tokens) => WordCounts::new(self.document, tokens.iter().copied()),
+            None => WordCounts::new(self.document, Tokens::new(self.document)),
+        })
     }
 
     /// The document's pages (split at form feeds) and their lines.
@@ -286,65 +291,94 @@ fn is_token_char(c: char) -> bool {
 /// The runs of letters and digits of `text`, with their classes, and whether one `-` joins each
 /// to the one before.
 fn tokenize(text: &str) -> Vec<Token> {
-    let limit = text.len().min(u32::MAX as usize);
-    let text = &text[..text.floor_char_boundary(limit)];
-    let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    let mut previous_end: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII outside a token: skip without decoding.
-        if b.is_ascii() && !b.is_ascii_alphanumeric() {
-            i += 1;
-            continue;
+    tokens.extend(Tokens::new(text));
+    tokens
+}
+
+/// [`tokenize`] one token at a time: the word counts read each token once, and a list of a long
+/// document's tokens (12 bytes for every 6 bytes of text) was twice the document.
+struct Tokens<'t> {
+    text: &'t str,
+    i: usize,
+    previous_end: Option<usize>,
+}
+
+impl<'t> Tokens<'t> {
+    fn new(text: &'t str) -> Self {
+        let limit = text.len().min(u32::MAX as usize);
+        Self {
+            text: &text[..text.floor_char_boundary(limit)],
+            i: 0,
+            previous_end: None,
         }
-        let c = text[i..].chars().next().expect("a char boundary");
-        if !is_token_char(c) {
-            i += c.len_utf8();
-            continue;
-        }
-        let start = i;
-        let (mut letters, mut digits, mut other_digits) = (false, false, false);
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.i;
         while i < bytes.len() {
             let b = bytes[i];
-            if b.is_ascii() {
-                if b.is_ascii_alphabetic() {
-                    letters = true;
-                } else if b.is_ascii_digit() {
-                    digits = true;
-                } else {
-                    break;
-                }
+            // ASCII outside a token: skip without decoding.
+            if b.is_ascii() && !b.is_ascii_alphanumeric() {
                 i += 1;
-            } else {
-                let c = text[i..].chars().next().expect("a char boundary");
-                if c.is_alphabetic() {
-                    letters = true;
-                } else if c.is_alphanumeric() {
-                    other_digits = true;
-                } else {
-                    break;
-                }
-                i += c.len_utf8();
+                continue;
             }
+            let c = text[i..].chars().next().expect("a char boundary");
+            if !is_token_char(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let start = i;
+            let (mut letters, mut digits, mut other_digits) = (false, false, false);
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii() {
+                    if b.is_ascii_alphabetic() {
+                        letters = true;
+                    } else if b.is_ascii_digit() {
+                        digits = true;
+                    } else {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    let c = text[i..].chars().next().expect("a char boundary");
+                    if c.is_alphabetic() {
+                        letters = true;
+                    } else if c.is_alphanumeric() {
+                        other_digits = true;
+                    } else {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+            }
+            let class = match (letters, digits || other_digits) {
+                (true, false) => TokenClass::Word,
+                (false, true) if !other_digits => TokenClass::Number,
+                _ => TokenClass::Mixed,
+            };
+            let hyphen_before = self.previous_end == Some(start.wrapping_sub(1))
+                && start > 0
+                && bytes[start - 1] == b'-';
+            self.previous_end = Some(i);
+            self.i = i;
+            return Some(Token {
+                start: start as u32,
+                end: i as u32,
+                class,
+                hyphen_before,
+            });
         }
-        let class = match (letters, digits || other_digits) {
-            (true, false) => TokenClass::Word,
-            (false, true) if !other_digits => TokenClass::Number,
-            _ => TokenClass::Mixed,
-        };
-        let hyphen_before =
-            previous_end == Some(start.wrapping_sub(1)) && start > 0 && bytes[start - 1] == b'-';
-        tokens.push(Token {
-            start: start as u32,
-            end: i as u32,
-            class,
-            hyphen_before,
-        });
-        previous_end = Some(i);
+        self.i = i;
+        None
     }
-    tokens
 }
 
 #[cfg(test)]

@@ -221,3 +221,233 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     }
     out + &text[pos..]
 }
+
+/// Why an edit is proposed: everything of an [`Edit`] but where it lies and what it writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub rule: Cow<'static, str>,
+    pub kind: ChangeKind,
+    pub confidence: f64,
+    pub evidence: Cow<'static, str>,
+    pub move_to_note: Option<usize>,
+}
+
+impl Reason {
+    /// Equality as the interning reads it: the confidence by its bits, so that the table's
+    /// equality agrees with its hash.
+    fn same(&self, other: &Reason) -> bool {
+        self.rule == other.rule
+            && self.kind == other.kind
+            && self.confidence.to_bits() == other.confidence.to_bits()
+            && self.evidence == other.evidence
+            && self.move_to_note == other.move_to_note
+    }
+
+    fn hash_with(&self, build: &hashbrown::DefaultHashBuilder) -> u64 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = build.build_hasher();
+        self.rule.hash(&mut h);
+        self.kind.hash(&mut h);
+        self.confidence.to_bits().hash(&mut h);
+        self.evidence.hash(&mut h);
+        self.move_to_note.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// One proposal as the engine reads it: an [`Edit`] by reference.
+#[derive(Debug, Clone, Copy)]
+pub struct Proposal<'a> {
+    pub range: (usize, usize),
+    pub replacement: &'a str,
+    pub reason: &'a Reason,
+}
+
+impl Proposal<'_> {
+    pub fn range(&self) -> Range<usize> {
+        self.range.0..self.range.1
+    }
+}
+
+/// A place and the indices of its replacement and reason in [`Proposals`].
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    start: usize,
+    end: usize,
+    replacement: u32,
+    reason: u32,
+}
+
+/// The edits of one pass, as the engine holds them: each is a place and two indices, and the
+/// replacements and reasons are stored once each. A pass over a long document proposes one edit
+/// per line end, nearly all of them a space or a paragraph break of a few rules with the same
+/// evidence: as [`Edit`]s they took 120 bytes each (40 times a document of short lines), as
+/// items 24.
+#[derive(Debug, Default)]
+pub struct Proposals {
+    items: Vec<Item>,
+    replacements: Vec<CompactString>,
+    reasons: Vec<Reason>,
+    /// Where each replacement and reason stands, by its hash: filled while proposals are added,
+    /// dropped once they are settled.
+    replacement_index: hashbrown::HashTable<u32>,
+    reason_index: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Proposals {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Room for `n` more proposals.
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve_exact(n);
+    }
+
+    /// Adds `edit` after those already proposed (the engine's tie-break between edits at the same
+    /// place is this order).
+    pub fn push(&mut self, edit: Edit) {
+        let Edit {
+            range,
+            replacement,
+            rule,
+            kind,
+            confidence,
+            evidence,
+            move_to_note,
+        } = edit;
+        let replacement = self.replacement_id(replacement);
+        let reason = self.reason_id(Reason {
+            rule,
+            kind,
+            confidence,
+            evidence,
+            move_to_note,
+        });
+        self.items.push(Item {
+            start: range.start,
+            end: range.end,
+            replacement,
+            reason,
+        });
+    }
+
+    fn replacement_id(&mut self, replacement: CompactString) -> u32 {
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(replacement.as_str());
+        let (all, build) = (&self.replacements, &self.hasher);
+        if let Some(&id) = self
+            .replacement_index
+            .find(hash, |&id| all[id as usize] == replacement)
+        {
+            return id;
+        }
+        let id = small_index(all.len());
+        self.replacement_index
+            .insert_unique(hash, id, |&id| build.hash_one(all[id as usize].as_str()));
+        self.replacements.push(replacement);
+        id
+    }
+
+    fn reason_id(&mut self, reason: Reason) -> u32 {
+        let hash = reason.hash_with(&self.hasher);
+        let (all, build) = (&self.reasons, &self.hasher);
+        if let Some(&id) = self
+            .reason_index
+            .find(hash, |&id| all[id as usize].same(&reason))
+        {
+            return id;
+        }
+        let id = small_index(all.len());
+        self.reason_index
+            .insert_unique(hash, id, |&id| all[id as usize].hash_with(build));
+        self.reasons.push(reason);
+        id
+    }
+
+    /// The `i`-th proposal, in the order they were added.
+    pub fn get(&self, i: usize) -> Proposal<'_> {
+        let item = self.items[i];
+        Proposal {
+            range: (item.start, item.end),
+            replacement: &self.replacements[item.replacement as usize],
+            reason: &self.reasons[item.reason as usize],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Proposal<'_>> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Keeps the proposals for which `keep` holds, in their order.
+    pub fn retain(&mut self, mut keep: impl FnMut(Proposal<'_>) -> bool) {
+        let (replacements, reasons) = (&self.replacements, &self.reasons);
+        self.items.retain(|item| {
+            keep(Proposal {
+                range: (item.start, item.end),
+                replacement: &replacements[item.replacement as usize],
+                reason: &reasons[item.reason as usize],
+            })
+        });
+    }
+
+    /// Each distinct reason, to be changed in place (a change applies to every proposal that
+    /// gives it). Proposals added after this are no longer merged with earlier ones.
+    pub fn reasons_mut(&mut self) -> impl Iterator<Item = &mut Reason> {
+        self.reason_index = hashbrown::HashTable::new();
+        self.reasons.iter_mut()
+    }
+
+    /// Returns the room that growing by doubling left unused, and the look-up tables: the list
+    /// stands beside the stage's change records while the engine applies it.
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        self.replacements.shrink_to_fit();
+        self.reasons.shrink_to_fit();
+        self.replacement_index = hashbrown::HashTable::new();
+        self.reason_index = hashbrown::HashTable::new();
+    }
+
+    /// The proposals as edits, in their order.
+    pub fn into_edits(self) -> Vec<Edit> {
+        self.iter()
+            .map(|p| Edit {
+                range: p.range(),
+                replacement: p.replacement.into(),
+                rule: p.reason.rule.clone(),
+                kind: p.reason.kind,
+                confidence: p.reason.confidence,
+                evidence: p.reason.evidence.clone(),
+                move_to_note: p.reason.move_to_note,
+            })
+            .collect()
+    }
+}
+
+impl Extend<Edit> for Proposals {
+    fn extend<T: IntoIterator<Item = Edit>>(&mut self, edits: T) {
+        for edit in edits {
+            self.push(edit);
+        }
+    }
+}
+
+impl From<Vec<Edit>> for Proposals {
+    fn from(edits: Vec<Edit>) -> Self {
+        let mut proposals = Proposals::default();
+        proposals.items.reserve_exact(edits.len());
+        proposals.extend(edits);
+        proposals
+    }
+}
+
+/// An index into the tables of [`Proposals`]: 2^32 proposals of one stage would take over 100 GB,
+/// which no document reaches.
+fn small_index(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 proposals in one stage")
+}

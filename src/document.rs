@@ -81,13 +81,15 @@ fn index_chars(raw: &[u8]) -> Vec<usize> {
     index
 }
 
-/// A page of the raw input and the spans of its lines.
+/// A page of the raw input and where its lines start.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Byte span of the page in the raw input, without the separating form feed.
     pub span: Range<usize>,
-    /// Byte spans of the page's lines, without their line ends.
-    pub lines: Vec<Range<usize>>,
+    /// Byte offset of the start of each of the page's lines. Starts only: a position is looked
+    /// up by them, and the index is kept for the whole run (with ends it was 16 bytes for each
+    /// line of a long document).
+    pub line_starts: Vec<usize>,
 }
 
 /// A position in the raw input as a person looks it up: 1-based page, line within the page, column
@@ -213,13 +215,14 @@ impl Document {
             };
         };
         let line_index = page
-            .lines
-            .partition_point(|l| l.start <= offset)
+            .line_starts
+            .partition_point(|&start| start <= offset)
             .saturating_sub(1);
         let line_start = page
-            .lines
+            .line_starts
             .get(line_index)
-            .map_or(page.span.start, |l| l.start);
+            .copied()
+            .unwrap_or(page.span.start);
         let end = offset.min(self.raw.len());
         let start = line_start.min(end);
         let column = if self.char_index.is_empty() {
@@ -280,11 +283,11 @@ fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
     while i < span.end {
         match raw[i] {
             b'\n' => {
-                lines.push(start..i);
+                lines.push(start);
                 start = i + 1;
             }
             b'\r' => {
-                lines.push(start..i);
+                lines.push(start);
                 if raw.get(i + 1) == Some(&b'\n') && i + 1 < span.end {
                     i += 1;
                 }
@@ -295,11 +298,14 @@ fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
         i += 1;
     }
     if start < span.end || lines.is_empty() {
-        lines.push(start..span.end);
+        lines.push(start);
     }
     // Kept for the whole run: without the room that doubling left (up to half).
     lines.shrink_to_fit();
-    Page { span, lines }
+    Page {
+        span,
+        line_starts: lines,
+    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,13 @@ pub fn pages(text: &str) -> Vec<PageSpan> {
 
 /// The lines of `text[start..end]`.
 pub fn lines(text: &str, start: usize, end: usize) -> Vec<LineSpan> {
-    let mut out = Vec::new();
+    // At most one per line end and the last: doubling would leave up to half of the lines of a
+    // long page unused, for the whole stage when the analysis keeps them.
+    let ends = text.as_bytes()[start..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    let mut out = Vec::with_capacity(ends + 1);
     let mut line_start = start;
     for (i, _) in text[start..end].match_indices('\n') {
         out.push(LineSpan {

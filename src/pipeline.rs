@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
-use crate::change::{BuiltinRule, Change, ChangeKind, ChangeSink, Edit, InNote};
+use crate::change::{BuiltinRule, Change, ChangeKind, ChangeSink, Edit, InNote, Proposals};
 use crate::decode::{self, decode};
 use crate::document::Document;
 use crate::error::DecodeError;
@@ -134,7 +134,7 @@ impl Cleaner {
         span: Range<usize>,
         analysis: &Analysis,
         language: Option<&str>,
-    ) -> Vec<Edit> {
+    ) -> Proposals {
         let ctx = Context {
             language,
             rules: &self.rules,
@@ -145,7 +145,9 @@ impl Cleaner {
             span,
             min_confidence: self.config.min_confidence,
         };
-        settle(pass.run(text, &ctx), &self.config)
+        let mut proposals = Proposals::default();
+        pass.propose(text, &ctx, &mut proposals);
+        settle_proposals(proposals, &self.config)
     }
 
     /// Cleans one document. Fails only when the input is not UTF-8 and lossy decoding is off.
@@ -209,48 +211,47 @@ impl Cleaner {
         let mut notes: BTreeMap<usize, Text> = BTreeMap::new();
         for pass in &self.passes {
             // Document-wide statistics see the body and the notes (a note's URL convention or a
-            // name may be attested only in another note).
+            // name may be attested only in another note): the document is the body, then each
+            // note after a blank line.
+            let body_len = text.as_str().len();
             let mut note_spans = Vec::with_capacity(notes.len());
-            let whole: Option<String> = (!notes.is_empty()).then(|| {
-                let size = notes.values().map(|n| n.as_str().len() + 2).sum::<usize>();
-                let mut whole = String::with_capacity(text.as_str().len() + size);
-                whole.push_str(text.as_str());
-                for note in notes.values() {
-                    whole.push_str("\n\n");
-                    note_spans.push(whole.len()..whole.len() + note.as_str().len());
-                    whole.push_str(note.as_str());
-                }
-                whole
-            });
-            // The body's and every note's run read the same analysis: what passes derive from the
-            // document is derived once per stage.
-            let document = whole.as_deref().unwrap_or(text.as_str());
-            let analysis = Analysis::new(document);
-            let body_span = 0..text.as_str().len();
-            let edits = self.proposals(
-                pass.as_ref(),
-                text.as_str(),
-                body_span,
-                &analysis,
-                language.as_deref(),
-            );
-            let mut note_edits = Vec::with_capacity(notes.len());
-            // Passes after the footnotes pass run on each note's text as well as on the body.
-            for (note, span) in notes.values().zip(note_spans) {
-                note_edits.push(self.proposals(
+            let mut end = body_len;
+            for note in notes.values() {
+                note_spans.push(end + 2..end + 2 + note.as_str().len());
+                end += 2 + note.as_str().len();
+            }
+            let tail = notes.values().flat_map(|note| ["\n\n", note.as_str()]);
+            let (edits, note_edits) = text.with_tail(tail, |document| {
+                // The body's and every note's run read the same analysis: what passes derive from
+                // the document is derived once per stage.
+                let analysis = Analysis::new(document);
+                let edits = self.proposals(
                     pass.as_ref(),
-                    note.as_str(),
-                    span,
+                    &document[..body_len],
+                    0..body_len,
                     &analysis,
                     language.as_deref(),
-                ));
-            }
-            drop(analysis);
-            drop(whole);
+                );
+                // Passes after the footnotes pass run on each note's text as well as on the body.
+                let note_edits: Vec<Proposals> = notes
+                    .values()
+                    .zip(note_spans)
+                    .map(|(note, span)| {
+                        self.proposals(
+                            pass.as_ref(),
+                            note.as_str(),
+                            span,
+                            &analysis,
+                            language.as_deref(),
+                        )
+                    })
+                    .collect();
+                (edits, note_edits)
+            });
             // Exact growth, once per stage: the log of a long document is its largest structure,
             // and doubling would leave up to half of it unused. The records are appended in
             // place (see `Text::apply_into`).
-            changes.reserve(edits.len() + note_edits.iter().map(Vec::len).sum::<usize>());
+            changes.reserve(edits.len() + note_edits.iter().map(Proposals::len).sum::<usize>());
             let moved = text.apply_into(doc, pass.name(), edits, changes);
             for ((&number, note), edits) in notes.iter_mut().zip(note_edits) {
                 apply_in_note(note, number, doc, pass.name(), edits, changes);
@@ -268,7 +269,7 @@ impl Cleaner {
         }
         // A note is one paragraph of the notes file: what reflow left as breaks inside it is joined.
         for (&number, note) in notes.iter_mut() {
-            let edits = note_line_breaks(note.as_str());
+            let edits = Proposals::from(note_line_breaks(note.as_str()));
             changes.reserve(edits.len());
             apply_in_note(note, number, doc, "notes", edits, changes);
         }
@@ -299,24 +300,30 @@ pub fn applies(confidence: f64, min_confidence: f64) -> bool {
 
 /// The edits of a pass as the run takes them: without disabled rules, and with those below the
 /// confidence threshold turned into review flags. Passes report confidence; this decides.
-pub fn settle(mut edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
-    edits.retain(|e| !config.disabled.contains(e.rule.as_ref()));
-    for edit in &mut edits {
-        if !applies(edit.confidence, config.min_confidence) && edit.kind != ChangeKind::Review {
-            edit.evidence = format!(
+pub fn settle(edits: Vec<Edit>, config: &Config) -> Vec<Edit> {
+    settle_proposals(edits.into(), config).into_edits()
+}
+
+/// [`settle`] on the proposals as the engine holds them.
+pub fn settle_proposals(mut proposals: Proposals, config: &Config) -> Proposals {
+    proposals.retain(|p| !config.disabled.contains(p.reason.rule.as_ref()));
+    // Decided once per distinct reason: the threshold reads only the reason.
+    for reason in proposals.reasons_mut() {
+        if !applies(reason.confidence, config.min_confidence) && reason.kind != ChangeKind::Review {
+            reason.evidence = format!(
                 "below the confidence threshold {}: {}",
-                config.min_confidence, edit.evidence
+                config.min_confidence, reason.evidence
             )
             .into();
-            edit.kind = ChangeKind::Review;
-            edit.move_to_note = None;
+            reason.kind = ChangeKind::Review;
+            reason.move_to_note = None;
         }
     }
     // A pass collects its proposals by doubling; the unused half would stay allocated beside the
     // stage's change records while the engine applies them (for a long document's line joins,
     // about as much memory as the records themselves).
-    edits.shrink_to_fit();
-    edits
+    proposals.shrink_to_fit();
+    proposals
 }
 
 /// The rule of the stage that joins each note into one paragraph.
@@ -395,7 +402,7 @@ fn apply_in_note(
     number: usize,
     doc: &Document,
     pass: &'static str,
-    edits: Vec<Edit>,
+    edits: Proposals,
     changes: &mut dyn ChangeSink,
 ) {
     let mut in_note = InNote {

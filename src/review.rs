@@ -136,7 +136,7 @@ fn breaks_page(c: &Change) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct LogDigest {
     /// The raw byte range of each record, in log order.
-    ranges: Vec<(usize, usize)>,
+    ranges: Ranges,
     /// Where records inserted a page break.
     inferred_pages: Vec<usize>,
     counts: Counts,
@@ -152,6 +152,58 @@ pub struct LogDigest {
     routine: BTreeMap<String, usize>,
 }
 
+/// Byte ranges, in 32 bits while every offset fits (a long document's log has a record for each
+/// line, and this stands beside the stage's edits while they are applied), else in 64.
+#[derive(Debug, Clone)]
+enum Ranges {
+    Narrow(Vec<[u32; 2]>),
+    Wide(Vec<[usize; 2]>),
+}
+
+impl Default for Ranges {
+    fn default() -> Self {
+        Ranges::Narrow(Vec::new())
+    }
+}
+
+impl Ranges {
+    fn push(&mut self, start: usize, end: usize) {
+        match self {
+            Ranges::Narrow(narrow) => match (u32::try_from(start), u32::try_from(end)) {
+                (Ok(start), Ok(end)) => narrow.push([start, end]),
+                _ => {
+                    let mut wide: Vec<[usize; 2]> = Vec::with_capacity(narrow.capacity());
+                    wide.extend(narrow.iter().map(|r| r.map(|x| x as usize)));
+                    wide.push([start, end]);
+                    *self = Ranges::Wide(wide);
+                }
+            },
+            Ranges::Wide(wide) => wide.push([start, end]),
+        }
+    }
+
+    fn get(&self, i: usize) -> (usize, usize) {
+        match self {
+            Ranges::Narrow(narrow) => (narrow[i][0] as usize, narrow[i][1] as usize),
+            Ranges::Wide(wide) => (wide[i][0], wide[i][1]),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ranges::Narrow(narrow) => narrow.len(),
+            Ranges::Wide(wide) => wide.len(),
+        }
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        match self {
+            Ranges::Narrow(narrow) => narrow.reserve_exact(n),
+            Ranges::Wide(wide) => wide.reserve_exact(n),
+        }
+    }
+}
+
 impl LogDigest {
     pub fn of(changes: &[Change]) -> Self {
         let mut digest = Self::default();
@@ -164,7 +216,7 @@ impl LogDigest {
     /// Takes in the next record of the log.
     pub fn add(&mut self, c: &Change) {
         let i = self.ranges.len();
-        self.ranges.push((c.raw.start, c.raw.end));
+        self.ranges.push(c.raw.start, c.raw.end);
         if breaks_page(c) {
             self.inferred_pages.push(c.raw.start);
         }
@@ -213,7 +265,7 @@ impl LogDigest {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.ranges.len() == 0
     }
 
     /// The document's page starts (see [`page_starts`]).
@@ -249,7 +301,7 @@ impl LogDigest {
 
     /// The raw byte range of record `i`.
     pub fn range(&self, i: usize) -> Range<usize> {
-        let (start, end) = self.ranges[i];
+        let (start, end) = self.ranges.get(i);
         start..end
     }
 
@@ -341,13 +393,47 @@ struct Mark {
 /// Nests the changes of one page by their raw ranges (sorted by start, longer first). A change
 /// that crosses the end of an enclosing one is shown up to that end only (its full before and
 /// after are in its details), so that every change is one element of the page.
+#[cfg(test)]
 fn nest(mut items: Vec<(usize, Range<usize>)>) -> Vec<Mark> {
     items.sort_by_key(|(i, r)| (r.start, std::cmp::Reverse(r.end), *i));
-    let mut roots: Vec<Mark> = Vec::new();
-    for (change, range) in items {
-        insert(&mut roots, change, range);
-    }
+    let mut nester = Nester::default();
+    let mut roots: Vec<Mark> = items
+        .into_iter()
+        .filter_map(|(change, range)| nester.push(change, range))
+        .collect();
+    roots.extend(nester.finish());
     roots
+}
+
+/// [`nest`] one change at a time, in that order: each outermost mark is handed back once no
+/// later change can fall inside it, so that a page of many changes never holds all its marks.
+#[derive(Default)]
+struct Nester {
+    last: Option<Mark>,
+}
+
+impl Nester {
+    /// Takes the next change; returns the outermost mark before it once that is complete.
+    fn push(&mut self, change: usize, mut range: Range<usize>) -> Option<Mark> {
+        if let Some(last) = self.last.as_mut()
+            && last.range.start <= range.start
+            && range.start < last.range.end
+        {
+            range.end = range.end.min(last.range.end);
+            insert(&mut last.inner, change, range);
+            return None;
+        }
+        self.last.replace(Mark {
+            change,
+            range,
+            inner: Vec::new(),
+        })
+    }
+
+    /// The last outermost mark.
+    fn finish(self) -> Option<Mark> {
+        self.last
+    }
 }
 
 /// Puts a change inside the last mark of `level` when it starts within it, else after it.
@@ -653,12 +739,17 @@ pub fn write_review_page_of(
     let digest = log.digest;
     let starts = digest.page_starts(doc);
     let raw = &doc.raw[..];
-    let mut per_page: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); starts.len()];
-    for i in 0..digest.len() {
-        let range = digest.range(i);
-        let page = page_of(&starts, range.start);
+    // The changes of each page as indices into the digest (their ranges are read from it again
+    // when the page is written): a long document has about one change per line.
+    let shown = |i: u32| {
+        let range = digest.range(i as usize);
         let end = range.end.min(raw.len());
-        per_page[page - 1].push((i, range.start.min(end)..end));
+        range.start.min(end)..end
+    };
+    let mut per_page: Vec<Vec<u32>> = vec![Vec::new(); starts.len()];
+    for i in 0..digest.len() {
+        let page = page_of(&starts, digest.range(i).start);
+        per_page[page - 1].push(u32::try_from(i).expect("fewer than 2^32 records in one log"));
     }
     let page_range = |p: usize| starts[p]..starts.get(p + 1).copied().unwrap_or(raw.len());
     // Each cleaned paragraph is shown beside the page where its first character came from.
@@ -737,32 +828,53 @@ pub fn write_review_page_of(
             p + 1,
             heading.into_string()
         )?;
-        let marks = nest(items);
+        let mut items = items;
+        items.sort_unstable_by_key(|&i| {
+            let r = shown(i);
+            (r.start, std::cmp::Reverse(r.end), i)
+        });
         let mut piece_html = String::new();
         let mut scratch = (String::new(), String::new());
-        // Marks in chunks, each written out before the next: a page of many changes never holds
-        // its whole markup.
-        let mut pos = range.start;
-        for (i, chunk) in marks.chunks(256).enumerate() {
-            let end = marks
-                .get((i + 1) * 256)
-                .map_or(range.end, |next| next.range.start.max(pos));
+        let mut write = |marks: &[Mark], range: Range<usize>| -> std::io::Result<()> {
             piece_html.clear();
             write_marks(
                 &mut piece_html,
                 &mut scratch,
                 raw,
-                pos..end,
-                chunk,
+                range,
+                marks,
                 log.records,
             )?;
-            out.write_all(piece_html.as_bytes())?;
+            out.write_all(piece_html.as_bytes())
+        };
+        // Marks in chunks of 256, each written out before the next: a page of many changes never
+        // holds its whole markup, nor all its marks. A chunk ends where the next one's first mark
+        // starts, so it is written once that mark is complete.
+        const CHUNK: usize = 256;
+        let mut pos = range.start;
+        let mut chunk: Vec<Mark> = Vec::with_capacity(CHUNK + 1);
+        let mut nester = Nester::default();
+        let mut written = false;
+        for i in items {
+            if let Some(mark) = nester.push(i as usize, shown(i)) {
+                chunk.push(mark);
+                if chunk.len() > CHUNK {
+                    let end = chunk[CHUNK].range.start.max(pos);
+                    write(&chunk[..CHUNK], pos..end)?;
+                    chunk.drain(..CHUNK);
+                    (pos, written) = (end, true);
+                }
+            }
+        }
+        chunk.extend(nester.finish());
+        if chunk.len() > CHUNK {
+            let end = chunk[CHUNK].range.start.max(pos);
+            write(&chunk[..CHUNK], pos..end)?;
+            chunk.drain(..CHUNK);
             pos = end;
         }
-        if marks.is_empty() {
-            piece_html.clear();
-            write_marks(&mut piece_html, &mut scratch, raw, range, &[], log.records)?;
-            out.write_all(piece_html.as_bytes())?;
+        if !chunk.is_empty() || !written {
+            write(&chunk, pos..range.end)?;
         }
         out.write_all(b"</pre><div class=\"clean\" aria-label=\"cleaned text\">")?;
         for text in &paragraphs[p] {
@@ -931,6 +1043,20 @@ mod tests {
         let mut out = String::new();
         write_visible(&mut out, b"a\x0cb\r\n\x01 <&>\"");
         assert_eq!(out, "a\\fb↵\n\\u{1} &lt;&amp;&gt;&quot;");
+    }
+
+    #[test]
+    fn ranges_past_4_gib_widen_the_list_and_keep_the_earlier_ones() {
+        let mut ranges = Ranges::default();
+        ranges.push(1, 2);
+        let far = u32::MAX as usize + 10;
+        ranges.push(far, far + 1);
+        ranges.push(3, 4);
+        assert!(matches!(ranges, Ranges::Wide(_)));
+        assert_eq!(
+            (0..ranges.len()).map(|i| ranges.get(i)).collect::<Vec<_>>(),
+            vec![(1, 2), (far, far + 1), (3, 4)]
+        );
     }
 
     #[test]

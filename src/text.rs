@@ -8,7 +8,9 @@
 use compact_str::CompactString;
 use std::ops::Range;
 
-use crate::change::{Change, ChangeKind, ChangeSink, Edit, RawLocation};
+use crate::change::{
+    Change, ChangeKind, ChangeSink, Edit, Proposal, Proposals, RawLocation, Reason,
+};
 use crate::document::Document;
 
 /// A stretch of the current text and the raw bytes it came from.
@@ -199,6 +201,22 @@ impl Text {
         &self.text
     }
 
+    /// Runs `f` on the text followed by the parts of `tail`, which are written after it for that
+    /// time only: a stage that reads the body and its notes as one document needs no copy of the
+    /// body (a long document's text held twice).
+    pub fn with_tail<'t, R>(
+        &mut self,
+        tail: impl Iterator<Item = &'t str> + Clone,
+        f: impl FnOnce(&str) -> R,
+    ) -> R {
+        let len = self.text.len();
+        self.text.reserve_exact(tail.clone().map(str::len).sum());
+        tail.for_each(|part| self.text.push_str(part));
+        let result = f(&self.text);
+        self.text.truncate(len);
+        result
+    }
+
     /// The text and its map, without a copy of either.
     pub fn into_parts(self) -> (String, SourceMap) {
         (self.text, self.map)
@@ -214,12 +232,34 @@ impl Text {
 
     /// The record of `edit` located in `doc`, without applying anything.
     pub fn record(&self, doc: &Document, pass: &'static str, edit: &Edit, applied: bool) -> Change {
-        let raw = self.map.to_raw(edit.range.clone());
+        let reason = Reason {
+            rule: edit.rule.clone(),
+            kind: edit.kind,
+            confidence: edit.confidence,
+            evidence: edit.evidence.clone(),
+            move_to_note: edit.move_to_note,
+        };
+        let proposal = Proposal {
+            range: (edit.range.start, edit.range.end),
+            replacement: &edit.replacement,
+            reason: &reason,
+        };
+        self.record_proposal(doc, pass, proposal, applied)
+    }
+
+    fn record_proposal(
+        &self,
+        doc: &Document,
+        pass: &'static str,
+        edit: Proposal<'_>,
+        applied: bool,
+    ) -> Change {
+        let raw = self.map.to_raw(edit.range());
         let pos = doc.position(raw.start);
         Change {
-            rule: edit.rule.clone(),
+            rule: edit.reason.rule.clone(),
             pass: pass.into(),
-            kind: edit.kind,
+            kind: edit.reason.kind,
             applied,
             raw: RawLocation {
                 page: crate::change::small(pos.page),
@@ -228,13 +268,13 @@ impl Text {
                 start: raw.start,
                 end: raw.end,
             },
-            before: CompactString::from(&self.text[edit.range.clone()]),
-            after: edit.replacement.clone(),
-            confidence: edit.confidence,
-            evidence: edit.evidence.clone(),
-            at: edit.range.start,
+            before: CompactString::from(&self.text[edit.range()]),
+            after: CompactString::from(edit.replacement),
+            confidence: edit.reason.confidence,
+            evidence: edit.reason.evidence.clone(),
+            at: edit.range.0,
             in_note: None,
-            to_note: edit.move_to_note.map(crate::change::small),
+            to_note: edit.reason.move_to_note.map(crate::change::small),
             invalid_bytes: None,
         }
     }
@@ -308,7 +348,7 @@ impl Text {
         edits: Vec<Edit>,
     ) -> (Vec<Change>, Vec<(usize, Text)>) {
         let mut changes: Vec<Change> = Vec::with_capacity(edits.len());
-        let moved = self.apply_into(doc, pass, edits, &mut changes);
+        let moved = self.apply_into(doc, pass, edits.into(), &mut changes);
         (changes, moved)
     }
 
@@ -319,49 +359,57 @@ impl Text {
         &mut self,
         doc: &Document,
         pass: &'static str,
-        mut edits: Vec<Edit>,
+        mut edits: Proposals,
         changes: &mut dyn ChangeSink,
     ) -> Vec<(usize, Text)> {
         edits.retain(|e| {
-            e.range.start <= e.range.end
-                && e.range.end <= self.text.len()
-                && self.text.is_char_boundary(e.range.start)
-                && self.text.is_char_boundary(e.range.end)
-                && (e.kind == ChangeKind::Review || self.text[e.range.clone()] != e.replacement)
+            let (start, end) = e.range;
+            start <= end
+                && end <= self.text.len()
+                && self.text.is_char_boundary(start)
+                && self.text.is_char_boundary(end)
+                && (e.reason.kind == ChangeKind::Review || &self.text[start..end] != e.replacement)
         });
         // In order of position, then of proposal among edits at the same place. The order is
         // sorted, not the edits: a stable sort of the edits themselves takes scratch room of up
-        // to half of them (as much memory as a long document's text).
-        let mut order: Vec<usize> = (0..edits.len()).collect();
-        order.sort_unstable_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
+        // to half of them (as much memory as a long document's text). Indices of 32 bits: a stage
+        // of short lines proposes one edit per line, and this list stands beside all of them.
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 edits in one stage");
+        let mut order: Vec<u32> = (0..index(edits.len())).collect();
+        order.sort_unstable_by_key(|&i| (edits.get(i as usize).range, i));
 
-        let mut accepted: Vec<&Edit> = Vec::with_capacity(edits.len());
+        // The accepted edits are kept at the front of `order` (a second list of them would be
+        // as long again).
+        let mut kept = 0;
         let mut last_end = 0;
-        for edit in order.iter().map(|&i| &edits[i]) {
-            if edit.kind == ChangeKind::Review {
-                changes.record(self.record(doc, pass, edit, false));
+        for k in 0..order.len() {
+            let edit = edits.get(order[k] as usize);
+            if edit.reason.kind == ChangeKind::Review {
+                changes.record(self.record_proposal(doc, pass, edit, false));
                 continue;
             }
-            if edit.range.start < last_end {
-                let mut refused = self.record(doc, pass, edit, false);
+            if edit.range.0 < last_end {
+                let mut refused = self.record_proposal(doc, pass, edit, false);
                 refused.kind = ChangeKind::Review;
                 refused.evidence = format!(
                     "not applied: overlaps an earlier change of this pass; {}",
-                    edit.evidence
+                    edit.reason.evidence
                 )
                 .into();
                 changes.record(refused);
                 continue;
             }
-            changes.record(self.record(doc, pass, edit, true));
-            last_end = edit.range.end;
-            accepted.push(edit);
+            changes.record(self.record_proposal(doc, pass, edit, true));
+            last_end = edit.range.1;
+            order[kept] = order[k];
+            kept += 1;
         }
-        let moved: Vec<(usize, Text)> = accepted
-            .iter()
-            .filter_map(|e| Some((e.move_to_note?, self.slice(e.range.clone()))))
+        order.truncate(kept);
+        let accepted = || order.iter().map(|&i| edits.get(i as usize));
+        let moved: Vec<(usize, Text)> = accepted()
+            .filter_map(|e| Some((e.reason.move_to_note?, self.slice(e.range()))))
             .collect();
-        if accepted.is_empty() {
+        if order.is_empty() {
             return moved;
         }
 
@@ -371,33 +419,34 @@ impl Text {
         // lengthen it before any point, so that writing never overtakes what is still to be read.
         let old_len = self.text.len();
         let (mut written, mut read, mut shift) = (0, 0, 0);
-        for edit in &accepted {
-            written += edit.range.start - read + edit.replacement.len();
-            read = edit.range.end;
+        for edit in accepted() {
+            written += edit.range.0 - read + edit.replacement.len();
+            read = edit.range.1;
             shift = shift.max(written.saturating_sub(read));
         }
         let mut bytes = std::mem::take(&mut self.text).into_bytes();
         if shift > 0 {
+            // Exact: a resize alone may double the room of a long document's text.
+            bytes.reserve_exact(shift);
             bytes.resize(old_len + shift, 0);
             bytes.copy_within(0..old_len, shift);
         }
         // Each edit can split a segment in two and add one of its own: with room for that, the
         // map never grows by doubling (which left up to half of a long document's map unused).
-        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * accepted.len());
+        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * order.len());
         let (mut len, mut pos) = (0, 0);
-        for edit in accepted {
-            self.map
-                .copy_range(pos..edit.range.start, len, &mut segments);
-            bytes.copy_within(shift + pos..shift + edit.range.start, len);
-            len += edit.range.start - pos;
+        for edit in accepted() {
+            self.map.copy_range(pos..edit.range.0, len, &mut segments);
+            bytes.copy_within(shift + pos..shift + edit.range.0, len);
+            len += edit.range.0 - pos;
             if !edit.replacement.is_empty() {
-                let raw = self.map.to_raw(edit.range.clone());
+                let raw = self.map.to_raw(edit.range());
                 // One byte that stands for one raw byte (a line end joined with a space) maps
                 // one to one, as a copy does, and every range maps the same either way: as a copy
                 // it merges with the stretches around it, so that a long document's line joins
                 // do not cost two segments each (for prose, a map as large as the text).
                 let one_to_one =
-                    edit.replacement.len() == 1 && edit.range.len() == 1 && raw.len() == 1;
+                    edit.replacement.len() == 1 && edit.range().len() == 1 && raw.len() == 1;
                 push_segment(
                     &mut segments,
                     Segment {
@@ -411,7 +460,7 @@ impl Text {
                 bytes[len..len + replacement.len()].copy_from_slice(replacement);
                 len += replacement.len();
             }
-            pos = edit.range.end;
+            pos = edit.range.1;
         }
         self.map.copy_range(pos..old_len, len, &mut segments);
         bytes.copy_within(shift + pos..shift + old_len, len);

@@ -908,10 +908,10 @@ pub fn edits_with(
     let mut plain: HashMap<String, f64> = HashMap::new();
     // The places where a real-word neighbour had support: read again when the pairs change.
     let mut places = Vec::new();
-    // The places where a join was weighed on the counts and not made, with the joined form and
-    // the first half: read again when a repair changes their counts (`dis coveries` once
-    // `Diseoveries` is `Discoveries`).
-    let mut joins = Vec::new();
+    // The places where a join was weighed on the counts and not made, as the ranges of its two
+    // halves: read again when a repair changes the counts of the joined form or of the first half
+    // (`dis coveries` once `Diseoveries` is `Discoveries`).
+    let mut joins = Joins::default();
     let first = round(
         text,
         stats,
@@ -964,11 +964,18 @@ pub fn edits_with(
         }
         // Every place where a real-word neighbour had support is read again with those pairs, and
         // every join weighed on counts that changed.
-        let joins_again = joins.iter().filter_map(|(at, joined, first)| {
-            (changed.contains(joined) || changed.contains(first)).then_some(at)
+        let (changed_forms, mut pair) = (&changed, String::new());
+        let joins_again = joins.iter().filter_map(move |(a, b)| {
+            let first = &text[a.clone()];
+            pair.clear();
+            pair.push_str(first);
+            pair.push_str(&text[b.clone()]);
+            (changed_forms.contains(lowercase(&pair).as_ref())
+                || changed_forms.contains(lowercase(first).as_ref()))
+            .then_some(a.start..b.end)
         });
-        for at in places.iter().chain(joins_again) {
-            if overlapping(&done, |e| &e.range, at).is_empty() {
+        for at in places.iter().cloned().chain(joins_again) {
+            if overlapping(&done, |e| &e.range, &at).is_empty() {
                 let start = back_or_forward(&landed, at.start, true);
                 windows.push(window(&current, &(start..start + at.len())));
             }
@@ -1014,8 +1021,9 @@ pub fn edits_with(
                 read_all = true;
             }
             if !same {
-                for at in &verdict.at {
-                    if !overlapping(&done, |e| &e.range, at).is_empty() {
+                for start in verdict.at.iter() {
+                    let at = start..start + token.len();
+                    if !overlapping(&done, |e| &e.range, &at).is_empty() {
                         continue;
                     }
                     let start = back_or_forward(&landed, at.start, true);
@@ -1061,7 +1069,7 @@ pub fn edits_with(
             &mut plain,
             Some(&merged),
             &mut Vec::new(),
-            &mut Vec::new(),
+            &mut Joins::default(),
         );
         // The flags of the places read again are this round's.
         let reread: Vec<Range<usize>> = merged
@@ -1196,8 +1204,60 @@ struct Verdict {
     known: Option<f64>,
     /// For a known token: its far more frequent neighbours, for the real-word test at each place.
     neighbours: Vec<real_words::Neighbour>,
-    /// Where the first round met the token.
-    at: Vec<Range<usize>>,
+    /// Where the first round met the token: the start of each place (a place is the token's
+    /// length long). Kept for every unknown or rare token, so on a long document about as many
+    /// places as words: a start of 32 bits is a quarter of the room of a range.
+    at: Starts,
+}
+
+/// The two halves of each join that was weighed and not made, as byte ranges; those below 4 GiB
+/// (every one of most documents) in 32 bits, a quarter of the room of two ranges. In no order:
+/// the windows made from them are sorted.
+#[derive(Debug, Default)]
+struct Joins {
+    near: Vec<[u32; 4]>,
+    far: Vec<[usize; 4]>,
+}
+
+impl Joins {
+    fn push(&mut self, first: &Range<usize>, second: &Range<usize>) {
+        let ends = [first.start, first.end, second.start, second.end];
+        match ends.map(u32::try_from) {
+            [Ok(a), Ok(b), Ok(c), Ok(d)] => self.near.push([a, b, c, d]),
+            _ => self.far.push(ends),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+        let near = self.near.iter().map(|e| e.map(|x| x as usize));
+        near.chain(self.far.iter().copied())
+            .map(|[a, b, c, d]| (a..b, c..d))
+    }
+}
+
+/// Byte offsets, those below 4 GiB (every one of most documents) in 32 bits. In no order: the
+/// windows made from them are sorted.
+#[derive(Debug, Clone, Default)]
+struct Starts {
+    near: Vec<u32>,
+    far: Vec<usize>,
+}
+
+impl Starts {
+    fn push(&mut self, start: usize) {
+        match u32::try_from(start) {
+            Ok(near) => self.near.push(near),
+            Err(_) => self.far.push(start),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.near.is_empty() && self.far.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.near.iter().map(|&s| s as usize)).chain(self.far.iter().copied())
+    }
 }
 
 /// The verdict on `token` (a known word: a recurring misreading, then a split when it is rare
@@ -1235,7 +1295,7 @@ fn decide(
         weighed: weighed.into_inner(),
         known,
         neighbours,
-        at: Vec::new(),
+        at: Starts::default(),
     }
 }
 
@@ -1314,7 +1374,7 @@ fn round(
     plain: &mut HashMap<String, f64>,
     windows: Option<&[Range<usize>]>,
     places: &mut Vec<Range<usize>>,
-    joins: &mut Vec<(Range<usize>, String, String)>,
+    joins: &mut Joins,
 ) -> Vec<Edit> {
     // Most tokens are words the lexicon knows well, which `correct` never touches: they leave
     // first, before the costlier tests.
@@ -1356,11 +1416,9 @@ fn round(
             }
             let (first, second) = (&text[r.clone()], &text[next.clone()]);
             if first_round && boundaries::halves_may_join(first, second, pair) {
-                joins.push((
-                    r.start..next.end,
-                    lowercase(&format!("{first}{second}")).into_owned(),
-                    lowercase(first).into_owned(),
-                ));
+                // The halves' places, not their forms: a long document weighs a join at about
+                // one pair of words in six, and the forms are needed only in a later round.
+                joins.push(&r, next);
             }
         }
         let known = own_frequency.filter(|&f| f > RARE_WORD);
@@ -1416,7 +1474,7 @@ fn round(
         let fixed = verdict.neighbours.is_empty()
             && known.is_some_and(|f| !(splits && f < boundaries::SPLIT_SUSPECT));
         if first_round && !fixed {
-            verdict.at.push(r.clone());
+            verdict.at.push(r.start);
         }
         if let Some(mut edit) = verdict.edit.clone() {
             // A misreading is not read into an elision; a split still is.

@@ -775,36 +775,31 @@ fn find_block(
     // Every line is parsed once, and what a candidate start needs to know about the lines after
     // it (the next numbered mark) and the body above it (a note sign) is prepared in one sweep
     // each, so a page of many short lines costs time in proportion to its lines, not their square.
-    let parsed: Vec<Option<MarkLine>> = (0..k)
-        .map(|c| {
-            if c < lowest_start {
-                return None;
-            }
+    // Only the lines that carry a mark are kept (with their content index): a page of many short
+    // lines would otherwise hold a parse for each of them.
+    let parsed: Vec<(usize, MarkLine)> = (lowest_start..k)
+        .filter_map(|c| {
             let li = content[c];
             let after_blank = li > 0 && lines[li - 1].is_blank(text);
-            patterns.parse(text, lines[li], after_blank)
+            Some((c, patterns.parse(text, lines[li], after_blank)?))
         })
         .collect();
-    let mut next_number = vec![None; k];
+    // For each marked line (as `parsed`), the number of the next numbered mark below it.
+    let mut next_number = vec![None; parsed.len()];
     let mut following = None;
-    for c in (0..k).rev() {
-        next_number[c] = following;
-        if let Some(MarkLine {
-            mark: Mark::Number(n),
-            ..
-        }) = parsed[c]
-        {
+    for j in (0..parsed.len()).rev() {
+        next_number[j] = following;
+        if let Mark::Number(n) = parsed[j].1.mark {
             following = Some(n);
         }
     }
     let body_start = lines[content[0]].start;
     let sign_reference = SignReference::new(text, body_start, lines[content[k - 1]].end);
-    for first in lowest_start..k {
+    for (j, (first, start)) in parsed.iter().enumerate() {
+        let first = *first;
         let line_index = content[first];
         let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
-        let Some(start) = parsed[first].clone() else {
-            continue;
-        };
+        let start = start.clone();
         if reach == Reach::BookNotesFromOne
             && !(start.spaced && after_blank && start.mark == Mark::Number(1))
         {
@@ -827,7 +822,7 @@ fn find_block(
                 )
             }
             Mark::Garbled(c) => {
-                if next_number[first] != Some(expected + 1) {
+                if next_number[j] != Some(expected + 1) {
                     continue;
                 }
                 let mut start = start;
@@ -844,15 +839,15 @@ fn find_block(
             // A letter or sign before the block's numbered notes stands for the number before
             // theirs (`a Replacing ...` / `3 ...`); `a` with a `b` below it keys notes by letters.
             Mark::Letter(c) => {
-                let before_next = match next_number[first] {
+                let before_next = match next_number[j] {
                     Some(n) if n == expected + 1 || n == 2 => Some(n - 1),
                     _ => None,
                 };
                 let letters_follow = *c == 'a'
                     && first * 2 >= k
-                    && parsed[first + 1..]
+                    && parsed[j + 1..]
                         .iter()
-                        .any(|m| m.as_ref().is_some_and(|m| m.mark == Mark::Letter('b')));
+                        .any(|(_, m)| m.mark == Mark::Letter('b'));
                 let mut start = start;
                 match before_next {
                     Some(p) => {
@@ -908,16 +903,12 @@ fn find_block(
             Mark::Letter(c) if last_printed.is_none() => Some(c),
             _ => None,
         };
-        for (c, m) in parsed
-            .iter()
-            .enumerate()
-            .skip(first + 1)
-            .filter_map(|(c, m)| Some((c, m.as_ref()?)))
-        {
+        for (i, (c, m)) in parsed.iter().enumerate().skip(j + 1) {
+            let c = *c;
             let line_index = content[c];
             let after_blank = line_index > 0 && lines[line_index - 1].is_blank(text);
             let fills_gap =
-                |p: u32| book_style && after_blank && next_number[c].is_none_or(|n| n == p + 2);
+                |p: u32| book_style && after_blank && next_number[i].is_none_or(|n| n == p + 2);
             let mut m = m.clone();
             let continues = match (&m.mark, last_printed, last_letter) {
                 (Mark::Number(n), Some(p), _) => *n == p + 1,

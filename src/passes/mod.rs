@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::analysis::Analysis;
-use crate::change::Edit;
+use crate::change::{Edit, Proposals};
 use crate::layout::{self, PageSpan};
 use crate::lexicon::Lexicon;
 use crate::pipeline::{self, Config};
@@ -168,4 +168,10 @@ pub trait Pass: Send + Sync {
     fn builtin_rules(&self) -> &'static [BuiltinRule];
     /// Proposes edits on `text`, in byte offsets of `text`.
     fn run(&self, text: &str, ctx: &Context) -> Vec<Edit>;
+    /// Like [`Pass::run`], with each edit added to `out` as it is made. The pipeline calls this:
+    /// a pass that proposes one edit per line overrides it, so that its edits are never all held
+    /// as [`Edit`]s.
+    fn propose(&self, text: &str, ctx: &Context, out: &mut Proposals) {
+        out.extend(self.run(text, ctx));
+    }
 }

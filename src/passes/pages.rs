@@ -70,7 +70,8 @@ impl Pages {
 
 /// Start offsets of the lines of `text`, with the lines.
 fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+    // Exactly one per line: doubling would leave up to half of a long document's list unused.
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
     let mut start = 0;
     for line in text.split('\n') {
         out.push((start, line));

@@ -37,12 +37,12 @@ pub const PAGE_BREAK: BuiltinRule = BuiltinRule {
     description: "Page break between two paragraphs written as a paragraph break.",
 };
 
-/// The edit of the gap before line `b`: `block_of` gives each line's kept block, `heading` whether
+/// The edit of the gap before line `b`: `blocks` gives each line's kept block, `heading` whether
 /// it is a heading.
 pub(super) fn gap_edit(
     layout: &Layout,
     b: usize,
-    block_of: &[Option<usize>],
+    blocks: &kept_lines::Blocks,
     heading: &[bool],
 ) -> Edit {
     let text = layout.text;
@@ -72,10 +72,11 @@ pub(super) fn gap_edit(
             .evidence(evidence)
     };
 
-    if block_of[a].is_some() && block_of[a] == block_of[b] {
+    let (block_a, block_b) = (blocks.of(a), blocks.of(b));
+    if block_a.is_some() && block_a == block_b {
         return kept_lines::line_break_inside(range);
     }
-    if block_of[a].is_some() || block_of[b].is_some() {
+    if block_a.is_some() || block_b.is_some() {
         return paragraph(
             paragraph_rule,
             0.8,

@@ -2,7 +2,7 @@
 //! breaks; each block is listed for review.
 
 use super::lines::{GapKind, Layout};
-use crate::change::{ChangeKind, Edit};
+use crate::change::{ChangeKind, Edit, Proposals};
 use crate::passes::BuiltinRule;
 
 pub const KEPT_LINES: BuiltinRule = BuiltinRule {
@@ -51,13 +51,23 @@ pub(super) fn kept_blocks(layout: &Layout) -> Vec<(usize, usize)> {
     blocks
 }
 
-/// The block of each line (`Some(first line of its block)`), with a review flag for each block.
-pub(super) fn mark_blocks(layout: &Layout, edits: &mut Vec<Edit>) -> Vec<Option<usize>> {
-    let mut block_of = vec![None; layout.lines.len()];
-    for (from, to) in kept_blocks(layout) {
-        for slot in &mut block_of[from..=to] {
-            *slot = Some(from);
-        }
+/// The kept blocks, `(first, last)` line indices in text order. A line's block is looked up, not
+/// stored for every line (16 bytes for each line of a long document).
+pub(super) struct Blocks(Vec<(usize, usize)>);
+
+impl Blocks {
+    /// The first line of the block that holds line `i`, if one does.
+    pub(super) fn of(&self, i: usize) -> Option<usize> {
+        let after = self.0.partition_point(|&(from, _)| from <= i);
+        let (from, to) = *self.0.get(after.checked_sub(1)?)?;
+        (i <= to).then_some(from)
+    }
+}
+
+/// The kept blocks, with a review flag for each block.
+pub(super) fn mark_blocks(layout: &Layout, edits: &mut Proposals) -> Blocks {
+    let blocks = kept_blocks(layout);
+    for &(from, to) in &blocks {
         let shown: Vec<&str> = (from..=to.min(from + 1)).map(|i| layout.line(i)).collect();
         let at = layout.lines[from].start;
         edits.push(
@@ -77,7 +87,7 @@ pub(super) fn mark_blocks(layout: &Layout, edits: &mut Vec<Edit>) -> Vec<Option<
                 )),
         );
     }
-    block_of
+    Blocks(blocks)
 }
 
 /// A line end inside a block stays a line break.
