@@ -158,10 +158,17 @@ impl DocStats {
     /// The variants of `spelling` that the document writes throughout (see [`CONVENTION_FORMS`]).
     fn conventions(&self, lexicon: &Lexicon, spelling: &Spelling) -> &[(String, String)] {
         self.conventions.get_or_init(|| {
+            // The document's words the lexicon lacks, asked of it once each.
+            let unknown: Vec<(&str, usize)> = self
+                .counts
+                .iter()
+                .filter(|(word, _)| is_word(word) && !lexicon.contains(word))
+                .map(|(word, &(count, _))| (word.as_str(), count))
+                .collect();
             let shows = |printed: &str, modern: &str| {
                 let (mut forms, mut uses) = (0, 0);
-                for (word, &(count, _)) in &self.counts {
-                    if !word.contains(printed) || !is_word(word) || lexicon.contains(word) {
+                for &(word, count) in &unknown {
+                    if !word.contains(printed) {
                         continue;
                     }
                     let mut reads_as_word = false;

@@ -499,8 +499,7 @@ impl Pass for Footnotes {
                 )
                 .filter(|b| !b.is_body_sign(text, &body_signs))
             };
-            // A block is taken when its marks agree with the body (see `Judged`); a book's block
-            // that opens with 1 higher on the page is tried when no block in the lower part is.
+            // A block is taken when its marks agree with the body (`judge_block`).
             let judge = |block: Block| {
                 judge_block(
                     text,
@@ -538,15 +537,7 @@ impl Pass for Footnotes {
                     .and_then(judge)
             };
             let judged = tall().or(lower);
-            let Some(Judged {
-                block,
-                continuation,
-                notes,
-                links,
-                number,
-                printed,
-            }) = judged
-            else {
+            let Some(judged) = judged else {
                 // A page whose whole foot continues the previous page's note.
                 if !found
                     && let Some(number) = continued
@@ -561,18 +552,18 @@ impl Pass for Footnotes {
                 }
                 continue;
             };
-            (next_number, next_printed) = (number, printed);
-            continuations.extend(continuation);
-            note_widths.extend(block.wrapped_widths(text, lines, &content));
-            for note in &notes {
+            (next_number, next_printed) = (judged.number, judged.printed);
+            continuations.extend(judged.continuation);
+            note_widths.extend(judged.block.wrapped_widths(text, lines, &content));
+            for note in &judged.notes {
                 edits.extend(note_edits(note));
             }
-            if let Some(last) = notes.last()
+            if let Some(last) = judged.notes.last()
                 && !ends_sentence(&text[last.text_start..last.text_end])
             {
                 open_note = Some(last.number);
             }
-            edits.extend(links);
+            edits.extend(judged.links);
         }
         note_widths.sort_unstable();
         if let Some(&note_width) = note_widths.get(note_widths.len() / 2) {
