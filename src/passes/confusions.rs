@@ -95,6 +95,7 @@ pub const CONVENTION_FORMS: usize = 10;
 /// book's letters: `u` for `v` 1.0%, `y` for `i` 0.23%; the newspapers and the 1887 novel under
 /// 0.005%, OCR errors that happen to read as such).
 pub const CONVENTION_SHARE: f64 = 5e-4;
+/// How common in the lexicon a reading must be to count for a convention.
 pub const CONVENTION_WORD: f64 = 1e-5;
 
 /// Word counts of the document, by lowercase form.
@@ -304,12 +305,17 @@ impl Counts<'_> {
         };
         // The readings first (a lookup or two): most tokens have none, and the document's
         // conventions are worked out only when one does.
-        spelling.variants.iter().any(|(p, m)| reads_as_word(p, m))
+        let readable: Vec<&(String, String)> = spelling
+            .variants
+            .iter()
+            .filter(|(p, m)| reads_as_word(p, m))
+            .collect();
+        !readable.is_empty()
             && self
                 .base
                 .conventions(lexicon, spelling)
                 .iter()
-                .any(|(p, m)| reads_as_word(p, m))
+                .any(|pair| readable.contains(&pair))
     }
 
     /// Counts `replacement` instead of `before`, whose tokens the edit replaces.

@@ -327,6 +327,9 @@ const NOTE_WIDTH: f64 = 1.08;
 
 /// ... and its wrapped lines are at least this share of the median width of the document's notes.
 const NOTE_SAME_WIDTH: f64 = 0.95;
+/// A block above the lower two thirds of its page is taken only once the document's notes have
+/// shown their width in at least this many wrapped lines.
+const NOTE_WIDTH_MIN_LINES: usize = 10;
 
 /// Where the text that continues the previous page's note starts, as a content index: the
 /// paragraphs just above `upto` (the block's first line, or the page end), each after a blank
@@ -519,20 +522,23 @@ impl Pass for Footnotes {
             // lower (which may open with 2, the page's first mark taken for lost): only where the
             // document's notes have shown their width, and every note of the block that wraps is
             // set at it.
+            // (The count first: a document whose notes have not shown their width is spared the
+            // second search of every page; the median only when a candidate is found.)
             let tall = || {
+                if note_widths.len() < NOTE_WIDTH_MIN_LINES {
+                    return None;
+                }
+                let block = find(Reach::BookNotesFromOne).filter(|b| {
+                    lower.as_ref().is_none_or(|l| {
+                        b.first < l.block.first
+                            && b.end >= l.block.end
+                            && b.marks.len() > l.block.marks.len()
+                    })
+                })?;
                 let mut widths = note_widths.clone();
                 widths.sort_unstable();
-                let note_width = *widths
-                    .get(widths.len() / 2)
-                    .filter(|_| widths.len() >= 10)?;
-                find(Reach::BookNotesFromOne)
-                    .filter(|b| {
-                        lower.as_ref().is_none_or(|l| {
-                            b.first < l.block.first
-                                && b.end >= l.block.end
-                                && b.marks.len() > l.block.marks.len()
-                        })
-                    })
+                let note_width = widths[widths.len() / 2];
+                Some(block)
                     .filter(|b| b.notes_at_width(text, lines, &content, note_width))
                     .and_then(judge)
             };
