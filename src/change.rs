@@ -269,23 +269,30 @@ impl Proposal<'_> {
     }
 }
 
-/// A place and the indices of its replacement and reason in [`Proposals`].
+/// A place and the indices of its replacement and reason in [`Proposals`]: 16 bytes. A place
+/// whose offsets do not fit in 32 bits (past 4 GiB) is kept in [`Proposals::wide`], `start` is
+/// [`WIDE`] and `end` its index there.
 #[derive(Debug, Clone, Copy)]
 struct Item {
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
     replacement: u32,
     reason: u32,
 }
+
+/// The `start` of an [`Item`] whose place is kept apart.
+const WIDE: u32 = u32::MAX;
 
 /// The edits of one pass, as the engine holds them: each is a place and two indices, and the
 /// replacements and reasons are stored once each. A pass over a long document proposes one edit
 /// per line end, nearly all of them a space or a paragraph break of a few rules with the same
 /// evidence: as [`Edit`]s they took 120 bytes each (40 times a document of short lines), as
-/// items 24.
+/// items 16.
 #[derive(Debug, Default)]
 pub struct Proposals {
     items: Vec<Item>,
+    /// The places of items past 4 GiB.
+    wide: Vec<(usize, usize)>,
     replacements: Vec<CompactString>,
     reasons: Vec<Reason>,
     /// Where each replacement and reason stands, by its hash: filled while proposals are added,
@@ -329,12 +336,27 @@ impl Proposals {
             evidence,
             move_to_note,
         });
+        let (start, end) = match (u32::try_from(range.start), u32::try_from(range.end)) {
+            (Ok(start), Ok(end)) if start != WIDE => (start, end),
+            _ => {
+                self.wide.push((range.start, range.end));
+                (WIDE, small_index(self.wide.len() - 1))
+            }
+        };
         self.items.push(Item {
-            start: range.start,
-            end: range.end,
+            start,
+            end,
             replacement,
             reason,
         });
+    }
+
+    fn place(wide: &[(usize, usize)], item: &Item) -> (usize, usize) {
+        if item.start == WIDE {
+            wide[item.end as usize]
+        } else {
+            (item.start as usize, item.end as usize)
+        }
     }
 
     fn replacement_id(&mut self, replacement: CompactString) -> u32 {
@@ -374,7 +396,7 @@ impl Proposals {
     pub fn get(&self, i: usize) -> Proposal<'_> {
         let item = self.items[i];
         Proposal {
-            range: (item.start, item.end),
+            range: Self::place(&self.wide, &item),
             replacement: &self.replacements[item.replacement as usize],
             reason: &self.reasons[item.reason as usize],
         }
@@ -386,10 +408,10 @@ impl Proposals {
 
     /// Keeps the proposals for which `keep` holds, in their order.
     pub fn retain(&mut self, mut keep: impl FnMut(Proposal<'_>) -> bool) {
-        let (replacements, reasons) = (&self.replacements, &self.reasons);
+        let (replacements, reasons, wide) = (&self.replacements, &self.reasons, &self.wide);
         self.items.retain(|item| {
             keep(Proposal {
-                range: (item.start, item.end),
+                range: Self::place(wide, item),
                 replacement: &replacements[item.replacement as usize],
                 reason: &reasons[item.reason as usize],
             })
@@ -407,6 +429,7 @@ impl Proposals {
     /// stands beside the stage's change records while the engine applies it.
     pub fn shrink_to_fit(&mut self) {
         self.items.shrink_to_fit();
+        self.wide.shrink_to_fit();
         self.replacements.shrink_to_fit();
         self.reasons.shrink_to_fit();
         self.replacement_index = hashbrown::HashTable::new();
@@ -450,4 +473,29 @@ impl From<Vec<Edit>> for Proposals {
 /// which no document reaches.
 fn small_index(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 2^32 proposals in one stage")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_past_4_gib_are_kept_apart_and_read_back() {
+        let far = u32::MAX as usize + 10;
+        let mut proposals = Proposals::default();
+        proposals.push(Edit::of_data_rule(1..2, " ", "r"));
+        proposals.push(Edit::of_data_rule(far..far + 1, " ", "r"));
+        proposals.push(Edit::of_data_rule(u32::MAX as usize..far, "", "r"));
+        proposals.push(Edit::of_data_rule(3..4, "x", "r"));
+        let ranges = |p: &Proposals| p.iter().map(|p| p.range).collect::<Vec<_>>();
+        assert_eq!(
+            ranges(&proposals),
+            [(1, 2), (far, far + 1), (u32::MAX as usize, far), (3, 4)]
+        );
+        proposals.retain(|p| p.range.0 != far);
+        assert_eq!(
+            ranges(&proposals),
+            [(1, 2), (u32::MAX as usize, far), (3, 4)]
+        );
+    }
 }

@@ -433,7 +433,13 @@ impl Text {
         }
         // Each edit can split a segment in two and add one of its own: with room for that, the
         // map never grows by doubling (which left up to half of a long document's map unused).
-        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * order.len());
+        // A byte for a byte (a line join) almost always merges with the copies around it (see
+        // below), so it is not counted: for a page of short lines the room for two segments
+        // per join was the stage's largest allocation.
+        let splitting = accepted()
+            .filter(|e| !(e.replacement.len() == 1 && e.range().len() == 1))
+            .count();
+        let mut segments = Vec::with_capacity(self.map.segments.len() + 2 * splitting + 1);
         let (mut len, mut pos) = (0, 0);
         for edit in accepted() {
             self.map.copy_range(pos..edit.range.0, len, &mut segments);

@@ -24,8 +24,9 @@ use ocrclean::review::{ChangeRecords, LogDigest};
 pub struct SpoolWriter {
     path: PathBuf,
     out: BufWriter<File>,
-    /// Where each record's line starts in the file.
+    /// Where every [`BLOCK`]-th record's line starts in the file.
     offsets: Vec<u64>,
+    records: usize,
     written: u64,
     digest: LogDigest,
     line: Vec<u8>,
@@ -40,6 +41,7 @@ impl SpoolWriter {
             path: path.to_path_buf(),
             out: BufWriter::with_capacity(1 << 16, file),
             offsets: Vec::new(),
+            records: 0,
             written: 0,
             digest: LogDigest::default(),
             line: Vec::new(),
@@ -64,6 +66,7 @@ impl SpoolWriter {
             Spool {
                 path: self.path,
                 offsets: self.offsets,
+                len: self.records,
                 reader: RefCell::new(None),
             },
         ))
@@ -79,7 +82,10 @@ impl SpoolWriter {
 impl ChangeSink for SpoolWriter {
     fn record(&mut self, change: Change) {
         self.digest.add(&change);
-        self.offsets.push(self.written);
+        if self.records.is_multiple_of(BLOCK) {
+            self.offsets.push(self.written);
+        }
+        self.records += 1;
         if self.error.is_some() {
             return;
         }
@@ -91,7 +97,7 @@ impl ChangeSink for SpoolWriter {
     }
 
     fn reserve(&mut self, n: usize) {
-        self.offsets.reserve_exact(n);
+        self.offsets.reserve_exact(n.div_ceil(BLOCK));
         self.digest.reserve(n);
     }
 }
@@ -100,34 +106,72 @@ impl ChangeSink for SpoolWriter {
 /// dropped.
 pub struct Spool {
     path: PathBuf,
+    /// Where every [`BLOCK`]-th record's line starts.
     offsets: Vec<u64>,
-    /// The open file, where it is read up to, and a buffer for one line.
-    reader: RefCell<Option<(BufReader<File>, u64, String)>>,
+    len: usize,
+    /// The open file, where it is read up to, the index of the record that starts there, and a
+    /// buffer for one line.
+    reader: RefCell<Option<Reader>>,
 }
+
+struct Reader {
+    file: BufReader<File>,
+    pos: u64,
+    next: usize,
+    line: String,
+}
+
+/// Records per kept line start: a long document's log has a record per line of its text, and a
+/// line start for each was 8 bytes per record held while the stage was applied; a record is
+/// found from the start of its block by reading at most this many lines, and the report and
+/// review page read records mostly in order.
+const BLOCK: usize = 64;
 
 impl Spool {
     /// How many records the log holds.
     pub fn len(&self) -> usize {
-        self.offsets.len()
+        self.len
     }
 }
 
 impl ChangeRecords for Spool {
     fn get(&self, i: usize) -> io::Result<Cow<'_, Change>> {
+        assert!(i < self.len, "record {i} of {}", self.len);
         let mut reader = self.reader.borrow_mut();
         if reader.is_none() {
-            *reader = Some((BufReader::new(File::open(&self.path)?), 0, String::new()));
+            *reader = Some(Reader {
+                file: BufReader::new(File::open(&self.path)?),
+                pos: 0,
+                next: 0,
+                line: String::new(),
+            });
         }
-        let (file, pos, line) = reader.as_mut().expect("opened above");
-        let at = self.offsets[i];
-        // Records are mostly read in order: a short step forward stays within the buffer.
-        let step = i64::try_from(at).map_err(io::Error::other)?
-            - i64::try_from(*pos).map_err(io::Error::other)?;
-        file.seek_relative(step)?;
-        line.clear();
-        let n = file.read_line(line)?;
-        *pos = at + n as u64;
-        let change: Change = serde_json::from_str(line.trim_end_matches('\n'))
+        let r = reader.as_mut().expect("opened above");
+        // From where the reader is when the record lies ahead in the same block, else from the
+        // start of its block.
+        if !(r.next <= i && i / BLOCK == r.next / BLOCK) {
+            let at = self.offsets[i / BLOCK];
+            let step = i64::try_from(at).map_err(io::Error::other)?
+                - i64::try_from(r.pos).map_err(io::Error::other)?;
+            r.file.seek_relative(step)?;
+            (r.pos, r.next) = (at, i / BLOCK * BLOCK);
+        }
+        loop {
+            r.line.clear();
+            let n = r.file.read_line(&mut r.line)?;
+            if n == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("{}: record {i} is missing", self.path.display()),
+                ));
+            }
+            r.pos += n as u64;
+            r.next += 1;
+            if r.next > i {
+                break;
+            }
+        }
+        let change: Change = serde_json::from_str(r.line.trim_end_matches('\n'))
             .map_err(|e| io::Error::other(format!("{}: {e}", self.path.display())))?;
         Ok(Cow::Owned(change))
     }
@@ -142,5 +186,42 @@ impl ChangeRecords for Spool {
 impl Drop for Spool {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ocrclean::Document;
+    use ocrclean::change::Edit;
+    use ocrclean::text::Text;
+
+    #[test]
+    fn records_read_back_in_any_order_across_blocks() {
+        let raw = "ab ".repeat(300);
+        let doc = Document::from_bytes("t", raw.as_bytes().to_vec());
+        let text = Text::new(raw.clone());
+        let changes: Vec<Change> = (0..(3 * BLOCK + 5))
+            .map(|i| {
+                let edit = Edit::of_data_rule(3 * i..3 * i + 1, "x", "r");
+                text.record(&doc, "p", &edit, true)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = SpoolWriter::create(&dir.path().join("log")).unwrap();
+        writer.reserve(changes.len());
+        for c in &changes {
+            writer.record(c.clone());
+        }
+        let (_, spool) = writer.finish().unwrap();
+        assert_eq!(spool.len(), changes.len());
+        let n = changes.len();
+        let order = (0..n)
+            .chain((0..n).rev())
+            .chain((0..n).map(|i| i * 37 % n))
+            .chain([5, 5, 4, BLOCK, BLOCK - 1, 2 * BLOCK + 3, 0]);
+        for i in order {
+            assert_eq!(spool.get(i).unwrap().at, changes[i].at, "record {i}");
+        }
     }
 }

@@ -68,16 +68,14 @@ impl Pages {
     }
 }
 
-/// Start offsets of the lines of `text`, with the lines.
-fn lines_with_starts(text: &str) -> Vec<(usize, &str)> {
-    // Exactly one per line: doubling would leave up to half of a long document's list unused.
-    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
-    let mut start = 0;
-    for line in text.split('\n') {
-        out.push((start, line));
-        start += line.len() + 1;
-    }
-    out
+/// The lines of `text` with their start offsets, one at a time: a list of them took 24 bytes a
+/// line, the pages stage's largest structure on a page of short lines.
+fn lines_with_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split('\n').scan(0, |start, line| {
+        let at = *start;
+        *start += line.len() + 1;
+        Some((at, line))
+    })
 }
 
 /// Page starts marked by the page marker lines of a full-text download (HathiTrust's
@@ -144,14 +142,19 @@ pub struct LeadingSpaceStarts;
 
 impl BoundaryDetector for LeadingSpaceStarts {
     fn detect(&self, text: &str, _ctx: &Context) -> Vec<(usize, String)> {
-        let lines = lines_with_starts(text);
-        let content = lines.iter().filter(|(_, l)| !l.trim().is_empty()).count();
-        let starts: Vec<usize> = (1..lines.len())
-            .filter(|&i| {
-                let l = lines[i].1;
-                l.starts_with(' ') && l[1..].starts_with(|c: char| !c.is_whitespace())
-            })
-            .collect();
+        let mut content = 0;
+        // Each candidate line's index (for the gaps) and start.
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (i, (at, l)) in lines_with_starts(text).enumerate() {
+            if l.trim().is_empty() {
+                continue;
+            }
+            content += 1;
+            if i > 0 && l.starts_with(' ') && l[1..].starts_with(|c: char| !c.is_whitespace()) {
+                found.push((i, at));
+            }
+        }
+        let starts: Vec<usize> = found.iter().map(|&(i, _)| i).collect();
         if starts.len() < 3 || starts.len() * 8 > content {
             return Vec::new();
         }
@@ -175,9 +178,9 @@ impl BoundaryDetector for LeadingSpaceStarts {
             regular,
             gaps.len()
         );
-        starts
+        found
             .into_iter()
-            .map(|i| (lines[i].0, evidence.clone()))
+            .map(|(_, at)| (at, evidence.clone()))
             .collect()
     }
 }
@@ -298,28 +301,30 @@ pub const HEAD_WINDOW: usize = 4;
 
 impl BoundaryDetector for RunningHeadStarts {
     fn detect(&self, text: &str, _ctx: &Context) -> Vec<(usize, String)> {
-        let lines = lines_with_starts(text);
-        let Some(title) = lines.iter().map(|(_, l)| l.trim()).find(|l| !l.is_empty()) else {
+        let Some(title) = text.split('\n').map(str::trim).find(|l| !l.is_empty()) else {
             return Vec::new();
         };
         let title_key = crate::layout::letters_key(title);
-        let candidates: Vec<(usize, String)> = (1..lines.len())
-            .filter(|&i| lines[i - 1].1.trim().is_empty())
-            .filter_map(|i| Some((i, running_head_key(lines[i].1)?)))
-            .collect();
         let mut found = Vec::new();
-        for (i, key) in &candidates {
+        // Candidates are the lines after a blank line.
+        let mut after_blank = false;
+        for (at, line) in lines_with_starts(text) {
+            let candidate = after_blank;
+            after_blank = line.trim().is_empty();
+            let Some(key) = candidate.then(|| running_head_key(line)).flatten() else {
+                continue;
+            };
             // Lines that merely resemble each other are no evidence of pages (a table of contents
             // is made of such lines); the page sequence is, see `NumberedHeadStarts`.
-            let title_match = head_similarity(key, &title_key);
+            let title_match = head_similarity(&key, &title_key);
             if title_match < 0.8 {
                 continue;
             }
             let evidence = format!(
                 "running head {:?} matches the title ({title_match:.2})",
-                lines[*i].1.trim()
+                line.trim()
             );
-            found.push((lines[*i].0, evidence));
+            found.push((at, evidence));
         }
         found
     }
