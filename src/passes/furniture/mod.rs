@@ -494,13 +494,14 @@ impl Pass for Furniture {
                 let Some((line, key, true)) = entry else {
                     continue;
                 };
-                let recurs = lines
+                // Only the pages of the window are read: reading every page to filter by the
+                // window made this pass quadratic in the pages (a 316 MB document).
+                let window = i.saturating_sub(HEAD_WINDOW)..(i + HEAD_WINDOW + 1).min(lines.len());
+                let recurs = lines[window.clone()]
                     .iter()
-                    .enumerate()
-                    .filter(|(j, other)| {
-                        *j != i
-                            && j.abs_diff(i) <= HEAD_WINDOW
-                            && other.as_ref().is_some_and(|(_, k, _)| same_head(key, k))
+                    .zip(window)
+                    .filter(|&(other, j)| {
+                        j != i && other.as_ref().is_some_and(|(_, k, _)| same_head(key, k))
                     })
                     .count();
                 let shown = line.text(text).trim();
