@@ -3,7 +3,7 @@
 //! The records of a long document are its largest structure (about 200 bytes each, one per 70
 //! bytes of prose and one per line of a page of short lines). `clean` hands each record to a
 //! [`SpoolWriter`], which writes it as its line of the change log into a file in the output
-//! folder's temporary folder and keeps only the [`LogDigest`] and where each line starts; the
+//! folder's temporary folder and keeps only the [`LogDigest`] and where every 64th line starts; the
 //! report and review page then read the records they list back from that file ([`Spool`]), and
 //! the change log output is that file copied behind its header. The outputs are byte for byte
 //! those rendered from records held in memory (`ocrclean check` renders them that way and
