@@ -132,23 +132,10 @@ impl Spool {
     pub fn len(&self) -> usize {
         self.len
     }
-}
 
-impl ChangeRecords for Spool {
-    fn get(&self, i: usize) -> io::Result<Cow<'_, Change>> {
-        assert!(i < self.len, "record {i} of {}", self.len);
-        let mut reader = self.reader.borrow_mut();
-        if reader.is_none() {
-            *reader = Some(Reader {
-                file: BufReader::new(File::open(&self.path)?),
-                pos: 0,
-                next: 0,
-                line: String::new(),
-            });
-        }
-        let r = reader.as_mut().expect("opened above");
-        // From where the reader is when the record lies ahead in the same block, else from the
-        // start of its block.
+    /// Record `i`, read from where `r` stands when it lies ahead in the same block, else from
+    /// the start of its block.
+    fn read(&self, r: &mut Reader, i: usize) -> io::Result<Change> {
         if !(r.next <= i && i / BLOCK == r.next / BLOCK) {
             let at = self.offsets[i / BLOCK];
             let step = i64::try_from(at).map_err(io::Error::other)?
@@ -171,9 +158,29 @@ impl ChangeRecords for Spool {
                 break;
             }
         }
-        let change: Change = serde_json::from_str(r.line.trim_end_matches('\n'))
-            .map_err(|e| io::Error::other(format!("{}: {e}", self.path.display())))?;
-        Ok(Cow::Owned(change))
+        serde_json::from_str(r.line.trim_end_matches('\n'))
+            .map_err(|e| io::Error::other(format!("{}: {e}", self.path.display())))
+    }
+}
+
+impl ChangeRecords for Spool {
+    fn get(&self, i: usize) -> io::Result<Cow<'_, Change>> {
+        assert!(i < self.len, "record {i} of {}", self.len);
+        let mut reader = self.reader.borrow_mut();
+        if reader.is_none() {
+            *reader = Some(Reader {
+                file: BufReader::new(File::open(&self.path)?),
+                pos: 0,
+                next: 0,
+                line: String::new(),
+            });
+        }
+        let read = self.read(reader.as_mut().expect("opened above"), i);
+        if read.is_err() {
+            // Where the reader stands is unknown after a failed read: the next one reopens.
+            *reader = None;
+        }
+        Ok(Cow::Owned(read?))
     }
 
     fn write_jsonl(&self, n: usize, out: &mut dyn io::Write) -> io::Result<()> {
