@@ -86,10 +86,67 @@ fn index_chars(raw: &[u8]) -> Vec<usize> {
 pub struct Page {
     /// Byte span of the page in the raw input, without the separating form feed.
     pub span: Range<usize>,
-    /// Byte offset of the start of each of the page's lines. Starts only: a position is looked
-    /// up by them, and the index is kept for the whole run (with ends it was 16 bytes for each
-    /// line of a long document).
-    pub line_starts: Vec<usize>,
+    /// Where each of the page's lines starts. Starts only: a position is looked up by them, and
+    /// the index is kept for the whole run (with ends it was 16 bytes for each line of a long
+    /// document).
+    line_starts: LineStarts,
+}
+
+/// The starts of a page's lines as offsets from the page's start: in 32 bits unless the page
+/// is longer than 4 GiB (8 bytes a line were the largest part of the index on a page of short
+/// lines).
+#[derive(Debug, Clone)]
+enum LineStarts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    /// Adds the start of the next line, as an offset from the page's start (which fits: the
+    /// page was measured when the list was chosen).
+    fn push(&mut self, start: usize) {
+        match self {
+            LineStarts::Narrow(starts) => starts.push(start as u32),
+            LineStarts::Wide(starts) => starts.push(start),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            LineStarts::Narrow(starts) => starts.is_empty(),
+            LineStarts::Wide(starts) => starts.is_empty(),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            LineStarts::Narrow(starts) => starts.shrink_to_fit(),
+            LineStarts::Wide(starts) => starts.shrink_to_fit(),
+        }
+    }
+}
+
+impl Page {
+    /// The index of the line that holds `offset` and where that line starts (the first line and
+    /// the page's start when `offset` lies before them).
+    fn line_at(&self, offset: usize) -> (usize, usize) {
+        let from_page = offset.saturating_sub(self.span.start);
+        let (index, start) = match &self.line_starts {
+            LineStarts::Narrow(starts) => {
+                let i = starts
+                    .partition_point(|&s| s as usize <= from_page)
+                    .saturating_sub(1);
+                (i, starts.get(i).map(|&s| s as usize))
+            }
+            LineStarts::Wide(starts) => {
+                let i = starts
+                    .partition_point(|&s| s <= from_page)
+                    .saturating_sub(1);
+                (i, starts.get(i).copied())
+            }
+        };
+        (index, self.span.start + start.unwrap_or(0))
+    }
 }
 
 /// A position in the raw input as a person looks it up: 1-based page, line within the page, column
@@ -214,15 +271,7 @@ impl Document {
                 column: 1,
             };
         };
-        let line_index = page
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
-        let line_start = page
-            .line_starts
-            .get(line_index)
-            .copied()
-            .unwrap_or(page.span.start);
+        let (line_index, line_start) = page.line_at(offset);
         let end = offset.min(self.raw.len());
         let start = line_start.min(end);
         let column = if self.char_index.is_empty() {
@@ -277,17 +326,22 @@ fn index_pages(raw: &[u8]) -> Vec<Page> {
 }
 
 fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
-    let mut lines = Vec::new();
+    let mut lines = if span.len() <= u32::MAX as usize {
+        LineStarts::Narrow(Vec::new())
+    } else {
+        LineStarts::Wide(Vec::new())
+    };
+    let base = span.start;
     let mut start = span.start;
     let mut i = span.start;
     while i < span.end {
         match raw[i] {
             b'\n' => {
-                lines.push(start);
+                lines.push(start - base);
                 start = i + 1;
             }
             b'\r' => {
-                lines.push(start);
+                lines.push(start - base);
                 if raw.get(i + 1) == Some(&b'\n') && i + 1 < span.end {
                     i += 1;
                 }
@@ -298,7 +352,7 @@ fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
         i += 1;
     }
     if start < span.end || lines.is_empty() {
-        lines.push(start);
+        lines.push(start - base);
     }
     // Kept for the whole run: without the room that doubling left (up to half).
     lines.shrink_to_fit();
@@ -311,6 +365,23 @@ fn index_lines(raw: &[u8], span: Range<usize>) -> Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_line_starts_find_the_same_lines_as_narrow_ones() {
+        let page = |line_starts| Page {
+            span: 100..120,
+            line_starts,
+        };
+        let narrow = page(LineStarts::Narrow(vec![0, 5, 6, 12]));
+        let wide = page(LineStarts::Wide(vec![0, 5, 6, 12]));
+        for offset in 90..125 {
+            assert_eq!(narrow.line_at(offset), wide.line_at(offset), "{offset}");
+        }
+        assert_eq!(narrow.line_at(100), (0, 100));
+        assert_eq!(narrow.line_at(105), (1, 105));
+        assert_eq!(narrow.line_at(111), (2, 106));
+        assert_eq!(narrow.line_at(119), (3, 112));
+    }
 
     #[test]
     fn positions_count_pages_lines_and_characters() {
