@@ -332,7 +332,12 @@ impl Watermarks {
         if self.is_empty() {
             return Vec::new();
         }
-        let lines: Vec<LineSpan> = pages.iter().flat_map(|p| p.lines.iter().copied()).collect();
+        // The lines of all pages in one list: borrowed when there is one page (a copy of a long
+        // page's lines was 16 bytes a line at the pages stage's peak).
+        let lines: std::borrow::Cow<'_, [LineSpan]> = match pages {
+            [page] => std::borrow::Cow::Borrowed(&page.lines),
+            _ => pages.iter().flat_map(|p| p.lines.iter().copied()).collect(),
+        };
         let trimmed = |i: usize| lines[i].text(text).trim();
         let mut found: Vec<Found> = Vec::new();
         let first_content = (0..lines.len()).find(|&i| !trimmed(i).is_empty());

@@ -48,7 +48,7 @@ pub(super) fn gap_edit(
     let text = layout.text;
     let width = layout.width;
     let a = b - 1;
-    let (la, lb) = (layout.lines[a], layout.lines[b]);
+    let (la, lb) = (layout.lines.get(a), layout.lines.get(b));
     let range = la.end..lb.start;
     let prev = layout.line(a);
     let next = layout.line(b);

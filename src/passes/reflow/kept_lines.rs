@@ -69,7 +69,7 @@ pub(super) fn mark_blocks(layout: &Layout, edits: &mut Proposals) -> Blocks {
     let blocks = kept_blocks(layout);
     for &(from, to) in &blocks {
         let shown: Vec<&str> = (from..=to.min(from + 1)).map(|i| layout.line(i)).collect();
-        let at = layout.lines[from].start;
+        let at = layout.lines.get(from).start;
         edits.push(
             Edit::new(at..at, "", KEPT_LINES)
                 .kind(ChangeKind::Review)

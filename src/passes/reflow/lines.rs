@@ -9,11 +9,67 @@ pub(super) struct Line {
     pub(super) end: usize,
 }
 
-pub(super) fn content_lines(text: &str) -> Vec<Line> {
+/// The non-blank lines of a text, in 32 bits while the text is under 4 GiB: 8 bytes a line, not
+/// 16 (reflow holds them while it proposes an edit per line end, the largest part of its peak on
+/// a page of short lines).
+pub(super) enum Lines {
+    Narrow(Vec<[u32; 2]>),
+    Wide(Vec<Line>),
+}
+
+impl Lines {
+    fn with_capacity(n: usize, text_len: usize) -> Self {
+        if text_len <= u32::MAX as usize {
+            Lines::Narrow(Vec::with_capacity(n))
+        } else {
+            Lines::Wide(Vec::with_capacity(n))
+        }
+    }
+
+    fn push(&mut self, line: Line) {
+        match self {
+            // Fits: the text's length was measured when the list was chosen.
+            Lines::Narrow(lines) => lines.push([line.start as u32, line.end as u32]),
+            Lines::Wide(lines) => lines.push(line),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Lines::Narrow(lines) => lines.len(),
+            Lines::Wide(lines) => lines.len(),
+        }
+    }
+
+    /// The `i`-th line (panics past the end, as indexing does).
+    pub(super) fn get(&self, i: usize) -> Line {
+        match self {
+            Lines::Narrow(lines) => Line {
+                start: lines[i][0] as usize,
+                end: lines[i][1] as usize,
+            },
+            Lines::Wide(lines) => lines[i],
+        }
+    }
+
+    pub(super) fn first(&self) -> Option<Line> {
+        (self.len() > 0).then(|| self.get(0))
+    }
+
+    pub(super) fn last(&self) -> Option<Line> {
+        self.len().checked_sub(1).map(|i| self.get(i))
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = Line> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+pub(super) fn content_lines(text: &str) -> Lines {
     // At most one line per line end or page break, and the last: reserved up front, where
     // doubling would leave up to half of a long document's lines unused while reflow runs.
     let ends = text.bytes().filter(|&b| b == b'\n' || b == b'\x0c').count();
-    let mut lines = Vec::with_capacity(ends + 1);
+    let mut lines = Lines::with_capacity(ends + 1, text.len());
     let mut start = 0;
     for (i, c) in text
         .char_indices()
@@ -101,10 +157,10 @@ pub(super) fn starts_lowercase(line: &str) -> bool {
 /// Median length in characters of the document's lines: the width of a full text line. (Not a
 /// higher quantile: dehyphenation has already merged each split word's two lines into one line of
 /// about twice the width, a quarter of all lines in the 1841 periodical pages.)
-pub(super) fn typical_width(text: &str, lines: &[Line]) -> usize {
+pub(super) fn typical_width(text: &str, lines: &Lines) -> usize {
     // Counted by width, not listed: a list took 8 bytes a line while reflow held its lines.
     let mut count: BTreeMap<usize, usize> = BTreeMap::new();
-    for l in lines {
+    for l in lines.iter() {
         *count
             .entry(text[l.start..l.end].chars().count())
             .or_default() += 1;
@@ -144,7 +200,7 @@ pub(super) fn gap_kind(gap: &str) -> GapKind {
 /// The shape of the document's lines that the gap decisions need.
 pub(super) struct Layout<'t> {
     pub(super) text: &'t str,
-    pub(super) lines: Vec<Line>,
+    pub(super) lines: Lines,
     pub(super) width: usize,
     /// The text shows hard-wrapped lines ([`crate::layout::shows_hard_wrap`]); without them no line is
     /// "full".
@@ -153,11 +209,12 @@ pub(super) struct Layout<'t> {
 
 impl<'t> Layout<'t> {
     pub(super) fn line(&self, i: usize) -> &'t str {
-        &self.text[self.lines[i].start..self.lines[i].end]
+        let line = self.lines.get(i);
+        &self.text[line.start..line.end]
     }
 
     pub(super) fn gap(&self, before: usize) -> GapKind {
-        gap_kind(&self.text[self.lines[before - 1].end..self.lines[before].start])
+        gap_kind(&self.text[self.lines.get(before - 1).end..self.lines.get(before).start])
     }
 
     pub(super) fn chars(&self, i: usize) -> usize {
@@ -176,6 +233,24 @@ impl<'t> Layout<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_lines_read_as_narrow_ones() {
+        let text = "  one\n\ntwo  \n\x0cthree";
+        let narrow = content_lines(text);
+        assert!(matches!(narrow, Lines::Narrow(_)));
+        let wide = Lines::Wide(narrow.iter().collect());
+        let spans = |l: &Lines| l.iter().map(|l| (l.start, l.end)).collect::<Vec<_>>();
+        assert_eq!(spans(&narrow), [(2, 5), (7, 10), (14, 19)]);
+        assert_eq!(spans(&narrow), spans(&wide));
+        assert_eq!(
+            narrow.first().map(|l| l.start),
+            wide.first().map(|l| l.start)
+        );
+        assert_eq!(narrow.last().map(|l| l.end), wide.last().map(|l| l.end));
+        assert_eq!(typical_width(text, &narrow), typical_width(text, &wide));
+        assert!(content_lines("").first().is_none());
+    }
 
     #[test]
     fn the_typical_width_is_the_median_of_the_sorted_widths() {

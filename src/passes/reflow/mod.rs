@@ -97,7 +97,7 @@ impl Pass for Reflow {
     // indices) rather than as edits, which took 40 times a document of short lines.
     fn propose(&self, text: &str, ctx: &Context, edits: &mut Proposals) {
         let lines = content_lines(text);
-        let (Some(first), Some(last)) = (lines.first().copied(), lines.last().copied()) else {
+        let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
             edits.extend(trim::blank_document(text));
             return;
         };
