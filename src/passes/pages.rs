@@ -154,11 +154,10 @@ impl BoundaryDetector for LeadingSpaceStarts {
                 found.push((i, at));
             }
         }
-        let starts: Vec<usize> = found.iter().map(|&(i, _)| i).collect();
-        if starts.len() < 3 || starts.len() * 8 > content {
+        if found.len() < 3 || found.len() * 8 > content {
             return Vec::new();
         }
-        let mut gaps: Vec<usize> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+        let mut gaps: Vec<usize> = found.windows(2).map(|w| w[1].0 - w[0].0).collect();
         gaps.sort_unstable();
         let median = gaps[gaps.len() / 2];
         if median < 15 {
@@ -173,7 +172,7 @@ impl BoundaryDetector for LeadingSpaceStarts {
         }
         let evidence = format!(
             "page start: line begins with one space, as {} lines do about every {} lines ({} of {} gaps regular)",
-            starts.len(),
+            found.len(),
             median,
             regular,
             gaps.len()
