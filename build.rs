@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The files of a rules folder that hold rule data (the loader's `RULE_FILES`).
-const RULE_FILES: [(&str, &str); 6] = [
+const RULE_FILES: [(&str, &str); 7] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
     ("spelling", "toml"),
     ("confusions", "tsv"),
     ("furniture", "toml"),
+    ("misreadings", "tsv"),
 ];
 
 fn main() {

@@ -28,6 +28,12 @@ pub const MIN_CONFUSION_COUNT: usize = 3;
 pub const MIN_WORD_COUNT: usize = 2;
 /// Longest side of a learned confusion, in characters.
 pub const MAX_SIDE: usize = 3;
+/// A whole-word misreading is written when the truth had its print side at least this share of
+/// the OCR side's occurrences (plus one): the likeliest reading of the word.
+pub const MIN_MISREADING_PROBABILITY: f64 = 0.5;
+/// A misread word that the lexicon knows counts as kept this many times more than it was seen
+/// kept: it is right in other contexts, so a few misreadings in the pages are weak evidence.
+pub const KNOWN_WORD_KEPT: usize = 5;
 /// Examples kept per confusion for the comments.
 const EXAMPLES: usize = 4;
 
@@ -47,6 +53,11 @@ pub struct Learner {
     documents: usize,
     word_pairs: usize,
     misread_words: usize,
+    /// Every raw word (lowercase, as the misreadings pass reads tokens), with its count: the
+    /// denominators of the misreadings' probabilities.
+    raw_words: HashMap<String, usize>,
+    /// (raw word, truth word) of aligned pairs that differ, lowercase, with their counts.
+    word_misreadings: HashMap<(String, String), usize>,
 }
 
 /// Whether a misread word and its truth are close enough to align character by character: an
@@ -78,6 +89,11 @@ impl Learner {
         self.documents += 1;
         let raw_words: Vec<&str> = raw.split_whitespace().collect();
         let truth_words: Vec<&str> = truth.split_whitespace().collect();
+        for word in &raw_words {
+            if let Some(core) = word_core(word) {
+                *self.raw_words.entry(core).or_default() += 1;
+            }
+        }
         for word in &truth_words {
             *self.truth_words.entry((*word).to_string()).or_default() += 1;
             self.truth_chars += word.chars().count();
@@ -100,6 +116,11 @@ impl Learner {
                     if pairs().all(|(o, t)| close(o, t)) {
                         for (o, t) in pairs() {
                             self.add_word(o, t);
+                            if let Some(pair) = word_core(o).zip(word_core(t))
+                                && pair.0 != pair.1
+                            {
+                                *self.word_misreadings.entry(pair).or_default() += 1;
+                            }
                         }
                     }
                 }
@@ -186,7 +207,14 @@ impl Learner {
 
     /// The confusion file: learned pairs that `base` lacks, each with its counts and examples as
     /// a comment; pairs `base` already has are listed as comments with what was learned.
-    pub fn confusion_file(&self, base: &ConfusionTable, min_count: usize) -> String {
+    /// `left_out` names why a learned pair may not be used (it changes what an example of the
+    /// rules says): such a pair is written as a comment with the reason.
+    pub fn confusion_file(
+        &self,
+        base: &ConfusionTable,
+        min_count: usize,
+        left_out: &dyn Fn(&Learned) -> Option<String>,
+    ) -> String {
         let side = |s: &str| {
             if s.is_empty() {
                 NOTHING.to_string()
@@ -217,6 +245,15 @@ impl Learner {
                     side(&l.print),
                     l.weight
                 ));
+            } else if let Some(why) = left_out(&l) {
+                out.push_str(&format!(
+                    "# left out, {why}: {}\t{}\t{}\tlearned: {} of {}\n",
+                    side(&l.ocr),
+                    side(&l.print),
+                    l.weight,
+                    l.count,
+                    l.of
+                ));
             } else {
                 out.push_str(&format!(
                     "{}\t{}\t{}\tlearned: {} of {}\n",
@@ -227,6 +264,67 @@ impl Learner {
                     l.of
                 ));
             }
+        }
+        out
+    }
+
+    /// The whole-word misreadings worth writing: the likeliest print of a raw word, seen at least
+    /// `min_count` times and at least [`MIN_MISREADING_PROBABILITY`] of the word's occurrences
+    /// plus one (the probability written); none whose print is another's OCR side (a second run
+    /// would change it again). Most frequent first: (ocr, print, count, occurrences, probability).
+    pub fn misreadings(
+        &self,
+        min_count: usize,
+        lexicon: Option<&Lexicon>,
+    ) -> Vec<(String, String, usize, usize, f64)> {
+        let mut best: HashMap<&str, (&str, usize)> = HashMap::new();
+        for ((ocr, print), &n) in &self.word_misreadings {
+            let entry = best.entry(ocr).or_insert((print, 0));
+            if (n, std::cmp::Reverse(print.as_str())) > (entry.1, std::cmp::Reverse(entry.0)) {
+                *entry = (print, n);
+            }
+        }
+        let mut out: Vec<(String, String, usize, usize, f64)> = best
+            .iter()
+            .filter_map(|(ocr, (print, n))| {
+                let of = self.raw_words.get(*ocr).copied().unwrap_or(0).max(*n);
+                // A word the lexicon knows is right elsewhere: a few misreadings in the pages
+                // (`hold` read for `held` 4 of 4 times) must outweigh that.
+                let known = lexicon
+                    .and_then(|l| l.frequency(ocr))
+                    .is_some_and(|f| f > crate::passes::confusions::RARE_WORD);
+                let kept = if known { KNOWN_WORD_KEPT } else { 1 };
+                let p = *n as f64 / (of + kept) as f64;
+                (*n >= min_count && p >= MIN_MISREADING_PROBABILITY).then(|| {
+                    (
+                        ocr.to_string(),
+                        print.to_string(),
+                        *n,
+                        of,
+                        (p * 100.0).floor() / 100.0,
+                    )
+                })
+            })
+            .collect();
+        let ocr_sides: std::collections::HashSet<String> =
+            out.iter().map(|m| m.0.clone()).collect();
+        out.retain(|m| !ocr_sides.contains(&m.1));
+        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The misreadings file (`misreadings/LANG.tsv`): see [`Learner::misreadings`].
+    pub fn misreading_file(&self, min_count: usize, lexicon: Option<&Lexicon>) -> String {
+        let mut out = format!(
+            "# Whole words the OCR misread, learned by `ocrclean learn` from {} document(s): {} aligned word pairs.\n\
+             # ocr<TAB>print<TAB>probability<TAB>note. Probability = (times the truth had print where the OCR wrote\n\
+             # ocr) / (times the OCR wrote ocr, plus 1, or plus {KNOWN_WORD_KEPT} for a word the lexicon knows), floored\n\
+             # to 0.01; seen at least {min_count} times, at least {MIN_MISREADING_PROBABILITY}. It is the change's confidence:\n\
+             # the run's threshold applies or flags it. Review before use: delete the lines you do not trust.\n",
+            self.documents, self.word_pairs
+        );
+        for (ocr, print, n, of, p) in self.misreadings(min_count, lexicon) {
+            out.push_str(&format!("{ocr}\t{print}\t{p}\tlearned: {n} of {of}\n"));
         }
         out
     }
@@ -259,6 +357,26 @@ impl Learner {
         }
         out
     }
+}
+
+/// A whitespace word as the misreadings pass reads it: without the punctuation around it, in
+/// lowercase; `None` unless that is a word (letters and inner apostrophes).
+/// Ligatures are expanded as the normalise pass expands them before any word is read.
+fn word_core(word: &str) -> Option<String> {
+    let core = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .trim_matches(['\'', '’']);
+    if !crate::passes::confusions::is_word(core) {
+        return None;
+    }
+    let mut out = String::with_capacity(core.len());
+    for c in core.chars() {
+        match crate::passes::normalise::ligature(c) {
+            Some(letters) => out.push_str(letters),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -294,7 +412,7 @@ mod tests {
             l.add("tbe Tver road", "the Tver road");
         }
         let base = ConfusionTable::from_pairs(&[("rn", "m", 0.8)]);
-        let text = l.confusion_file(&base, 3);
+        let text = l.confusion_file(&base, 3, &|_| None);
         let parsed = ConfusionTable::parse(Path::new("learned.tsv"), &text).unwrap();
         assert_eq!(parsed.len(), 1);
         assert_eq!(
@@ -307,6 +425,33 @@ mod tests {
         let learned = Lexicon::parse("en", Path::new("en.learned.tsv"), &words).unwrap();
         assert!(learned.contains("tver"));
         assert_eq!(learned.len(), 1, "{words}");
+    }
+
+    #[test]
+    fn whole_word_misreadings_carry_their_probability() {
+        let mut l = Learner::new();
+        for _ in 0..4 {
+            l.add("tbe hold, tho and tbe end", "the held, the and the end");
+            l.add("the effect", "the eﬀect");
+        }
+        // Once right: `tbe` 8 of 9 misread, `tho` never kept.
+        l.add("tbe end", "tbe end");
+        let lex = crate::lexicon::english("the\t0.05\nhold\t1e-4\nheld\t1e-4\ntho\t2e-5\n");
+        let learned = l.misreadings(3, Some(&lex));
+        let find = |o: &str| learned.iter().find(|m| m.0 == o);
+        // 8 of 9, plus one kept: 0.8.
+        assert_eq!(find("tbe"), Some(&("tbe".into(), "the".into(), 8, 9, 0.8)));
+        // A lexicon word needs more: 4 of 4 plus 5 kept is under one half.
+        assert!(find("hold").is_none(), "{learned:?}");
+        // `tho` 4 of 4, a rare lexicon word: 4 / (4 + 5) is under one half too.
+        assert!(find("tho").is_none(), "{learned:?}");
+        // A ligature is the normalise pass's business, not a misreading.
+        assert!(learned.iter().all(|m| m.0 != "effect"), "{learned:?}");
+        let text = l.misreading_file(3, Some(&lex));
+        let parsed =
+            crate::misreading::Misreadings::parse(Path::new("en.learned.tsv"), &text).unwrap();
+        assert_eq!(parsed.len(), 1, "{text}");
+        assert!(text.contains("tbe\tthe\t0.8\tlearned: 8 of 9"), "{text}");
     }
 
     #[test]

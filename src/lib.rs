@@ -28,6 +28,7 @@ pub mod lang;
 pub mod layout;
 pub mod learn;
 pub mod lexicon;
+pub mod misreading;
 pub mod passes;
 pub mod pipeline;
 pub mod render;

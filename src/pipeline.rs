@@ -79,6 +79,9 @@ pub fn passes() -> Vec<Box<dyn Pass>> {
         Box::new(passes::dehyphenate::Dehyphenate::LINE_ENDS),
         // Lines into paragraphs once the page furniture is out of the way.
         Box::new(passes::reflow::Reflow),
+        // Words the collection's corrected pages show misread, before the word repairs so that
+        // those count the repaired words.
+        Box::new(passes::misreadings::Misreadings),
         // Misread words once paragraphs are whole, so a word cut by a line end is one token.
         Box::new(passes::confusions::Confusions),
         // A hyphen before a space inside a line after the word repairs, whose results are its

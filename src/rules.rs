@@ -35,6 +35,7 @@ use crate::confusion::ConfusionTable;
 use crate::error::{RuleError, line_of};
 use crate::hyphenation::Hyphenation;
 use crate::lexicon::Lexicon;
+use crate::misreading::Misreadings;
 use crate::passes::furniture::watermarks::Watermarks;
 use crate::spelling::Spelling;
 
@@ -178,6 +179,9 @@ pub struct RuleSet {
     pub confusions: ConfusionTable,
     /// Digitisers' watermarks and boilerplate, from `furniture/*.toml` in the rules folder.
     pub watermarks: Watermarks,
+    /// Whole words a collection's scanner misreads, by language, from `misreadings/LANG.tsv`
+    /// (learned by `ocrclean learn`).
+    pub misreadings: BTreeMap<String, Misreadings>,
 }
 
 /// One file of rule data handed to [`RuleSet::load`]: the loader does no I/O, so the same data can
@@ -253,13 +257,14 @@ pub fn read_rules_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 /// The folders of a rules folder and the extension of the files each holds.
-pub const RULE_FILES: [(&str, &str); 6] = [
+pub const RULE_FILES: [(&str, &str); 7] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
     ("spelling", "toml"),
     ("confusions", "tsv"),
     ("furniture", "toml"),
+    ("misreadings", "tsv"),
 ];
 
 impl RuleSet {
@@ -321,6 +326,16 @@ impl RuleSet {
                 }
                 (Some("confusions"), Some("tsv")) => match ConfusionTable::parse(path, text) {
                     Ok(parsed) => errors.extend(set.confusions.extend(parsed)),
+                    Err(mut e) => errors.append(&mut e),
+                },
+                (Some("misreadings"), Some("tsv")) => match Misreadings::parse(path, text) {
+                    // `en.tsv` and `en.NAME.tsv` add to the same language's misreadings.
+                    Ok(parsed) => errors.extend(
+                        set.misreadings
+                            .entry(source.stem())
+                            .or_default()
+                            .extend(parsed),
+                    ),
                     Err(mut e) => errors.append(&mut e),
                 },
                 (Some("furniture"), Some("toml")) => match Watermarks::parse(path, text) {
@@ -398,6 +413,15 @@ impl RuleSet {
         outcomes.extend(self.hyphenation_examples());
         outcomes.extend(self.spelling_examples());
         outcomes.extend(self.watermarks.examples());
+        outcomes
+    }
+
+    /// The examples that read the confusion table and the lexicons (spelling and hyphenation) and
+    /// fail with these rules: what a learned confusion must not change.
+    pub fn failing_language_examples(&self) -> Vec<ExampleOutcome> {
+        let mut outcomes = self.hyphenation_examples();
+        outcomes.extend(self.spelling_examples());
+        outcomes.retain(|o| !o.passed());
         outcomes
     }
 

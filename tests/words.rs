@@ -155,6 +155,12 @@ fn learned_rules_are_written_reviewable_and_used() {
         lexicon.lines().any(|l| l.starts_with("wero\t")),
         "{lexicon}"
     );
+    // Whole words: `tbe` 12 times of 12, `the` as a misreading's print (12 / (12 + 1)).
+    let misreadings = fs::read_to_string(out.join("misreadings/en.learned.tsv")).unwrap();
+    assert!(
+        misreadings.contains("\ntbe\tthe\t0.92\tlearned: 12 of 12\n"),
+        "{misreadings}"
+    );
     Command::cargo_bin("ocrclean")
         .unwrap()
         .current_dir(root)
@@ -164,7 +170,11 @@ fn learned_rules_are_written_reviewable_and_used() {
         .success();
     // With the learned lexicon `wero` stays; with the bundled rules alone it does not.
     let input = dir.path().join("doc.txt");
-    fs::write(&input, "It was late, and tlie wero was full of men.\n").unwrap();
+    fs::write(
+        &input,
+        "It was late, and tlie wero was full of men. Tbe end.\n",
+    )
+    .unwrap();
     for (rules, kept) in [(root.join("rules"), false), (out.clone(), true)] {
         let cleaned = dir.path().join(format!("out-{kept}"));
         Command::cargo_bin("ocrclean")
@@ -179,6 +189,13 @@ fn learned_rules_are_written_reviewable_and_used() {
             .success();
         let body = fs::read_to_string(cleaned.join("doc.txt")).unwrap();
         assert_eq!(body.contains("the wero was"), kept, "{body}");
+        assert!(body.contains("The end."), "{body}");
+        // The learned misreading made that repair, with the learned file as its evidence.
+        let log = fs::read_to_string(cleaned.join("doc.changes.jsonl")).unwrap();
+        let learned = log
+            .lines()
+            .any(|l| l.contains("\"misreadings.word\"") && l.contains("en.learned.tsv:"));
+        assert_eq!(learned, kept, "{log}");
     }
 }
 

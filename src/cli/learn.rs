@@ -1,7 +1,9 @@
 //! `ocrclean learn`: reads raw OCR with its corrected truth (any layout `eval` reads), aligns them
 //! ([`ocrclean::learn`]) and writes a rules folder: a copy of the base rules plus
 //! `confusions/learned.tsv` (the scanner's confusions with weights, counts and examples) and
-//! `lexicon/LANG.learned.tsv` (the truth's words the lexicon lacks). `--rules DIR` then uses it.
+//! `lexicon/LANG.learned.tsv` (the truth's words the lexicon lacks) and
+//! `misreadings/LANG.learned.tsv` (whole words the OCR misread, with the probability that the
+//! print had the correction). `--rules DIR` then uses it.
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,7 @@ pub struct LearnArgs {
     /// Language of the truth (en, de, fr); detected from it when not given.
     #[arg(long)]
     lang: Option<String>,
-    /// Confusions seen fewer times are not written.
+    /// Confusions and misread words seen fewer times are not written.
     #[arg(long, default_value_t = MIN_CONFUSION_COUNT)]
     min_count: usize,
     /// Words seen fewer times do not enter the learned lexicon.
@@ -93,11 +95,54 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
             .to_string(),
     };
     copy_dir(&args.rules, &args.out)?;
-    let confusions = learner.confusion_file(&base.confusions, args.min_count);
     let lexicon = learner.lexicon_file(base.lexicon(Some(&lang)), args.min_word_count);
+    // A learned confusion that changes what an example of the rules says is left out (as a
+    // comment): the truth of one collection may repair what the rules' authors chose to keep
+    // (an `f` for a long s in a period spelling). Tested one at a time, with the learned words.
+    let mut with_words = base.clone();
+    if let Some(lexicon_of_lang) = with_words.lexicons.get_mut(&lang)
+        && let Err(e) = lexicon_of_lang.add(Path::new("learned lexicon"), &lexicon)
+    {
+        bail!("the learned lexicon does not load: {e}");
+    }
+    if let Some(first) = with_words.failing_language_examples().first() {
+        bail!(
+            "the learned words change example {} of {}: {}",
+            first.index + 1,
+            first.rule,
+            first_difference(&first.example.output, &first.actual)
+        );
+    }
+    let left_out = |l: &ocrclean::learn::Learned| -> Option<String> {
+        let mut set = with_words.clone();
+        let confusion = ocrclean::confusion::ConfusionTable::from_pairs(&[(
+            l.ocr.as_str(),
+            l.print.as_str(),
+            l.weight,
+        )]);
+        let _ = set.confusions.extend(confusion.entries().to_vec());
+        let failing = set.failing_language_examples();
+        let first = failing.first()?;
+        Some(format!(
+            "it changes example {} of {} ({})",
+            first.index + 1,
+            first.rule,
+            first_difference(&first.example.output, &first.actual)
+        ))
+    };
+    let confusions = learner.confusion_file(&base.confusions, args.min_count, &left_out);
+    let misreadings = learner.misreading_file(args.min_count, base.lexicon(Some(&lang)));
     let confusion_path = args.out.join("confusions").join("learned.tsv");
     let lexicon_path = args.out.join("lexicon").join(format!("{lang}.learned.tsv"));
-    for (path, text) in [(&confusion_path, &confusions), (&lexicon_path, &lexicon)] {
+    let misreading_path = args
+        .out
+        .join("misreadings")
+        .join(format!("{lang}.learned.tsv"));
+    for (path, text) in [
+        (&confusion_path, &confusions),
+        (&lexicon_path, &lexicon),
+        (&misreading_path, &misreadings),
+    ] {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("{}: cannot create", dir.display()))?;
@@ -111,13 +156,27 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
     }
     let pairs = confusions.lines().filter(|l| !l.starts_with('#')).count();
     let words = lexicon.lines().filter(|l| !l.starts_with('#')).count();
+    let misread = misreadings.lines().filter(|l| !l.starts_with('#')).count();
     eprintln!(
-        "learned from {} document(s): {pairs} confusions in {}, {words} words in {}",
+        "learned from {} document(s): {pairs} confusions in {}, {words} words in {}, {misread} misread words in {}",
         samples.len(),
         confusion_path.display(),
-        lexicon_path.display()
+        lexicon_path.display(),
+        misreading_path.display()
     );
     Ok(Status::Ok)
+}
+
+/// The first word where `actual` differs from `expected`: `goodf` → `goodſ`.
+fn first_difference(expected: &str, actual: &str) -> String {
+    expected
+        .split_whitespace()
+        .zip(actual.split_whitespace())
+        .find(|(e, a)| e != a)
+        .map_or_else(
+            || "a different length".to_string(),
+            |(e, a)| format!("`{e}` → `{a}`"),
+        )
 }
 
 /// Copies the files of `from` into `to`, folders included (files already there are replaced).

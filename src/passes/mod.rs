@@ -22,6 +22,7 @@ pub mod dehyphenate;
 pub mod footnotes;
 pub mod furniture;
 pub mod links;
+pub mod misreadings;
 pub mod normalise;
 pub mod numbers;
 pub mod pages;

@@ -82,7 +82,8 @@ const RULES: &[BuiltinRule] = &[
     TRAILING_SPACE,
 ];
 
-fn ligature(c: char) -> Option<&'static str> {
+/// The letters of a typographic ligature (the normalise pass writes them; `learn` compares words so).
+pub(crate) fn ligature(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{FB00}' => "ff",
         '\u{FB01}' => "fi",

@@ -1,0 +1,219 @@
+//! Whole words that a collection's scanner misreads, with how often: rule data
+//! (`rules/misreadings/LANG.tsv`, or `LANG.NAME.tsv` added to the same language), written by
+//! `ocrclean learn` from pages an archivist has corrected and read by the misreadings pass.
+//!
+//! One misreading per line, tab-separated: the word as the OCR wrote it (lowercase), the word the
+//! print had, and the probability that the print had it where the OCR wrote the first (how many of
+//! its aligned occurrences the truth corrected so, over all of them plus one), then a note:
+//!
+//! ```text
+//! # ocr<TAB>print<TAB>probability<TAB>note
+//! tho<TAB>the<TAB>0.98<TAB>learned: 570 of 580
+//! ```
+//!
+//! Unlike a confusion (a few characters, weighed against the document's own evidence), a
+//! misreading is a verdict the collection already gave for the whole word; the probability becomes
+//! the change's confidence, so the run's threshold decides whether it is applied or flagged.
+//! Both sides are words (letters and inner apostrophes); a print side may not be the OCR side of
+//! another line (a chain would change the word again on a second run).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::RuleError;
+use crate::passes::confusions::is_word;
+
+/// One learned misreading of a whole word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Misreading {
+    /// The word the print had, in lowercase.
+    pub print: String,
+    /// How likely the print had it where the OCR wrote the OCR side, in (0, 1].
+    pub probability: f64,
+    pub note: String,
+    /// Where it is defined, for the evidence and messages.
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// The misreadings of one language, by the OCR side in lowercase.
+#[derive(Debug, Clone, Default)]
+pub struct Misreadings {
+    by_ocr: HashMap<String, Misreading>,
+}
+
+impl Misreadings {
+    /// Parses one file; every bad line is reported with its number.
+    pub fn parse(path: &Path, source: &str) -> Result<Vec<(String, Misreading)>, Vec<RuleError>> {
+        let mut entries = Vec::new();
+        let mut errors = Vec::new();
+        for (i, line) in source.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let error = |message: String| RuleError::Parse {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message,
+            };
+            let fields: Vec<&str> = line.split('\t').collect();
+            if !(3..=4).contains(&fields.len()) {
+                errors.push(error(
+                    "expected `ocr<TAB>print<TAB>probability` and an optional `<TAB>note`".into(),
+                ));
+                continue;
+            }
+            let (ocr, print) = (fields[0], fields[1]);
+            if !is_word(ocr) || !is_word(print) {
+                errors.push(error(format!(
+                    "`{ocr}` → `{print}`: both sides must be words (letters and inner apostrophes)"
+                )));
+                continue;
+            }
+            if ocr.chars().any(char::is_uppercase) || print.chars().any(char::is_uppercase) {
+                errors.push(error(format!(
+                    "`{ocr}` → `{print}`: write both sides in lowercase (case is kept from the text)"
+                )));
+                continue;
+            }
+            if ocr == print {
+                errors.push(error(format!("`{ocr}` is misread as itself")));
+                continue;
+            }
+            let probability = match fields[2].trim().parse::<f64>() {
+                Ok(p) if p > 0.0 && p <= 1.0 => p,
+                _ => {
+                    errors.push(error(format!(
+                        "probability `{}` is not a number in (0, 1]",
+                        fields[2]
+                    )));
+                    continue;
+                }
+            };
+            entries.push((
+                ocr.to_string(),
+                Misreading {
+                    print: print.to_string(),
+                    probability,
+                    note: fields.get(3).map_or("", |n| n.trim()).to_string(),
+                    file: path.to_path_buf(),
+                    line: i + 1,
+                },
+            ));
+        }
+        if errors.is_empty() {
+            Ok(entries)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds parsed entries; a word defined twice, or a print side that is another line's OCR side,
+    /// is an error naming both places.
+    pub fn extend(&mut self, entries: Vec<(String, Misreading)>) -> Vec<RuleError> {
+        let mut errors = Vec::new();
+        for (ocr, m) in entries {
+            if let Some(first) = self.by_ocr.get(&ocr) {
+                errors.push(invalid(
+                    &m,
+                    &ocr,
+                    format!("already defined at {}:{}", first.file.display(), first.line),
+                ));
+                continue;
+            }
+            self.by_ocr.insert(ocr, m);
+        }
+        let mut chains: Vec<(&String, &Misreading)> = self
+            .by_ocr
+            .iter()
+            .filter(|(_, m)| self.by_ocr.contains_key(&m.print))
+            .collect();
+        chains.sort_by_key(|(ocr, _)| *ocr);
+        for (ocr, m) in chains {
+            let next = &self.by_ocr[&m.print];
+            errors.push(invalid(
+                m,
+                ocr,
+                format!(
+                    "`{}` is itself a misreading (of `{}`, {}:{}): a second run would change it again",
+                    m.print,
+                    next.print,
+                    next.file.display(),
+                    next.line
+                ),
+            ));
+        }
+        errors
+    }
+
+    /// The misreading of `word` (in lowercase), if the data has one.
+    pub fn get(&self, word: &str) -> Option<&Misreading> {
+        self.by_ocr.get(word)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_ocr.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_ocr.is_empty()
+    }
+}
+
+fn invalid(m: &Misreading, ocr: &str, message: String) -> RuleError {
+    RuleError::Invalid {
+        path: m.file.clone(),
+        line: m.line,
+        rule: format!("misreading `{ocr}`"),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Misreadings, Vec<RuleError>> {
+        let mut m = Misreadings::default();
+        let errors = m.extend(Misreadings::parse(Path::new("en.tsv"), text)?);
+        if errors.is_empty() {
+            Ok(m)
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[test]
+    fn a_file_of_misreadings_loads() {
+        let m = load("# comment\ntho\tthe\t0.98\tlearned: 570 of 580\ntbe\tthe\t0.9\n").unwrap();
+        assert_eq!(m.len(), 2);
+        let tho = m.get("tho").unwrap();
+        assert_eq!(
+            (tho.print.as_str(), tho.probability, tho.line),
+            ("the", 0.98, 2)
+        );
+        assert!(m.get("the").is_none());
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        for (text, says) in [
+            ("tho\tthe\n", "expected"),
+            ("th0\tthe\t0.9\n", "must be words"),
+            ("Tho\tThe\t0.9\n", "lowercase"),
+            ("tho\ttho\t0.9\n", "itself"),
+            ("tho\tthe\t1.5\n", "probability"),
+            (
+                "tho\tthe\t0.9\ntho\tthee\t0.8\n",
+                "already defined at en.tsv:1",
+            ),
+            ("tbe\tthe\t0.9\nthe\ttbe\t0.6\n", "a second run"),
+        ] {
+            let errors = load(text).expect_err(text);
+            assert!(
+                errors.iter().any(|e| e.to_string().contains(says)),
+                "{text:?}: {errors:?}"
+            );
+        }
+    }
+}
