@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The files of a rules folder that hold rule data (the loader's `RULE_FILES`).
-const RULE_FILES: [(&str, &str); 7] = [
+const RULE_FILES: [(&str, &str); 8] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
@@ -13,6 +13,7 @@ const RULE_FILES: [(&str, &str); 7] = [
     ("confusions", "tsv"),
     ("furniture", "toml"),
     ("misreadings", "tsv"),
+    ("collection", "toml"),
 ];
 
 fn main() {

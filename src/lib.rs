@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod bundled;
 pub mod candidates;
 pub mod change;
+pub mod collection;
 pub mod confusion;
 pub mod decode;
 pub mod document;

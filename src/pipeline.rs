@@ -143,6 +143,7 @@ impl Cleaner {
             rules: &self.rules,
             disabled: &self.config.disabled,
             lexicon: self.rules.lexicon(language),
+            collection: self.rules.collection(language),
             document: analysis.document(),
             analysis,
             span,

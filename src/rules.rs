@@ -31,6 +31,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::change::Edit;
+use crate::collection::Collection;
 use crate::confusion::ConfusionTable;
 use crate::error::{RuleError, line_of};
 use crate::hyphenation::Hyphenation;
@@ -182,6 +183,9 @@ pub struct RuleSet {
     /// Whole words a collection's scanner misreads, by language, from `misreadings/LANG.tsv`
     /// (learned by `ocrclean learn`).
     pub misreadings: BTreeMap<String, Misreadings>,
+    /// What a collection's corrected pages say about its words, by language, from
+    /// `collection/LANG.toml` (learned by `ocrclean learn`).
+    pub collection: BTreeMap<String, Collection>,
 }
 
 /// One file of rule data handed to [`RuleSet::load`]: the loader does no I/O, so the same data can
@@ -257,7 +261,7 @@ pub fn read_rules_dir(dir: &Path) -> Result<Vec<RuleSource>, RuleError> {
 }
 
 /// The folders of a rules folder and the extension of the files each holds.
-pub const RULE_FILES: [(&str, &str); 7] = [
+pub const RULE_FILES: [(&str, &str); 8] = [
     ("", "toml"),
     ("lexicon", "tsv"),
     ("hyphenation", "toml"),
@@ -265,6 +269,7 @@ pub const RULE_FILES: [(&str, &str); 7] = [
     ("confusions", "tsv"),
     ("furniture", "toml"),
     ("misreadings", "tsv"),
+    ("collection", "toml"),
 ];
 
 impl RuleSet {
@@ -338,6 +343,17 @@ impl RuleSet {
                     ),
                     Err(mut e) => errors.append(&mut e),
                 },
+                (Some("collection"), Some("toml")) => {
+                    // `en.toml` and `en.NAME.toml` lay their settings over one another.
+                    let merged = set
+                        .collection
+                        .entry(source.stem())
+                        .or_default()
+                        .merge(path, text);
+                    if let Err(e) = merged {
+                        errors.push(e);
+                    }
+                }
                 (Some("furniture"), Some("toml")) => match Watermarks::parse(path, text) {
                     Ok(parsed) => errors.extend(set.watermarks.extend(parsed)),
                     Err(mut e) => errors.append(&mut e),
@@ -396,6 +412,11 @@ impl RuleSet {
     /// The lexicon of `language`, if the rules folder has one.
     pub fn lexicon(&self, language: Option<&str>) -> Option<&Lexicon> {
         language.and_then(|l| self.lexicons.get(l))
+    }
+
+    /// The collection settings of `language`, if the rules folder has them.
+    pub fn collection(&self, language: Option<&str>) -> Option<&Collection> {
+        language.and_then(|l| self.collection.get(l))
     }
 
     /// The hyphenation evidence of `language`, if the rules folder has it.

@@ -161,6 +161,13 @@ fn learned_rules_are_written_reviewable_and_used() {
         misreadings.contains("\ntbe\tthe\t0.92\tlearned: 12 of 12\n"),
         "{misreadings}"
     );
+    // One document: nothing to hold out, so the cautious default is written, and why.
+    let settings = fs::read_to_string(out.join("collection/en.learned.toml")).unwrap();
+    assert!(
+        settings.contains("# one document: no half")
+            && settings.ends_with("single_use_is_evidence = true\n"),
+        "{settings}"
+    );
     Command::cargo_bin("ocrclean")
         .unwrap()
         .current_dir(root)
@@ -197,6 +204,49 @@ fn learned_rules_are_written_reviewable_and_used() {
             .any(|l| l.contains("\"misreadings.word\"") && l.contains("en.learned.tsv:"));
         assert_eq!(learned, kept, "{log}");
     }
+}
+
+#[test]
+fn learn_measures_its_optional_parts_on_documents_it_did_not_learn_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("pairs.csv");
+    let mut text = String::from("Sample ID,OCR Text,Ground Truth\n");
+    for i in 0..6 {
+        text.push_str(&format!(
+            "{i},\"Tbe council met and tbe mayor spoke of tbe road.\",\"The council met and the mayor spoke of the road.\"\n"
+        ));
+    }
+    fs::write(&csv, text).unwrap();
+    let out = dir.path().join("learned");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let learn = Command::cargo_bin("ocrclean")
+        .unwrap()
+        .current_dir(root)
+        .args(["learn", "--layout", "csv", "--raw"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&learn.get_output().stderr).into_owned();
+    let settings = fs::read_to_string(out.join("collection/en.learned.toml")).unwrap();
+    // Four combinations measured on the held-out halves, one chosen, the setting written.
+    assert_eq!(
+        settings.matches("#   learned confusions").count(),
+        4,
+        "{settings}"
+    );
+    assert_eq!(settings.matches("<- chosen").count(), 1, "{settings}");
+    assert!(settings.contains("of the 6 documents"), "{settings}");
+    assert!(stderr.contains("<- chosen"), "{stderr}");
+    assert!(
+        settings
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("single_use_is_evidence = "),
+        "{settings}"
+    );
 }
 
 /// A paragraph of plain newspaper prose that writes `the` and `to be` many times.

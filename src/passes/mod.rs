@@ -45,6 +45,9 @@ pub struct Context<'a> {
     /// statistics. A pass may be run on a footnote's text as well as on the body; this is always
     /// the whole document.
     pub document: &'a str,
+    /// What the collection's corrected pages say about its words (`collection/LANG.toml`); `None`
+    /// for the cautious defaults, and always when rule examples run.
+    pub collection: Option<&'a crate::collection::Collection>,
     /// The shared analysis of `document`, made once per stage: tokens, word counts, pages.
     pub analysis: &'a Analysis<'a>,
     /// Where the text the pass is given lies in `document`.
@@ -90,6 +93,7 @@ pub struct OnePass<'a> {
     rules: Option<&'a RuleSet>,
     config: Config,
     document: Option<&'a str>,
+    collection: bool,
 }
 
 impl<'a> OnePass<'a> {
@@ -99,6 +103,7 @@ impl<'a> OnePass<'a> {
             rules: None,
             config: Config::default(),
             document: None,
+            collection: false,
         }
     }
 
@@ -121,6 +126,13 @@ impl<'a> OnePass<'a> {
 
     pub fn min_confidence(mut self, min_confidence: f64) -> Self {
         self.config.min_confidence = min_confidence;
+        self
+    }
+
+    /// Reads the rules' collection settings (`collection/LANG.toml`), as the pipeline does
+    /// (default: not, as rule examples run).
+    pub fn collection_settings(mut self) -> Self {
+        self.collection = true;
         self
     }
 
@@ -147,6 +159,10 @@ impl<'a> OnePass<'a> {
             rules,
             disabled: &self.config.disabled,
             lexicon: rules.lexicon(self.config.language.as_deref()),
+            collection: self
+                .collection
+                .then(|| rules.collection(self.config.language.as_deref()))
+                .flatten(),
             document,
             analysis: &analysis,
             span,

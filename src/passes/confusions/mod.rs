@@ -167,6 +167,7 @@ impl Pass for Confusions {
         let mut counts = Counts::from(&body.0);
         counts.notes = notes.as_deref().map(|n| &n.0);
         counts.spelling = ctx.language.and_then(|l| ctx.rules.spelling.get(l));
+        counts.single_use_is_evidence = ctx.collection.is_none_or(|c| c.single_use_is_evidence);
         counts.total += notes.as_ref().map_or(0, |n| n.0.total);
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.
@@ -403,6 +404,62 @@ mod tests {
         assert_eq!(fix("a ravon flew"), "a ravon flew");
         let again = DocStats::new("seasan seasan", &t);
         assert!(edits("the seasan", &again, Some(&lex), &t, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_collection_whose_single_uses_are_misreadings_says_so_in_its_settings() {
+        let source = |name: &str, text: &str| crate::rules::RuleSource {
+            name: name.into(),
+            origin: name.into(),
+            text: std::borrow::Cow::Owned(text.into()),
+        };
+        let mut sources = vec![
+            source("lexicon/en.tsv", "the\t0.05\nseason\t1e-4\nopened\t5e-5\n"),
+            source("confusions/ocr.tsv", "u\tn\t0.7\n"),
+        ];
+        let text = "The seasan opened.\n";
+        let run = |sources: &[crate::rules::RuleSource]| {
+            let (rules, errors) = crate::rules::RuleSet::load(sources);
+            assert!(errors.is_empty(), "{errors:?}");
+            let edits = crate::passes::OnePass::new(&Confusions)
+                .rules(&rules)
+                .language("en")
+                .collection_settings()
+                .edits(text);
+            (crate::change::apply_edits(text, &edits), edits)
+        };
+        // By default the token's one use in a short text speaks for it: nothing changes.
+        assert_eq!(run(&sources).0, text);
+        // Settings that keep the default change nothing either.
+        sources.push(source(
+            "collection/en.toml",
+            "single_use_is_evidence = true\n",
+        ));
+        assert_eq!(run(&sources).0, text);
+        // A collection whose corrected pages showed such words to be misreadings.
+        sources.pop();
+        sources.push(source(
+            "collection/en.toml",
+            "single_use_is_evidence = false\n",
+        ));
+        let (out, edits) = run(&sources);
+        assert_eq!(out, "The season opened.\n");
+        assert!(
+            edits[0]
+                .evidence
+                .contains("one use is no evidence in this collection"),
+            "{}",
+            edits[0].evidence
+        );
+        // The rules' examples run without a collection's settings.
+        let (rules, _) = crate::rules::RuleSet::load(&sources);
+        assert_eq!(
+            crate::passes::OnePass::new(&Confusions)
+                .rules(&rules)
+                .language("en")
+                .apply(text),
+            text
+        );
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub struct Counts<'a> {
     pub(crate) total: usize,
     /// The language's period spelling conventions, when its data has them.
     pub(super) spelling: Option<&'a Spelling>,
+    /// Whether a token's one use counts for leaving it (the collection's setting; default yes).
+    pub(super) single_use_is_evidence: bool,
 }
 
 impl<'a> From<&'a DocStats> for Counts<'a> {
@@ -146,6 +148,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
             bigram_delta: HashMap::new(),
             total: base.total,
             spelling: None,
+            single_use_is_evidence: true,
         }
     }
 }

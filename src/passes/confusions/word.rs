@@ -253,6 +253,7 @@ pub(super) fn correct_noting<'t>(
     let short = token.chars().count() <= 3;
     let mut scored: Vec<Scored> = Vec::new();
     let mut margin_to_leave = None;
+    let mut single_use_discounted = false;
     let consider = |word: &str, used: Used<'t>, weight: f64, scored: &mut Vec<Scored<'t>>| {
         if !is_word(word) || !regular_case(word) || word.chars().nth(1).is_none() {
             return;
@@ -368,8 +369,14 @@ pub(super) fn correct_noting<'t>(
     let best = scored.first()?;
     // A candidate of any edit must beat the token as it stands: an unknown word is often right.
     if best.candidate.used.reach == Reach::OneEdit {
-        // The token's share of the document counts for it: in a short text one use is evidence too.
-        let leave = own_frequency.unwrap_or(0.0).max(UNKNOWN_WORD) + own_count as f64 / total;
+        // The token's share of the document counts for it: in a short text one use is evidence
+        // too, unless the collection's corrected pages showed that such single uses were mostly
+        // misreadings (`collection/LANG.toml`).
+        let uses = own_count - usize::from(!stats.single_use_is_evidence && own_count > 0);
+        let leave = own_frequency.unwrap_or(0.0).max(UNKNOWN_WORD) + uses as f64 / total;
+        if uses < own_count {
+            single_use_discounted = true;
+        }
         if best.score < leave {
             return None;
         }
@@ -403,6 +410,9 @@ pub(super) fn correct_noting<'t>(
             "; runner-up `{}` x{}, lexicon {:.1e}",
             r.candidate.word, r.count, r.frequency
         ));
+    }
+    if single_use_discounted {
+        evidence.push_str("; one use is no evidence in this collection");
     }
     if let Some(m) = margin_to_leave {
         evidence.push_str(&format!(

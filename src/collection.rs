@@ -1,0 +1,77 @@
+//! What corrected pages say about one collection's words (`rules/collection/LANG.toml`, or
+//! `LANG.NAME.toml`), written by `ocrclean learn` after measuring each setting on pages it did not
+//! learn from. The bundled rules have none: the defaults are the cautious reading.
+//!
+//! ```toml
+//! # A word the lexicon lacks, used once in a document, is no evidence that it is right: in this
+//! # collection such words were mostly misreadings (a newspaper's names recur; its misreadings
+//! # do not). Default true: in older print they are most often period forms (`arriv'd`, `intire`).
+//! single_use_is_evidence = false
+//! ```
+//!
+//! Settings here calibrate the word repairs for the collection; the examples of the other rule
+//! files are run without them (an example states what the rules' own data does).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::RuleError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollectionFile {
+    single_use_is_evidence: Option<bool>,
+}
+
+/// The settings of one language's collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection {
+    /// Whether a token's one use in its document counts for leaving it as it stands, against a
+    /// candidate of any one edit.
+    pub single_use_is_evidence: bool,
+    /// The file it was loaded from (the last one that set something), for the evidence.
+    pub file: PathBuf,
+}
+
+impl Default for Collection {
+    fn default() -> Self {
+        Self {
+            single_use_is_evidence: true,
+            file: PathBuf::new(),
+        }
+    }
+}
+
+impl Collection {
+    /// Lays one file over what earlier files of the language set; unknown keys are errors.
+    pub fn merge(&mut self, path: &Path, source: &str) -> Result<(), RuleError> {
+        let file: CollectionFile = RuleError::parse_toml(path, source)?;
+        if let Some(v) = file.single_use_is_evidence {
+            self.single_use_is_evidence = v;
+            self.file = path.to_path_buf();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_setting_is_read_and_an_unknown_key_is_named() {
+        let mut c = Collection::default();
+        assert!(c.single_use_is_evidence);
+        c.merge(Path::new("en.toml"), "# comment\n").unwrap();
+        assert!(c.single_use_is_evidence);
+        c.merge(Path::new("en.toml"), "single_use_is_evidence = false\n")
+            .unwrap();
+        assert!(!c.single_use_is_evidence);
+        let e = c
+            .merge(Path::new("en.toml"), "\nsingle_use = false\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("en.toml:2") && e.contains("single_use"), "{e}");
+    }
+}
