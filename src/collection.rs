@@ -7,12 +7,15 @@
 //! # collection such words were mostly misreadings (a newspaper's names recur; its misreadings
 //! # do not). Default true: in older print they are most often period forms (`arriv'd`, `intire`).
 //! single_use_is_evidence = false
+//! # A capitalised token gets candidates of any one edit (`Tbere` → `There`), as a lowercase
+//! # one does. Default false: a capitalised unknown word is most often a name.
+//! one_edit_capitalised = true
 //! ```
 //!
 //! Settings here calibrate the word repairs for the collection; the examples of the other rule
 //! files are run without them (an example states what the rules' own data does).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -22,23 +25,26 @@ use crate::error::RuleError;
 #[serde(deny_unknown_fields)]
 struct CollectionFile {
     single_use_is_evidence: Option<bool>,
+    one_edit_capitalised: Option<bool>,
 }
 
 /// The settings of one language's collection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Collection {
     /// Whether a token's one use in its document counts for leaving it as it stands, against a
     /// candidate of any one edit.
     pub single_use_is_evidence: bool,
-    /// The file it was loaded from (the last one that set something), for the evidence.
-    pub file: PathBuf,
+    /// Whether a capitalised token (`Tbere`) gets candidates of any one edit, as a lowercase
+    /// one does; by default only the confusion table's (a capitalised unknown word is most often
+    /// a name).
+    pub one_edit_capitalised: bool,
 }
 
 impl Default for Collection {
     fn default() -> Self {
         Self {
             single_use_is_evidence: true,
-            file: PathBuf::new(),
+            one_edit_capitalised: false,
         }
     }
 }
@@ -49,7 +55,9 @@ impl Collection {
         let file: CollectionFile = RuleError::parse_toml(path, source)?;
         if let Some(v) = file.single_use_is_evidence {
             self.single_use_is_evidence = v;
-            self.file = path.to_path_buf();
+        }
+        if let Some(v) = file.one_edit_capitalised {
+            self.one_edit_capitalised = v;
         }
         Ok(())
     }
@@ -68,6 +76,11 @@ mod tests {
         c.merge(Path::new("en.toml"), "single_use_is_evidence = false\n")
             .unwrap();
         assert!(!c.single_use_is_evidence);
+        assert!(!c.one_edit_capitalised);
+        c.merge(Path::new("en.x.toml"), "one_edit_capitalised = true\n")
+            .unwrap();
+        // A second file adds its setting and keeps the first's.
+        assert!(c.one_edit_capitalised && !c.single_use_is_evidence);
         let e = c
             .merge(Path::new("en.toml"), "\nsingle_use = false\n")
             .unwrap_err()

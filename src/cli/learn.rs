@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::RuleSet;
+use ocrclean::collection::Collection;
 use ocrclean::eval::{self, Sample};
 use ocrclean::learn::{Learner, MIN_CONFUSION_COUNT, MIN_WORD_COUNT};
 use ocrclean::pipeline::{Cleaner, Config};
@@ -146,8 +147,8 @@ fn learner_of(samples: &[&Sample]) -> (Learner, String) {
 struct Choice {
     /// Use the learned confusions (else they are written as comments).
     confusions: bool,
-    /// The collection setting `single_use_is_evidence`.
-    single_use_is_evidence: bool,
+    /// The collection settings (`collection/LANG.learned.toml`).
+    settings: Collection,
     /// What was measured, for the user and the settings file's comments.
     report: String,
 }
@@ -166,7 +167,7 @@ const MIN_PRECISION: f64 = 0.98;
 /// Two-fold selection on the training documents: learn on one half (every other document),
 /// measure each combination of the optional parts on the other half, and the other way round.
 /// The combination with the fewest word errors whose word repairs keep [`MIN_PRECISION`] wins;
-/// the cautious default (learned confusions used, a single use counted as evidence) when none
+/// the cautious default (learned confusions used, the collection settings' defaults) when none
 /// does better or there is only one document.
 fn choose(
     base: &RuleSet,
@@ -175,13 +176,24 @@ fn choose(
     lang: &str,
     limits: (usize, usize),
 ) -> anyhow::Result<Choice> {
-    const COMBINATIONS: [(bool, bool); 4] =
-        [(true, true), (true, false), (false, true), (false, false)];
-    let default = Choice {
-        confusions: true,
-        single_use_is_evidence: true,
-        report: String::new(),
+    // (learned confusions, single_use_is_evidence, one_edit_capitalised); the default first.
+    let combinations: Vec<(bool, bool, bool)> = [true, false]
+        .into_iter()
+        .flat_map(|c| {
+            [true, false]
+                .into_iter()
+                .flat_map(move |s| [false, true].into_iter().map(move |o| (c, s, o)))
+        })
+        .collect();
+    let choice_of = |(confusions, single_use_is_evidence, one_edit_capitalised), report| Choice {
+        confusions,
+        settings: Collection {
+            single_use_is_evidence,
+            one_edit_capitalised,
+        },
+        report,
     };
+    let default = choice_of(combinations[0], String::new());
     if samples.len() < 2 {
         return Ok(Choice {
             report:
@@ -195,16 +207,12 @@ fn choose(
         samples.iter().skip(1).step_by(2).copied().collect(),
     ];
     // (word errors, truth words, confirmed, contradicted) per combination, summed over folds.
-    let mut measured = [(0usize, 0usize, 0usize, 0usize); 4];
+    let mut measured = vec![(0usize, 0usize, 0usize, 0usize); combinations.len()];
     for fold in 0..2 {
         let (train, test) = (&halves[fold], &halves[1 - fold]);
         let (learner, _) = learner_of(train);
-        for (i, &(confusions, single_use_is_evidence)) in COMBINATIONS.iter().enumerate() {
-            let choice = Choice {
-                confusions,
-                single_use_is_evidence,
-                report: String::new(),
-            };
+        for (i, &combination) in combinations.iter().enumerate() {
+            let choice = choice_of(combination, String::new());
             let files = Learned::of(&learner, base, lang, limits, &choice)?;
             let mut sources = base_sources.to_vec();
             for (path, text) in files.paths(Path::new(""), lang).iter().zip(files.texts()) {
@@ -241,7 +249,7 @@ fn choose(
         }
     }
     let precision = |m: &(usize, usize, usize, usize)| m.2 as f64 / (m.2 + m.3).max(1) as f64;
-    let best = (0..4)
+    let best = (0..combinations.len())
         .filter(|&i| precision(&measured[i]) >= MIN_PRECISION)
         .min_by_key(|&i| (measured[i].0, i))
         .unwrap_or(0);
@@ -249,24 +257,20 @@ fn choose(
         "measured on held-out halves of the {} documents (learned on one half, cleaned the other, both ways):\n",
         samples.len()
     );
-    for (i, (confusions, single)) in COMBINATIONS.iter().enumerate() {
+    for (i, (confusions, single, capitalised)) in combinations.iter().enumerate() {
         let m = &measured[i];
         report.push_str(&format!(
-            "  learned confusions {:<3}, single_use_is_evidence = {:<5}: WER {:.4}, word repairs {} confirmed / {} contradicted{}\n",
+            "  learned confusions {:<3}, single_use_is_evidence = {:<5}, one_edit_capitalised = {:<5}: WER {:.4}, word repairs {} confirmed / {} contradicted{}\n",
             if *confusions { "yes" } else { "no" },
             single,
+            capitalised,
             m.0 as f64 / m.1.max(1) as f64,
             m.2,
             m.3,
             if i == best { "  <- chosen" } else { "" }
         ));
     }
-    let (confusions, single_use_is_evidence) = COMBINATIONS[best];
-    Ok(Choice {
-        confusions,
-        single_use_is_evidence,
-        report,
-    })
+    Ok(choice_of(combinations[best], report))
 }
 
 /// The learned files' texts.
@@ -345,8 +349,10 @@ impl Learned {
         }
         collection.push_str(&format!(
             "# false: a word the lexicon lacks, used once in a document, is no evidence that it is right.\n\
-             single_use_is_evidence = {}\n",
-            choice.single_use_is_evidence
+             single_use_is_evidence = {}\n\
+             # true: a capitalised token gets candidates of any one edit, as a lowercase one does.\n\
+             one_edit_capitalised = {}\n",
+            choice.settings.single_use_is_evidence, choice.settings.one_edit_capitalised
         ));
         Ok(Self {
             confusions,

@@ -168,6 +168,7 @@ impl Pass for Confusions {
         counts.notes = notes.as_deref().map(|n| &n.0);
         counts.spelling = ctx.language.and_then(|l| ctx.rules.spelling.get(l));
         counts.single_use_is_evidence = ctx.collection.is_none_or(|c| c.single_use_is_evidence);
+        counts.one_edit_capitalised = ctx.collection.is_some_and(|c| c.one_edit_capitalised);
         counts.total += notes.as_ref().map_or(0, |n| n.0.total);
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.
@@ -451,6 +452,24 @@ mod tests {
             "{}",
             edits[0].evidence
         );
+        // A capitalised misreading gets candidates of any one edit only when the collection says
+        // so (and, as for the table's candidates, only a common word); its capital stays.
+        let capitalised = "Tbere it opened.\n";
+        sources[0] = source("lexicon/en.tsv", "it\t0.01\nthere\t2.6e-3\nopened\t5e-5\n");
+        let run_on = |sources: &[crate::rules::RuleSource]| {
+            let (rules, _) = crate::rules::RuleSet::load(sources);
+            crate::passes::OnePass::new(&Confusions)
+                .rules(&rules)
+                .language("en")
+                .collection_settings()
+                .apply(capitalised)
+        };
+        assert_eq!(run_on(&sources), capitalised);
+        sources.push(source(
+            "collection/en.names.toml",
+            "one_edit_capitalised = true\n",
+        ));
+        assert_eq!(run_on(&sources), "There it opened.\n");
         // The rules' examples run without a collection's settings.
         let (rules, _) = crate::rules::RuleSet::load(&sources);
         assert_eq!(

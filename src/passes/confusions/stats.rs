@@ -137,6 +137,9 @@ pub struct Counts<'a> {
     pub(super) spelling: Option<&'a Spelling>,
     /// Whether a token's one use counts for leaving it (the collection's setting; default yes).
     pub(super) single_use_is_evidence: bool,
+    /// Whether a capitalised token gets candidates of any one edit (the collection's setting;
+    /// default no).
+    pub(super) one_edit_capitalised: bool,
 }
 
 impl<'a> From<&'a DocStats> for Counts<'a> {
@@ -149,6 +152,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
             total: base.total,
             spelling: None,
             single_use_is_evidence: true,
+            one_edit_capitalised: false,
         }
     }
 }

@@ -313,9 +313,10 @@ pub(super) fn correct_noting<'t>(
     // and searching the index for every suspect would double the pass's cost.
     let lower = lowercase(token);
     // Lowercase tokens only: a capitalised unknown word is most often a name, whose repair needs
-    // the document's own spelling, which the table candidates already look up.
+    // the document's own spelling, which the table candidates already look up; unless the
+    // collection's corrected pages showed such repairs to be right (`Tbere`).
     if scored.is_empty()
-        && !first_upper
+        && (!first_upper || stats.one_edit_capitalised)
         && letters_only
         && token.chars().nth(ONE_EDIT_MIN_LEN - 1).is_some()
         && regular_case(token)
@@ -328,7 +329,8 @@ pub(super) fn correct_noting<'t>(
         neighbours.extend(stats.index().neighbours(&lower));
         for (_, edit) in neighbours {
             let end = edit.at + edit.ocr.len();
-            let print = if all_upper {
+            // The index holds lowercase words: a capital first letter stays one (`Nontague`).
+            let print = if all_upper || (first_upper && edit.at == 0) {
                 edit.print.to_uppercase()
             } else {
                 edit.print.clone()
