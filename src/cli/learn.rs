@@ -1,9 +1,11 @@
 //! `ocrclean learn`: reads raw OCR with its corrected truth (any layout `eval` reads), aligns them
 //! ([`ocrclean::learn`]) and writes a rules folder: a copy of the base rules plus
 //! `confusions/learned.tsv` (the scanner's confusions with weights, counts and examples) and
-//! `lexicon/LANG.learned.tsv` (the truth's words the lexicon lacks) and
+//! `lexicon/LANG.learned.tsv` (the truth's words the lexicon lacks),
 //! `misreadings/LANG.learned.tsv` (whole words the OCR misread, with the probability that the
-//! print had the correction). `--rules DIR` then uses it.
+//! print had the correction) and `collection/LANG.learned.toml` (the word repairs' settings for
+//! the collection). Which optional parts to use is measured, not guessed: [`choose`] learns on
+//! half of the training documents and cleans the other half. `--rules DIR` then uses the folder.
 
 use std::path::{Path, PathBuf};
 
@@ -89,7 +91,7 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
     for line in choice.report.lines() {
         eprintln!("{line}");
     }
-    let files = Learned::of(&learner, &base, &lang, limits, &choice)?;
+    let files = LearnedFiles::of(&learner, &base, &lang, limits, &choice)?;
     copy_dir(&args.rules, &args.out)?;
     let paths = files.paths(&args.out, &lang);
     for (path, text) in paths.iter().zip(files.texts()) {
@@ -213,7 +215,7 @@ fn choose(
         let (learner, _) = learner_of(train);
         for (i, &combination) in combinations.iter().enumerate() {
             let choice = choice_of(combination, String::new());
-            let files = Learned::of(&learner, base, lang, limits, &choice)?;
+            let files = LearnedFiles::of(&learner, base, lang, limits, &choice)?;
             let mut sources = base_sources.to_vec();
             for (path, text) in files.paths(Path::new(""), lang).iter().zip(files.texts()) {
                 sources.push(RuleSource {
@@ -274,14 +276,14 @@ fn choose(
 }
 
 /// The learned files' texts.
-struct Learned {
+struct LearnedFiles {
     confusions: String,
     lexicon: String,
     misreadings: String,
     collection: String,
 }
 
-impl Learned {
+impl LearnedFiles {
     fn of(
         learner: &Learner,
         base: &RuleSet,
@@ -371,7 +373,7 @@ impl Learned {
         ]
     }
 
-    /// Where each of [`Learned::texts`] goes in the rules folder `out`.
+    /// Where each of [`LearnedFiles::texts`] goes in the rules folder `out`.
     fn paths(&self, out: &Path, lang: &str) -> [PathBuf; 4] {
         [
             out.join("confusions").join("learned.tsv"),
