@@ -169,6 +169,33 @@ fn learned_rules_are_written_reviewable_and_used() {
             && settings.ends_with("\none_edit_capitalised = false\n"),
         "{settings}"
     );
+    // Learning again on top of the learned folder replaces its learned files: the same folder.
+    let again = dir.path().join("again");
+    Command::cargo_bin("ocrclean")
+        .unwrap()
+        .current_dir(root)
+        .args(["learn", "--raw"])
+        .arg(&raw)
+        .arg("--truth")
+        .arg(&truth)
+        .arg("--rules")
+        .arg(&out)
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    for file in [
+        "confusions/learned.tsv",
+        "lexicon/en.learned.tsv",
+        "misreadings/en.learned.tsv",
+        "collection/en.learned.toml",
+    ] {
+        assert_eq!(
+            fs::read_to_string(again.join(file)).unwrap(),
+            fs::read_to_string(out.join(file)).unwrap(),
+            "{file}"
+        );
+    }
     Command::cargo_bin("ocrclean")
         .unwrap()
         .current_dir(root)

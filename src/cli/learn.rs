@@ -53,7 +53,7 @@ pub struct LearnArgs {
 }
 
 pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
-    let (base, errors) = RuleSet::load_dir(&args.rules);
+    let (_, errors) = RuleSet::load_dir(&args.rules);
     if !errors.is_empty() {
         for e in &errors {
             eprintln!("error: {e}");
@@ -85,7 +85,15 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
             .context("the truth's language could not be detected: give --lang")?
             .to_string(),
     };
-    let base_sources = ocrclean::rules::read_rules_dir(&args.rules)?;
+    // Learned files already in the base folder (an earlier `learn` into it) are replaced, not
+    // learned on top of: the base is the folder without them.
+    let learned_names = LearnedFiles::names(&lang);
+    let mut base_sources = ocrclean::rules::read_rules_dir(&args.rules)?;
+    base_sources.retain(|s| !learned_names.contains(&s.name));
+    let (base, errors) = RuleSet::load(&base_sources);
+    if let Some(e) = errors.first() {
+        bail!("the base rules without their learned files do not load: {e}");
+    }
     let limits = (args.min_count, args.min_word_count);
     let choice = choose(&base, &base_sources, &all, &lang, limits)?;
     for line in choice.report.lines() {
@@ -217,10 +225,10 @@ fn choose(
             let choice = choice_of(combination, String::new());
             let files = LearnedFiles::of(&learner, base, lang, limits, &choice)?;
             let mut sources = base_sources.to_vec();
-            for (path, text) in files.paths(Path::new(""), lang).iter().zip(files.texts()) {
+            for (name, text) in LearnedFiles::names(lang).into_iter().zip(files.texts()) {
                 sources.push(RuleSource {
-                    name: path.to_string_lossy().replace('\\', "/"),
-                    origin: path.clone(),
+                    origin: PathBuf::from(&name),
+                    name,
                     text: std::borrow::Cow::Owned(text.to_string()),
                 });
             }
@@ -373,14 +381,19 @@ impl LearnedFiles {
         ]
     }
 
+    /// The names in a rules folder of [`LearnedFiles::texts`], `/`-separated.
+    fn names(lang: &str) -> [String; 4] {
+        [
+            "confusions/learned.tsv".to_string(),
+            format!("lexicon/{lang}.learned.tsv"),
+            format!("misreadings/{lang}.learned.tsv"),
+            format!("collection/{lang}.learned.toml"),
+        ]
+    }
+
     /// Where each of [`LearnedFiles::texts`] goes in the rules folder `out`.
     fn paths(&self, out: &Path, lang: &str) -> [PathBuf; 4] {
-        [
-            out.join("confusions").join("learned.tsv"),
-            out.join("lexicon").join(format!("{lang}.learned.tsv")),
-            out.join("misreadings").join(format!("{lang}.learned.tsv")),
-            out.join("collection").join(format!("{lang}.learned.toml")),
-        ]
+        Self::names(lang).map(|name| out.join(name))
     }
 }
 
