@@ -53,73 +53,34 @@ pub const NOTHING: &str = "∅";
 impl ConfusionTable {
     /// Parses one table file; every bad line is reported with its number.
     pub fn parse(path: &Path, source: &str) -> Result<Vec<Confusion>, Vec<RuleError>> {
-        let mut entries = Vec::new();
-        let mut errors = Vec::new();
-        for (i, line) in source.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| RuleError::Parse {
-                path: path.to_path_buf(),
-                line: i + 1,
-                message,
-            };
-            let fields: Vec<&str> = line.split('\t').collect();
-            if !(3..=4).contains(&fields.len()) {
-                errors.push(error(
-                    "expected `ocr<TAB>print<TAB>weight` and an optional `<TAB>note`".into(),
-                ));
-                continue;
-            }
-            let (ocr, print) = (fields[0], fields[1]);
-            if ocr.is_empty() || print.is_empty() {
-                errors.push(error(format!(
+        parse_pairs(path, source, "weight", |row| {
+            if row.ocr.is_empty() || row.print.is_empty() {
+                return Err(format!(
                     "the OCR and print sides may not be empty (write `{NOTHING}` for nothing)"
-                )));
-                continue;
+                ));
             }
             let (ocr, print) = (
-                if ocr == NOTHING { "" } else { ocr },
-                if print == NOTHING { "" } else { print },
+                if row.ocr == NOTHING { "" } else { row.ocr },
+                if row.print == NOTHING { "" } else { row.print },
             );
             if ocr.is_empty() && print.is_empty() {
-                errors.push(error(format!("`{NOTHING}` on both sides")));
-                continue;
+                return Err(format!("`{NOTHING}` on both sides"));
             }
             if ocr.chars().chain(print.chars()).any(char::is_whitespace) {
-                errors.push(error(
-                    "the OCR and print sides may not contain whitespace".into(),
-                ));
-                continue;
+                return Err("the OCR and print sides may not contain whitespace".into());
             }
             if ocr == print {
-                errors.push(error(format!("`{ocr}` is confused with itself")));
-                continue;
+                return Err(format!("`{ocr}` is confused with itself"));
             }
-            let weight = match fields[2].trim().parse::<f64>() {
-                Ok(w) if w > 0.0 && w <= 1.0 => w,
-                _ => {
-                    errors.push(error(format!(
-                        "weight `{}` is not a number in (0, 1]",
-                        fields[2]
-                    )));
-                    continue;
-                }
-            };
-            entries.push(Confusion {
+            Ok(Confusion {
                 ocr: ocr.to_string(),
                 print: print.to_string(),
-                weight,
-                note: fields.get(3).map_or("", |n| n.trim()).to_string(),
+                weight: row.value,
+                note: row.note.to_string(),
                 file: path.to_path_buf(),
-                line: i + 1,
-            });
-        }
-        if errors.is_empty() {
-            Ok(entries)
-        } else {
-            Err(errors)
-        }
+                line: row.line,
+            })
+        })
     }
 
     /// Adds entries; a pair defined twice (in any file) is an error naming both places.
@@ -243,6 +204,68 @@ impl ConfusionTable {
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         out
+    }
+}
+
+/// One data line of a tab-separated pair file, `ocr<TAB>print<TAB>value[<TAB>note]`: the format of
+/// the confusion table and of the misreadings (`src/misreading.rs`).
+pub(crate) struct PairLine<'a> {
+    pub line: usize,
+    pub ocr: &'a str,
+    pub print: &'a str,
+    /// The third field, a number in (0, 1].
+    pub value: f64,
+    pub note: &'a str,
+}
+
+/// The data lines of a pair file, each made into an entry by `make` (which refuses a pair with a
+/// message); comments and blank lines are skipped, and every bad line is an error naming it. The
+/// third field is called `value_name` in messages (`weight`, `probability`).
+pub(crate) fn parse_pairs<'a, T>(
+    path: &Path,
+    source: &'a str,
+    value_name: &str,
+    mut make: impl FnMut(PairLine<'a>) -> Result<T, String>,
+) -> Result<Vec<T>, Vec<RuleError>> {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for (i, text) in source.lines().enumerate() {
+        if text.trim().is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = text.split('\t').collect();
+        let made = if !(3..=4).contains(&fields.len()) {
+            Err(format!(
+                "expected `ocr<TAB>print<TAB>{value_name}` and an optional `<TAB>note`"
+            ))
+        } else {
+            match fields[2].trim().parse::<f64>() {
+                Ok(value) if value > 0.0 && value <= 1.0 => make(PairLine {
+                    line: i + 1,
+                    ocr: fields[0],
+                    print: fields[1],
+                    value,
+                    note: fields.get(3).map_or("", |n| n.trim()),
+                }),
+                _ => Err(format!(
+                    "{value_name} `{}` is not a number in (0, 1]",
+                    fields[2]
+                )),
+            }
+        };
+        match made {
+            Ok(entry) => entries.push(entry),
+            Err(message) => errors.push(RuleError::Parse {
+                path: path.to_path_buf(),
+                line: i + 1,
+                message,
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
     }
 }
 

@@ -237,33 +237,15 @@ impl Learner {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push_str(&format!("#\n# {} of {}: {examples}\n", l.count, l.of));
-            let known = base.weight(&l.ocr, &l.print);
-            if let Some(w) = known {
-                out.push_str(&format!(
-                    "# already in the table with weight {w}: {}\t{}\t{}\n",
-                    side(&l.ocr),
-                    side(&l.print),
-                    l.weight
-                ));
-            } else if let Some(why) = left_out(&l) {
-                out.push_str(&format!(
-                    "# left out, {why}: {}\t{}\t{}\tlearned: {} of {}\n",
-                    side(&l.ocr),
-                    side(&l.print),
-                    l.weight,
-                    l.count,
-                    l.of
-                ));
-            } else {
-                out.push_str(&format!(
-                    "{}\t{}\t{}\tlearned: {} of {}\n",
-                    side(&l.ocr),
-                    side(&l.print),
-                    l.weight,
-                    l.count,
-                    l.of
-                ));
-            }
+            let row = format!("{}\t{}\t{}", side(&l.ocr), side(&l.print), l.weight);
+            let learned = format!("learned: {} of {}", l.count, l.of);
+            out.push_str(&match base.weight(&l.ocr, &l.print) {
+                Some(w) => format!("# already in the table with weight {w}: {row}\n"),
+                None => match left_out(&l) {
+                    Some(why) => format!("# left out, {why}: {row}\t{learned}\n"),
+                    None => format!("{row}\t{learned}\n"),
+                },
+            });
         }
         out
     }

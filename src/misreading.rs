@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::confusion::parse_pairs;
 use crate::error::RuleError;
 use crate::passes::confusions::is_word;
 
@@ -45,67 +46,32 @@ pub struct Misreadings {
 impl Misreadings {
     /// Parses one file; every bad line is reported with its number.
     pub fn parse(path: &Path, source: &str) -> Result<Vec<(String, Misreading)>, Vec<RuleError>> {
-        let mut entries = Vec::new();
-        let mut errors = Vec::new();
-        for (i, line) in source.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| RuleError::Parse {
-                path: path.to_path_buf(),
-                line: i + 1,
-                message,
-            };
-            let fields: Vec<&str> = line.split('\t').collect();
-            if !(3..=4).contains(&fields.len()) {
-                errors.push(error(
-                    "expected `ocr<TAB>print<TAB>probability` and an optional `<TAB>note`".into(),
-                ));
-                continue;
-            }
-            let (ocr, print) = (fields[0], fields[1]);
+        parse_pairs(path, source, "probability", |row| {
+            let (ocr, print) = (row.ocr, row.print);
             if !is_word(ocr) || !is_word(print) {
-                errors.push(error(format!(
+                return Err(format!(
                     "`{ocr}` → `{print}`: both sides must be words (letters and inner apostrophes)"
-                )));
-                continue;
+                ));
             }
-            if ocr.chars().any(char::is_uppercase) || print.chars().any(char::is_uppercase) {
-                errors.push(error(format!(
+            if ocr.chars().chain(print.chars()).any(char::is_uppercase) {
+                return Err(format!(
                     "`{ocr}` → `{print}`: write both sides in lowercase (case is kept from the text)"
-                )));
-                continue;
+                ));
             }
             if ocr == print {
-                errors.push(error(format!("`{ocr}` is misread as itself")));
-                continue;
+                return Err(format!("`{ocr}` is misread as itself"));
             }
-            let probability = match fields[2].trim().parse::<f64>() {
-                Ok(p) if p > 0.0 && p <= 1.0 => p,
-                _ => {
-                    errors.push(error(format!(
-                        "probability `{}` is not a number in (0, 1]",
-                        fields[2]
-                    )));
-                    continue;
-                }
-            };
-            entries.push((
+            Ok((
                 ocr.to_string(),
                 Misreading {
                     print: print.to_string(),
-                    probability,
-                    note: fields.get(3).map_or("", |n| n.trim()).to_string(),
+                    probability: row.value,
+                    note: row.note.to_string(),
                     file: path.to_path_buf(),
-                    line: i + 1,
+                    line: row.line,
                 },
-            ));
-        }
-        if errors.is_empty() {
-            Ok(entries)
-        } else {
-            Err(errors)
-        }
+            ))
+        })
     }
 
     /// Adds parsed entries; a word defined twice, or a print side that is another line's OCR side,

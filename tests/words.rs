@@ -134,17 +134,22 @@ fn learned_rules_are_written_reviewable_and_used() {
     }
     let out = dir.path().join("learned");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    Command::cargo_bin("ocrclean")
-        .unwrap()
-        .current_dir(root)
-        .args(["learn", "--raw"])
-        .arg(&raw)
-        .arg("--truth")
-        .arg(&truth)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    let learn = |base: &Path, out: &Path| {
+        Command::cargo_bin("ocrclean")
+            .unwrap()
+            .current_dir(root)
+            .args(["learn", "--raw"])
+            .arg(&raw)
+            .arg("--truth")
+            .arg(&truth)
+            .arg("--rules")
+            .arg(base)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    learn(&root.join("rules"), &out);
     let confusions = fs::read_to_string(out.join("confusions/learned.tsv")).unwrap();
     assert!(
         confusions.contains("# 12 of") && confusions.contains("Tbe→The"),
@@ -171,19 +176,7 @@ fn learned_rules_are_written_reviewable_and_used() {
     );
     // Learning again on top of the learned folder replaces its learned files: the same folder.
     let again = dir.path().join("again");
-    Command::cargo_bin("ocrclean")
-        .unwrap()
-        .current_dir(root)
-        .args(["learn", "--raw"])
-        .arg(&raw)
-        .arg("--truth")
-        .arg(&truth)
-        .arg("--rules")
-        .arg(&out)
-        .arg("--out")
-        .arg(&again)
-        .assert()
-        .success();
+    learn(&out, &again);
     for file in [
         "confusions/learned.tsv",
         "lexicon/en.learned.tsv",
