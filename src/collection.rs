@@ -3,9 +3,10 @@
 //! learn from. The bundled rules have none: the defaults are the cautious reading.
 //!
 //! ```toml
-//! # A word the lexicon lacks, used once in a document, is no evidence that it is right: in this
-//! # collection such words were mostly misreadings (a newspaper's names recur; its misreadings
-//! # do not). Default true: in older print they are most often period forms (`arriv'd`, `intire`).
+//! # The uses in its document of a word the lexicon lacks count one fewer for leaving it, so a
+//! # single use is no evidence that it is right: in this collection such words were mostly
+//! # misreadings (a newspaper's names recur; its misreadings do not). Default true: in older print
+//! # they are most often period forms (`arriv'd`, `intire`).
 //! single_use_is_evidence = false
 //! # A capitalised token gets candidates of any one edit (`Tbere` → `There`), as a lowercase
 //! # one does. Default false: a capitalised unknown word is most often a name.
@@ -31,11 +32,11 @@ struct CollectionFile {
 /// The settings of one language's collection.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Collection {
-    /// Whether a token's one use in its document counts for leaving it as it stands, against a
-    /// candidate of any one edit.
+    /// Whether all of a token's uses in its document count for leaving it as it stands, against
+    /// a candidate of any one edit (false: one fewer).
     pub single_use_is_evidence: bool,
-    /// Whether a capitalised token (`Tbere`) gets candidates of any one edit, as a lowercase
-    /// one does; by default only the confusion table's (a capitalised unknown word is most often
+    /// Whether a capitalised token (`Tbere`, not an all-capital one) gets candidates of any one
+    /// edit, as a lowercase one does; by default only the confusion table's (a capitalised unknown word is most often
     /// a name).
     pub one_edit_capitalised: bool,
 }

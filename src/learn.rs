@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::confusion::{ConfusionTable, NOTHING};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, lowercase};
 
 /// Confusions seen fewer times than this are not written.
 pub const MIN_CONFUSION_COUNT: usize = 3;
@@ -91,7 +91,10 @@ impl Learner {
         let truth_words: Vec<&str> = truth.split_whitespace().collect();
         for word in &raw_words {
             if let Some(core) = word_core(word) {
-                *self.raw_words.entry(core).or_default() += 1;
+                *self
+                    .raw_words
+                    .entry(lowercase(&core).into_owned())
+                    .or_default() += 1;
             }
         }
         for word in &truth_words {
@@ -116,10 +119,19 @@ impl Learner {
                     if pairs().all(|(o, t)| close(o, t)) {
                         for (o, t) in pairs() {
                             self.add_word(o, t);
-                            if let Some(pair) = word_core(o).zip(word_core(t))
-                                && pair.0 != pair.1
-                            {
-                                *self.word_misreadings.entry(pair).or_default() += 1;
+                            // Only a pair the pass would reproduce, case and all (`lt` for
+                            // `It` would be written `it`).
+                            if let Some((o, t)) = word_core(o).zip(word_core(t)) {
+                                let print = lowercase(&t);
+                                let same = crate::passes::misreadings::with_case_of(&o, &print)
+                                    .is_some_and(|written| written == t);
+                                let ocr = lowercase(&o);
+                                if same && ocr != print {
+                                    *self
+                                        .word_misreadings
+                                        .entry((ocr.into_owned(), print.into_owned()))
+                                        .or_default() += 1;
+                                }
                             }
                         }
                     }
@@ -223,7 +235,7 @@ impl Learner {
             }
         };
         let mut out = format!(
-            "# OCR confusions learned by `ocrclean learn` from {} document(s): {} aligned word pairs, {} misread words.\n\
+            "# OCR confusions learned by `ocrclean learn` from {} aligned page(s) or article(s): {} aligned word pairs, {} misread words.\n\
              # ocr<TAB>print<TAB>weight<TAB>note. Weight = 10 x (times the OCR wrote ocr for print) / (times the\n\
              # truth has print), between 0.02 and 0.95; {NOTHING} is nothing (a lost or an added character).\n\
              # Seen at least {min_count} times. Review before use: delete the lines you do not trust.\n",
@@ -296,9 +308,16 @@ impl Learner {
     }
 
     /// The misreadings file (`misreadings/LANG.tsv`): see [`Learner::misreadings`].
-    pub fn misreading_file(&self, min_count: usize, lexicon: Option<&Lexicon>) -> String {
+    /// `left_out` names why a misreading may not be used (the base rules already read the word,
+    /// or an example keeps it): such a line is written as a comment with the reason.
+    pub fn misreading_file(
+        &self,
+        min_count: usize,
+        lexicon: Option<&Lexicon>,
+        left_out: &dyn Fn(&str, &str) -> Option<String>,
+    ) -> String {
         let mut out = format!(
-            "# Whole words the OCR misread, learned by `ocrclean learn` from {} document(s): {} aligned word pairs.\n\
+            "# Whole words the OCR misread, learned by `ocrclean learn` from {} aligned page(s) or article(s): {} aligned word pairs.\n\
              # ocr<TAB>print<TAB>probability<TAB>note. Probability = (times the truth had print where the OCR wrote\n\
              # ocr) / (times the OCR wrote ocr, plus 1, or plus {KNOWN_WORD_KEPT} for a word the lexicon knows), floored\n\
              # to 0.01; seen at least {min_count} times, at least {MIN_MISREADING_PROBABILITY}. It is the change's confidence:\n\
@@ -306,7 +325,11 @@ impl Learner {
             self.documents, self.word_pairs
         );
         for (ocr, print, n, of, p) in self.misreadings(min_count, lexicon) {
-            out.push_str(&format!("{ocr}\t{print}\t{p}\tlearned: {n} of {of}\n"));
+            let row = format!("{ocr}\t{print}\t{p}\tlearned: {n} of {of}\n");
+            match left_out(&ocr, &print) {
+                Some(why) => out.push_str(&format!("# left out, {why}: {row}")),
+                None => out.push_str(&row),
+            }
         }
         out
     }
@@ -343,22 +366,21 @@ impl Learner {
 
 /// A whitespace word as the misreadings pass reads it: without the punctuation around it, in
 /// lowercase; `None` unless that is a word (letters and inner apostrophes).
-/// Ligatures are expanded as the normalise pass expands them before any word is read.
+/// A whitespace word as the misreadings pass reads it: ligatures expanded (as the normalise pass
+/// does before any word is read), then the one token the pass would consider (its `tokens`), as
+/// written; `None` when the word holds none or several (`tho-`, `a/b`, `tho,tho`).
 fn word_core(word: &str) -> Option<String> {
-    let core = word
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .trim_matches(['\'', '’']);
-    if !crate::passes::confusions::is_word(core) {
-        return None;
-    }
-    let mut out = String::with_capacity(core.len());
-    for c in core.chars() {
+    let mut folded = String::with_capacity(word.len());
+    for c in word.chars() {
         match crate::passes::normalise::ligature(c) {
-            Some(letters) => out.push_str(letters),
-            None => out.extend(c.to_lowercase()),
+            Some(letters) => folded.push_str(letters),
+            None => folded.push(c),
         }
     }
-    Some(out)
+    match crate::passes::misreadings::tokens(&folded).as_slice() {
+        [one] => Some(folded[one.clone()].to_string()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -415,6 +437,8 @@ mod tests {
         for _ in 0..4 {
             l.add("tbe hold, tho and tbe end", "the held, the and the end");
             l.add("the effect", "the eﬀect");
+            // The pass would write `it` for `lt` (it keeps the token's case): not learned.
+            l.add("lt was", "It was");
         }
         // Once right: `tbe` 8 of 9 misread, `tho` never kept.
         l.add("tbe end", "tbe end");
@@ -425,11 +449,13 @@ mod tests {
         assert_eq!(find("tbe"), Some(&("tbe".into(), "the".into(), 8, 9, 0.8)));
         // A lexicon word needs more: 4 of 4 plus 5 kept is under one half.
         assert!(find("hold").is_none(), "{learned:?}");
-        // `tho` 4 of 4, a rare lexicon word: 4 / (4 + 5) is under one half too.
+        // `tho` 4 of 4, a word the lexicon knows (2e-5, above the rare-word line): 4 / (4 + 5) is
+        // under one half too.
         assert!(find("tho").is_none(), "{learned:?}");
         // A ligature is the normalise pass's business, not a misreading.
         assert!(learned.iter().all(|m| m.0 != "effect"), "{learned:?}");
-        let text = l.misreading_file(3, Some(&lex));
+        assert!(find("lt").is_none(), "{learned:?}");
+        let text = l.misreading_file(3, Some(&lex), &|_, _| None);
         let parsed =
             crate::misreading::Misreadings::parse(Path::new("en.learned.tsv"), &text).unwrap();
         assert_eq!(parsed.len(), 1, "{text}");

@@ -78,6 +78,7 @@ impl Misreadings {
     /// is an error naming both places.
     pub fn extend(&mut self, entries: Vec<(String, Misreading)>) -> Vec<RuleError> {
         let mut errors = Vec::new();
+        let mut added = std::collections::HashSet::new();
         for (ocr, m) in entries {
             if let Some(first) = self.by_ocr.get(&ocr) {
                 errors.push(invalid(
@@ -87,12 +88,17 @@ impl Misreadings {
                 ));
                 continue;
             }
+            added.insert(ocr.clone());
             self.by_ocr.insert(ocr, m);
         }
         let mut chains: Vec<(&String, &Misreading)> = self
             .by_ocr
             .iter()
-            .filter(|(_, m)| self.by_ocr.contains_key(&m.print))
+            // Chains this call made (one of its words on either side), each reported once.
+            .filter(|(ocr, m)| {
+                (added.contains(*ocr) || added.contains(&m.print))
+                    && self.by_ocr.contains_key(&m.print)
+            })
             .collect();
         chains.sort_by_key(|(ocr, _)| *ocr);
         for (ocr, m) in chains {
@@ -115,6 +121,11 @@ impl Misreadings {
     /// The misreading of `word` (in lowercase), if the data has one.
     pub fn get(&self, word: &str) -> Option<&Misreading> {
         self.by_ocr.get(word)
+    }
+
+    /// Whether `word` (lowercase) is the print side of a misreading.
+    pub fn is_print(&self, word: &str) -> bool {
+        self.by_ocr.values().any(|m| m.print == word)
     }
 
     pub fn len(&self) -> usize {
@@ -159,6 +170,19 @@ mod tests {
             ("the", 0.98, 2)
         );
         assert!(m.get("the").is_none());
+    }
+
+    #[test]
+    fn a_chain_is_reported_once_by_the_file_that_makes_it() {
+        let mut m = Misreadings::default();
+        let first = Misreadings::parse(Path::new("en.a.tsv"), "tbe\tthe\t0.9\nthe\ttho\t0.6\n");
+        assert_eq!(m.extend(first.unwrap()).len(), 1);
+        let second = Misreadings::parse(Path::new("en.b.tsv"), "aud\tand\t0.9\n");
+        assert!(m.extend(second.unwrap()).is_empty());
+        let third = Misreadings::parse(Path::new("en.c.tsv"), "nnd\taud\t0.9\n");
+        let errors = m.extend(third.unwrap());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].to_string().contains("en.c.tsv:1"), "{errors:?}");
     }
 
     #[test]

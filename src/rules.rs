@@ -369,20 +369,10 @@ impl RuleSet {
             .chain(set.spelling_examples())
         {
             if !outcome.passed() {
-                let (file, lines) = match outcome.rule.split_once('/') {
-                    Some(("spelling", language)) => {
-                        let data = &set.spelling[language];
-                        (&data.file, &data.example_lines)
-                    }
-                    _ => {
-                        let data =
-                            &set.hyphenation[outcome.rule.trim_start_matches("hyphenation/")];
-                        (&data.file, &data.example_lines)
-                    }
-                };
+                let (file, line) = set.example_location(&outcome);
                 errors.push(RuleError::Invalid {
-                    path: file.clone(),
-                    line: lines.get(outcome.index).copied().unwrap_or(1),
+                    path: file,
+                    line,
                     rule: format!("example-{}", outcome.index + 1),
                     message: format!(
                         "{:?} gives {:?}, expected {:?}",
@@ -435,6 +425,25 @@ impl RuleSet {
         outcomes.extend(self.spelling_examples());
         outcomes.extend(self.watermarks.examples());
         outcomes
+    }
+
+    /// The file and line of a spelling or hyphenation example (as [`RuleSet::examples`] names
+    /// it: `spelling/en`, `hyphenation/de`).
+    pub fn example_location(&self, outcome: &ExampleOutcome) -> (PathBuf, usize) {
+        let data = match outcome.rule.split_once('/') {
+            Some(("spelling", language)) => self
+                .spelling
+                .get(language)
+                .map(|d| (&d.file, &d.example_lines)),
+            Some((_, language)) => self
+                .hyphenation
+                .get(language)
+                .map(|d| (&d.file, &d.example_lines)),
+            None => None,
+        };
+        data.map_or((PathBuf::from(&outcome.rule), 1), |(file, lines)| {
+            (file.clone(), lines.get(outcome.index).copied().unwrap_or(1))
+        })
     }
 
     /// The examples that read the confusion table and the lexicons (spelling and hyphenation) and

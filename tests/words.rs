@@ -177,6 +177,21 @@ fn learned_rules_are_written_reviewable_and_used() {
     // Learning again on top of the learned folder replaces its learned files: the same folder.
     let again = dir.path().join("again");
     learn(&out, &again);
+    // A base folder whose own misreadings already read `tbe`: the learned line is a comment.
+    let hand = dir.path().join("hand");
+    learn(&out, &hand);
+    fs::rename(
+        hand.join("misreadings/en.learned.tsv"),
+        hand.join("misreadings/en.tsv"),
+    )
+    .unwrap();
+    let over_hand = dir.path().join("over-hand");
+    learn(&hand, &over_hand);
+    let learned = fs::read_to_string(over_hand.join("misreadings/en.learned.tsv")).unwrap();
+    assert!(
+        learned.contains("\n# left out, already read as `the` at ") && !learned.contains("\ntbe\t"),
+        "{learned}"
+    );
     for file in [
         "confusions/learned.tsv",
         "lexicon/en.learned.tsv",

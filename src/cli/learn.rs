@@ -7,13 +7,17 @@
 //! the collection). Which optional parts to use is measured, not guessed: [`choose`] learns on
 //! half of the training documents and cleans the other half. `--rules DIR` then uses the folder.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::Args as ClapArgs;
 use ocrclean::RuleSet;
 use ocrclean::collection::Collection;
+use ocrclean::confusion::ConfusionTable;
 use ocrclean::eval::{self, Sample};
+use ocrclean::example::ExampleOutcome;
 use ocrclean::learn::{Learner, MIN_CONFUSION_COUNT, MIN_WORD_COUNT};
 use ocrclean::pipeline::{Cleaner, Config};
 use ocrclean::rules::RuleSource;
@@ -90,6 +94,19 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
     let learned_names = LearnedFiles::names(&lang);
     let mut base_sources = ocrclean::rules::read_rules_dir(&args.rules)?;
     base_sources.retain(|s| !learned_names.contains(&s.name));
+    // The base folder's own settings for the language load after the learned ones (by name) and
+    // win: the learned settings are measured without them, and the user is told.
+    let own_settings = format!("collection/{lang}.");
+    let (settings, rest): (Vec<RuleSource>, Vec<RuleSource>) = base_sources
+        .into_iter()
+        .partition(|s| s.name.starts_with(&own_settings));
+    base_sources = rest;
+    for s in &settings {
+        eprintln!(
+            "note: {} sets the word repairs' settings too; it loads after the learned settings and overrides them",
+            s.origin.display()
+        );
+    }
     let (base, errors) = RuleSet::load(&base_sources);
     if let Some(e) = errors.first() {
         bail!("the base rules without their learned files do not load: {e}");
@@ -99,10 +116,11 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
     for line in choice.report.lines() {
         eprintln!("{line}");
     }
-    let files = LearnedFiles::of(&learner, &base, &lang, limits, &choice)?;
+    let files = LearnedFiles::of(&learner, &base, &lang, limits)?;
     copy_dir(&args.rules, &args.out)?;
-    let paths = files.paths(&args.out, &lang);
-    for (path, text) in paths.iter().zip(files.texts()) {
+    let paths = LearnedFiles::names(&lang).map(|name| args.out.join(name));
+    let texts = files.texts(&choice);
+    for (path, text) in paths.iter().zip(&texts) {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("{}: cannot create", dir.display()))?;
@@ -118,11 +136,11 @@ pub fn run(args: LearnArgs) -> anyhow::Result<Status> {
     eprintln!(
         "learned from {} document(s): {} confusions in {}, {} words in {}, {} misread words in {}, settings in {}",
         samples.len(),
-        count(&files.confusions),
+        count(&texts[0]),
         paths[0].display(),
-        count(&files.lexicon),
+        count(&texts[1]),
         paths[1].display(),
-        count(&files.misreadings),
+        count(&texts[2]),
         paths[2].display(),
         paths[3].display(),
     );
@@ -222,15 +240,18 @@ fn choose(
     for fold in 0..2 {
         let (train, test) = (&halves[fold], &halves[1 - fold]);
         let (learner, _) = learner_of(train);
+        let files = LearnedFiles::of(&learner, base, lang, limits)?;
         for (i, &combination) in combinations.iter().enumerate() {
             let choice = choice_of(combination, String::new());
-            let files = LearnedFiles::of(&learner, base, lang, limits, &choice)?;
             let mut sources = base_sources.to_vec();
-            for (name, text) in LearnedFiles::names(lang).into_iter().zip(files.texts()) {
+            for (name, text) in LearnedFiles::names(lang)
+                .into_iter()
+                .zip(files.texts(&choice))
+            {
                 sources.push(RuleSource {
                     origin: PathBuf::from(&name),
                     name,
-                    text: std::borrow::Cow::Owned(text.to_string()),
+                    text: std::borrow::Cow::Owned(text),
                 });
             }
             let (rules, errors) = RuleSet::load(&sources);
@@ -259,7 +280,14 @@ fn choose(
             }
         }
     }
-    let precision = |m: &(usize, usize, usize, usize)| m.2 as f64 / (m.2 + m.3).max(1) as f64;
+    // No judged repair is no evidence against precision.
+    let precision = |m: &(usize, usize, usize, usize)| {
+        if m.2 + m.3 == 0 {
+            1.0
+        } else {
+            m.2 as f64 / (m.2 + m.3) as f64
+        }
+    };
     // Where even the defaults fall short of it (a truth that keeps the print's own misprints), a
     // combination must keep the defaults' precision.
     let floor = MIN_PRECISION.min(precision(&measured[0]));
@@ -292,69 +320,118 @@ struct LearnedFiles {
     confusions: String,
     lexicon: String,
     misreadings: String,
-    collection: String,
 }
 
 impl LearnedFiles {
+    /// The learned files of `learner` over `base` (made once; a [`Choice`] only comments the
+    /// confusions out and writes the settings, [`LearnedFiles::texts`]).
     fn of(
         learner: &Learner,
         base: &RuleSet,
         lang: &str,
         (min_count, min_word_count): (usize, usize),
-        choice: &Choice,
     ) -> anyhow::Result<Self> {
         let lexicon = learner.lexicon_file(base.lexicon(Some(lang)), min_word_count);
-        // A learned confusion that changes what an example of the rules says is left out (as a
-        // comment): the truth of one collection may repair what the rules' authors chose to
-        // keep (an `f` for a long s in a period spelling). Tested one at a time, with the
-        // learned words.
+        let lexicon_name = format!("lexicon/{lang}.learned.tsv");
         let mut with_words = base.clone();
         if let Some(lexicon_of_lang) = with_words.lexicons.get_mut(lang)
-            && let Err(e) = lexicon_of_lang.add(Path::new("learned lexicon"), &lexicon)
+            && let Err(e) = lexicon_of_lang.add(Path::new(&lexicon_name), &lexicon)
         {
             bail!("the learned lexicon does not load: {e}");
         }
         if let Some(first) = with_words.failing_language_examples().first() {
             bail!(
-                "the learned words change example {} of {}: {}",
-                first.index + 1,
-                first.rule,
-                first_difference(&first.example.output, &first.actual)
+                "the learned words ({lexicon_name}) change {}",
+                example_change(&with_words, first)
             );
         }
+        // A learned confusion that changes what an example of the rules says is left out (as a
+        // comment): the truth of one collection may repair what the rules' authors chose to
+        // keep (an `f` for a long s in a period spelling). Each is tried with the learned words
+        // and the pairs kept before it, as the rules will load together.
+        let kept: RefCell<Vec<(String, String, f64)>> = RefCell::new(Vec::new());
+        let trial = RefCell::new(with_words.clone());
         let left_out = |l: &ocrclean::learn::Learned| -> Option<String> {
-            let mut set = with_words.clone();
-            let confusion = ocrclean::confusion::ConfusionTable::from_pairs(&[(
-                l.ocr.as_str(),
-                l.print.as_str(),
-                l.weight,
-            )]);
-            let _ = set.confusions.extend(confusion.entries().to_vec());
-            let failing = set.failing_language_examples();
-            let first = failing.first()?;
-            Some(format!(
-                "it changes example {} of {} ({})",
-                first.index + 1,
-                first.rule,
-                first_difference(&first.example.output, &first.actual)
-            ))
+            let mut pairs = kept.borrow().clone();
+            pairs.push((l.ocr.clone(), l.print.clone(), l.weight));
+            let borrowed: Vec<(&str, &str, f64)> = pairs
+                .iter()
+                .map(|(o, p, w)| (o.as_str(), p.as_str(), *w))
+                .collect();
+            let mut set = trial.borrow_mut();
+            set.confusions = with_words.confusions.clone();
+            let _ = set
+                .confusions
+                .extend(ConfusionTable::from_pairs(&borrowed).entries().to_vec());
+            match set.failing_language_examples().first() {
+                Some(first) => Some(format!("it changes {}", example_change(&set, first))),
+                None => {
+                    *kept.borrow_mut() = pairs;
+                    None
+                }
+            }
         };
-        let mut confusions = learner.confusion_file(&base.confusions, min_count, &left_out);
-        if !choice.confusions {
+        let confusions = learner.confusion_file(&base.confusions, min_count, &left_out);
+        // A learned misreading is left out (as a comment) where the base folder already reads
+        // the word (or would chain with it), and where an example of the rules keeps the word
+        // as printed (`haue` in the spelling example: a modern collection's truth would turn it
+        // into `have`).
+        let kept_by_examples = example_words(base, lang);
+        let base_misreadings = base.misreadings.get(lang);
+        let misreading_left_out = |ocr: &str, print: &str| -> Option<String> {
+            if let Some(m) = base_misreadings.and_then(|b| b.get(ocr)) {
+                return Some(format!(
+                    "already read as `{}` at {}:{}",
+                    m.print,
+                    m.file.display(),
+                    m.line
+                ));
+            }
+            if let Some(m) = base_misreadings.and_then(|b| b.get(print)) {
+                return Some(format!(
+                    "`{print}` is read as `{}` at {}:{} (a chain)",
+                    m.print,
+                    m.file.display(),
+                    m.line
+                ));
+            }
+            if base_misreadings.is_some_and(|b| b.is_print(ocr)) {
+                return Some(format!(
+                    "`{ocr}` is the print side of a line of the base folder (a chain)"
+                ));
+            }
+            kept_by_examples
+                .get(ocr)
+                .map(|example| format!("{example} keeps `{ocr}`"))
+        };
+        let misreadings =
+            learner.misreading_file(min_count, base.lexicon(Some(lang)), &misreading_left_out);
+        Ok(Self {
+            confusions,
+            lexicon,
+            misreadings,
+        })
+    }
+
+    /// The four files' texts with `choice` made: the confusions commented out when it leaves
+    /// them out, and the collection settings.
+    fn texts(&self, choice: &Choice) -> [String; 4] {
+        let confusions = if choice.confusions {
+            self.confusions.clone()
+        } else {
             let mut off = String::from(
                 "# Left out: on held-out halves of the corrected pages, the word repairs did better without\n\
                  # these (see collection/LANG.learned.toml). Uncomment the lines you want.\n",
             );
-            for line in confusions.lines() {
+            for line in self.confusions.lines() {
                 if !line.starts_with('#') {
                     off.push_str("# ");
                 }
                 off.push_str(line);
                 off.push('\n');
             }
-            confusions = off;
-        }
-        let misreadings = learner.misreading_file(min_count, base.lexicon(Some(lang)));
+            off
+        };
         let mut collection = String::from(
             "# What the corrected pages say about this collection's words, learned by `ocrclean learn`.\n",
         );
@@ -362,26 +439,18 @@ impl LearnedFiles {
             collection.push_str(&format!("# {line}\n"));
         }
         collection.push_str(&format!(
-            "# false: a word the lexicon lacks, used once in a document, is no evidence that it is right.\n\
+            "# false: the uses in its document of a word the lexicon lacks count one fewer (a single use is no\n\
+             # evidence that it is right).\n\
              single_use_is_evidence = {}\n\
              # true: a capitalised token gets candidates of any one edit, as a lowercase one does.\n\
              one_edit_capitalised = {}\n",
             choice.settings.single_use_is_evidence, choice.settings.one_edit_capitalised
         ));
-        Ok(Self {
-            confusions,
-            lexicon,
-            misreadings,
-            collection,
-        })
-    }
-
-    fn texts(&self) -> [&str; 4] {
         [
-            &self.confusions,
-            &self.lexicon,
-            &self.misreadings,
-            &self.collection,
+            confusions,
+            self.lexicon.clone(),
+            self.misreadings.clone(),
+            collection,
         ]
     }
 
@@ -394,11 +463,46 @@ impl LearnedFiles {
             format!("collection/{lang}.learned.toml"),
         ]
     }
+}
 
-    /// Where each of [`LearnedFiles::texts`] goes in the rules folder `out`.
-    fn paths(&self, out: &Path, lang: &str) -> [PathBuf; 4] {
-        Self::names(lang).map(|name| out.join(name))
+/// Where and how a failing example changed: `spelling/en.toml:20 (example 1): `goodf,` → `goodſ,``.
+fn example_change(rules: &RuleSet, outcome: &ExampleOutcome) -> String {
+    let (file, line) = rules.example_location(outcome);
+    format!(
+        "example {} of {} ({}:{line}): {}",
+        outcome.index + 1,
+        outcome.rule,
+        file.display(),
+        first_difference(&outcome.example.output, &outcome.actual)
+    )
+}
+
+/// The words (lowercase) that `lang`'s spelling and hyphenation examples keep as printed, each
+/// with the example that keeps it.
+fn example_words(rules: &RuleSet, lang: &str) -> HashMap<String, String> {
+    let mut words = HashMap::new();
+    let examples = [
+        ("spelling", rules.spelling.get(lang).map(|d| &d.examples)),
+        (
+            "hyphenation",
+            rules.hyphenation.get(lang).map(|d| &d.examples),
+        ),
+    ];
+    for (kind, list) in examples {
+        for (i, example) in list.into_iter().flatten().enumerate() {
+            for word in example
+                .output
+                .split(|c: char| !(c.is_alphabetic() || c == '\''))
+            {
+                if !word.is_empty() && example.input.contains(word) {
+                    words
+                        .entry(word.to_lowercase())
+                        .or_insert_with(|| format!("example {} of {kind}/{lang}", i + 1));
+                }
+            }
+        }
     }
+    words
 }
 
 /// The first word where `actual` differs from `expected`: `goodf` → `goodſ`.

@@ -82,11 +82,18 @@ impl Pass for Misreadings {
 }
 
 /// The byte ranges of the tokens of `text` that a misreading may replace: words (letters, inner
-/// apostrophes) bounded by whitespace or punctuation other than a hyphen (also across spaces),
-/// `/`, `@`, `&` or `_`.
-fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
+/// apostrophes) bounded by whitespace or punctuation other than a hyphen (also across a gap), `/`,
+/// `@`, `&` or `_`. `ocrclean learn` counts the raw words it reads with the same function.
+pub(crate) fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
     let in_run = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
-    let joined = |c: char| matches!(c, '-' | '/' | '@' | '&' | '_');
+    let joined = |c: char| {
+        matches!(
+            c,
+            '-' | '¬' | '\u{2010}' | '\u{2011}' | '/' | '@' | '&' | '_'
+        )
+    };
+    let gap: &[char] = &[' ', '\t', '\n', '\x0c'];
+    let hyphen: &[char] = &['-', '¬', '\u{2010}', '\u{2011}'];
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -104,9 +111,10 @@ fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
         let lead = run.len() - run.trim_start_matches(['\'', '’']).len();
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        // A hyphen across spaces: half of a word cut inside a line (`over- tho`).
-        let cut = text[..start].trim_end_matches(' ').ends_with('-')
-            || text[end..].trim_start_matches(' ').starts_with('-');
+        // A hyphen across a gap: half of a word cut inside a line or at a kept line end
+        // (`over- tho`, `tho¬` then a line break), as the dehyphenation passes read them.
+        let cut = text[..start].trim_end_matches(gap).ends_with(hyphen)
+            || text[end..].trim_start_matches(gap).starts_with(hyphen);
         if word.is_empty()
             || before.is_some_and(joined)
             || after.is_some_and(joined)
@@ -121,8 +129,8 @@ fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// `print` (lowercase) with the case of `token`: lowercase, capitalised or all capitals; `None`
-/// for mixed case.
-fn with_case_of(token: &str, print: &str) -> Option<String> {
+/// for mixed case. `ocrclean learn` keeps only the pairs this reproduces.
+pub(crate) fn with_case_of(token: &str, print: &str) -> Option<String> {
     let mut letters = token.chars().filter(|c| c.is_alphabetic());
     let first = letters.next()?;
     let rest_lower = letters.clone().all(char::is_lowercase);
@@ -198,6 +206,10 @@ mod tests {
         for text in [
             // Part of a longer word, a compound or a cut word, beside digits, mixed case.
             "thorough tho-roughly over- tho tho1 tHo ThO\n",
+            // Cut words the dehyphenation passes read: `¬`, a hyphen at a kept line end or
+            // before a tab, Unicode hyphens; joined by `/`, `@`, `&`, `_`.
+            "tho¬ rough, over¬ tho, over-\ntho, tho -\tx, tho\u{2010}x\n",
+            "tho/tho tho@x x&tho tho_x\n",
             // Inside a URL.
             "see https://example.org/tho/page\n",
             // Words the table does not hold.

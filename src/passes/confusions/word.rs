@@ -314,15 +314,16 @@ pub(super) fn correct_noting<'t>(
     let lower = lowercase(token);
     // Lowercase tokens only: a capitalised unknown word is most often a name, whose repair needs
     // the document's own spelling, which the table candidates already look up; unless the
-    // collection's corrected pages showed such repairs to be right (`Tbere`).
+    // collection's corrected pages showed such repairs to be right (`Tbere`). Never an
+    // all-capital token (a heading, an acronym). With only the first letter upper and the same
+    // length in lowercase, byte offsets are those of the token.
     if scored.is_empty()
-        && (!first_upper || stats.one_edit_capitalised)
+        && (!first_upper || (stats.one_edit_capitalised && !token.chars().all(char::is_uppercase)))
         && letters_only
         && token.chars().nth(ONE_EDIT_MIN_LEN - 1).is_some()
         && regular_case(token)
         && lower.len() == token.len()
     {
-        let all_upper = token.chars().all(char::is_uppercase);
         let mut neighbours = lexicon
             .map(|l| l.candidate_index().neighbours(&lower))
             .unwrap_or_default();
@@ -330,7 +331,7 @@ pub(super) fn correct_noting<'t>(
         for (_, edit) in neighbours {
             let end = edit.at + edit.ocr.len();
             // The index holds lowercase words: a capital first letter stays one (`Nontague`).
-            let print = if all_upper || (first_upper && edit.at == 0) {
+            let print = if first_upper && edit.at == 0 {
                 edit.print.to_uppercase()
             } else {
                 edit.print.clone()
@@ -372,8 +373,8 @@ pub(super) fn correct_noting<'t>(
     // A candidate of any edit must beat the token as it stands: an unknown word is often right.
     if best.candidate.used.reach == Reach::OneEdit {
         // The token's share of the document counts for it: in a short text one use is evidence
-        // too, unless the collection's corrected pages showed that such single uses were mostly
-        // misreadings (`collection/LANG.toml`).
+        // too, unless the collection's corrected pages showed that such uses were mostly
+        // misreadings (`collection/LANG.toml`): then its uses count one fewer.
         let uses = own_count - usize::from(!stats.single_use_is_evidence && own_count > 0);
         let leave = own_frequency.unwrap_or(0.0).max(UNKNOWN_WORD) + uses as f64 / total;
         if uses < own_count {
