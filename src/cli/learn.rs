@@ -378,22 +378,15 @@ impl LearnedFiles {
         // into `have`).
         let kept_by_examples = example_words(base, lang);
         let base_misreadings = base.misreadings.get(lang);
+        let read = |m: &ocrclean::misreading::Misreading| {
+            format!("read as `{}` at {}:{}", m.print, m.file.display(), m.line)
+        };
         let misreading_left_out = |ocr: &str, print: &str| -> Option<String> {
             if let Some(m) = base_misreadings.and_then(|b| b.get(ocr)) {
-                return Some(format!(
-                    "already read as `{}` at {}:{}",
-                    m.print,
-                    m.file.display(),
-                    m.line
-                ));
+                return Some(format!("already {}", read(m)));
             }
             if let Some(m) = base_misreadings.and_then(|b| b.get(print)) {
-                return Some(format!(
-                    "`{print}` is read as `{}` at {}:{} (a chain)",
-                    m.print,
-                    m.file.display(),
-                    m.line
-                ));
+                return Some(format!("`{print}` is {} (a chain)", read(m)));
             }
             if base_misreadings.is_some_and(|b| b.is_print(ocr)) {
                 return Some(format!(
