@@ -79,6 +79,20 @@ pub struct Learned {
     pub examples: Vec<(String, String)>,
 }
 
+/// One learned whole-word misreading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedWord {
+    /// The raw word, lowercase.
+    pub ocr: String,
+    /// What the truth had, lowercase.
+    pub print: String,
+    /// Times the truth had `print` where the OCR wrote `ocr` ...
+    pub count: usize,
+    /// ... of the times the OCR wrote `ocr`.
+    pub of: usize,
+    pub probability: f64,
+}
+
 impl Learner {
     pub fn new() -> Self {
         Self::default()
@@ -265,12 +279,8 @@ impl Learner {
     /// The whole-word misreadings worth writing: the likeliest print of a raw word, seen at least
     /// `min_count` times and at least [`MIN_MISREADING_PROBABILITY`] of the word's occurrences
     /// plus one (the probability written); none whose print is another's OCR side (a second run
-    /// would change it again). Most frequent first: (ocr, print, count, occurrences, probability).
-    pub fn misreadings(
-        &self,
-        min_count: usize,
-        lexicon: Option<&Lexicon>,
-    ) -> Vec<(String, String, usize, usize, f64)> {
+    /// would change it again). Most frequent first.
+    pub fn misreadings(&self, min_count: usize, lexicon: Option<&Lexicon>) -> Vec<LearnedWord> {
         let mut best: HashMap<&str, (&str, usize)> = HashMap::new();
         for ((ocr, print), &n) in &self.word_misreadings {
             let entry = best.entry(ocr).or_insert((print, 0));
@@ -278,7 +288,7 @@ impl Learner {
                 *entry = (print, n);
             }
         }
-        let mut out: Vec<(String, String, usize, usize, f64)> = best
+        let mut out: Vec<LearnedWord> = best
             .iter()
             .filter_map(|(ocr, (print, n))| {
                 let of = self.raw_words.get(*ocr).copied().unwrap_or(0).max(*n);
@@ -289,21 +299,19 @@ impl Learner {
                     .is_some_and(|f| f > crate::passes::confusions::RARE_WORD);
                 let kept = if known { KNOWN_WORD_KEPT } else { 1 };
                 let p = *n as f64 / (of + kept) as f64;
-                (*n >= min_count && p >= MIN_MISREADING_PROBABILITY).then(|| {
-                    (
-                        ocr.to_string(),
-                        print.to_string(),
-                        *n,
-                        of,
-                        (p * 100.0).floor() / 100.0,
-                    )
+                (*n >= min_count && p >= MIN_MISREADING_PROBABILITY).then(|| LearnedWord {
+                    ocr: ocr.to_string(),
+                    print: print.to_string(),
+                    count: *n,
+                    of,
+                    probability: (p * 100.0).floor() / 100.0,
                 })
             })
             .collect();
         let ocr_sides: std::collections::HashSet<String> =
-            out.iter().map(|m| m.0.clone()).collect();
-        out.retain(|m| !ocr_sides.contains(&m.1));
-        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            out.iter().map(|m| m.ocr.clone()).collect();
+        out.retain(|m| !ocr_sides.contains(&m.print));
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.ocr.cmp(&b.ocr)));
         out
     }
 
@@ -324,9 +332,12 @@ impl Learner {
              # the run's threshold applies or flags it. Review before use: delete the lines you do not trust.\n",
             self.documents, self.word_pairs
         );
-        for (ocr, print, n, of, p) in self.misreadings(min_count, lexicon) {
-            let row = format!("{ocr}\t{print}\t{p}\tlearned: {n} of {of}\n");
-            match left_out(&ocr, &print) {
+        for m in self.misreadings(min_count, lexicon) {
+            let row = format!(
+                "{}\t{}\t{}\tlearned: {} of {}\n",
+                m.ocr, m.print, m.probability, m.count, m.of
+            );
+            match left_out(&m.ocr, &m.print) {
                 Some(why) => out.push_str(&format!("# left out, {why}: {row}")),
                 None => out.push_str(&row),
             }
@@ -444,16 +455,20 @@ mod tests {
         l.add("tbe end", "tbe end");
         let lex = crate::lexicon::english("the\t0.05\nhold\t1e-4\nheld\t1e-4\ntho\t2e-5\n");
         let learned = l.misreadings(3, Some(&lex));
-        let find = |o: &str| learned.iter().find(|m| m.0 == o);
+        let find = |o: &str| learned.iter().find(|m| m.ocr == o);
         // 8 of 9, plus one kept: 0.8.
-        assert_eq!(find("tbe"), Some(&("tbe".into(), "the".into(), 8, 9, 0.8)));
+        let tbe = find("tbe").expect("tbe learned");
+        assert_eq!(
+            (tbe.print.as_str(), tbe.count, tbe.of, tbe.probability),
+            ("the", 8, 9, 0.8)
+        );
         // A lexicon word needs more: 4 of 4 plus 5 kept is under one half.
         assert!(find("hold").is_none(), "{learned:?}");
         // `tho` 4 of 4, a word the lexicon knows (2e-5, above the rare-word line): 4 / (4 + 5) is
         // under one half too.
         assert!(find("tho").is_none(), "{learned:?}");
         // A ligature is the normalise pass's business, not a misreading.
-        assert!(learned.iter().all(|m| m.0 != "effect"), "{learned:?}");
+        assert!(find("effect").is_none(), "{learned:?}");
         assert!(find("lt").is_none(), "{learned:?}");
         let text = l.misreading_file(3, Some(&lex), &|_, _| None);
         let parsed =

@@ -181,6 +181,28 @@ struct Choice {
     report: String,
 }
 
+/// What one combination gave on the held-out halves, summed over both.
+#[derive(Debug, Clone, Default)]
+struct Measured {
+    word_errors: usize,
+    truth_words: usize,
+    /// Word repairs the truth confirms and contradicts.
+    confirmed: usize,
+    contradicted: usize,
+}
+
+impl Measured {
+    /// The word repairs' precision; no judged repair is no evidence against it.
+    fn precision(&self) -> f64 {
+        let judged = self.confirmed + self.contradicted;
+        if judged == 0 {
+            1.0
+        } else {
+            self.confirmed as f64 / judged as f64
+        }
+    }
+}
+
 /// The word passes whose precision the choice must keep.
 fn is_word_rule(rule: &str) -> bool {
     ["confusions.", "numbers.", "misreadings."]
@@ -205,14 +227,10 @@ fn choose(
     lang: &str,
     limits: (usize, usize),
 ) -> anyhow::Result<Choice> {
-    // (learned confusions, single_use_is_evidence, one_edit_capitalised); the default first.
-    let combinations: Vec<(bool, bool, bool)> = [true, false]
-        .into_iter()
-        .flat_map(|c| {
-            [true, false]
-                .into_iter()
-                .flat_map(move |s| [false, true].into_iter().map(move |o| (c, s, o)))
-        })
+    // (learned confusions, single_use_is_evidence, one_edit_capitalised), each flag starting at its
+    // default: the default first.
+    let combinations: Vec<(bool, bool, bool)> = (0..8)
+        .map(|i| (i & 4 == 0, i & 2 == 0, i & 1 == 1))
         .collect();
     let choice_of = |(confusions, single_use_is_evidence, one_edit_capitalised), report| Choice {
         confusions,
@@ -235,8 +253,7 @@ fn choose(
         samples.iter().step_by(2).copied().collect(),
         samples.iter().skip(1).step_by(2).copied().collect(),
     ];
-    // (word errors, truth words, confirmed, contradicted) per combination, summed over folds.
-    let mut measured = vec![(0usize, 0usize, 0usize, 0usize); combinations.len()];
+    let mut measured = vec![Measured::default(); combinations.len()];
     for fold in 0..2 {
         let (train, test) = (&halves[fold], &halves[1 - fold]);
         let (learner, _) = learner_of(train);
@@ -270,30 +287,22 @@ fn choose(
                 .context("a document of the training part cannot be decoded")?;
             let summary = eval::Summary::new(&evals);
             let m = &mut measured[i];
-            m.0 += summary.cleaned.word_errors;
-            m.1 += summary.cleaned.truth_words;
+            m.word_errors += summary.cleaned.word_errors;
+            m.truth_words += summary.cleaned.truth_words;
             for (rule, tally) in &summary.rules {
                 if is_word_rule(rule) {
-                    m.2 += tally.confirmed;
-                    m.3 += tally.contradicted;
+                    m.confirmed += tally.confirmed;
+                    m.contradicted += tally.contradicted;
                 }
             }
         }
     }
-    // No judged repair is no evidence against precision.
-    let precision = |m: &(usize, usize, usize, usize)| {
-        if m.2 + m.3 == 0 {
-            1.0
-        } else {
-            m.2 as f64 / (m.2 + m.3) as f64
-        }
-    };
     // Where even the defaults fall short of it (a truth that keeps the print's own misprints), a
     // combination must keep the defaults' precision.
-    let floor = MIN_PRECISION.min(precision(&measured[0]));
+    let floor = MIN_PRECISION.min(measured[0].precision());
     let best = (0..combinations.len())
-        .filter(|&i| i == 0 || precision(&measured[i]) >= floor)
-        .min_by_key(|&i| (measured[i].0, i))
+        .filter(|&i| i == 0 || measured[i].precision() >= floor)
+        .min_by_key(|&i| (measured[i].word_errors, i))
         .unwrap_or(0);
     let mut report = format!(
         "measured on held-out halves of the {} documents (learned on one half, cleaned the other, both ways):\n",
@@ -306,9 +315,9 @@ fn choose(
             if *confusions { "yes" } else { "no" },
             single,
             capitalised,
-            m.0 as f64 / m.1.max(1) as f64,
-            m.2,
-            m.3,
+            m.word_errors as f64 / m.truth_words.max(1) as f64,
+            m.confirmed,
+            m.contradicted,
             if i == best { "  <- chosen" } else { "" }
         ));
     }

@@ -167,8 +167,7 @@ impl Pass for Confusions {
         let mut counts = Counts::from(&body.0);
         counts.notes = notes.as_deref().map(|n| &n.0);
         counts.spelling = ctx.language.and_then(|l| ctx.rules.spelling.get(l));
-        counts.single_use_is_evidence = ctx.collection.is_none_or(|c| c.single_use_is_evidence);
-        counts.one_edit_capitalised = ctx.collection.is_some_and(|c| c.one_edit_capitalised);
+        counts.collection = ctx.collection.copied().unwrap_or_default();
         counts.total += notes.as_ref().map_or(0, |n| n.0.total);
         let skip = super::links::url_ranges(text);
         // An unknown compound is no run-together pair where compounds are written closed.

@@ -11,6 +11,7 @@ use super::{
     ONE_EDIT_MIN_LEN,
 };
 use crate::candidates::DeleteIndex;
+use crate::collection::Collection;
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
 use crate::passes::real_words;
@@ -135,11 +136,8 @@ pub struct Counts<'a> {
     pub(crate) total: usize,
     /// The language's period spelling conventions, when its data has them.
     pub(super) spelling: Option<&'a Spelling>,
-    /// Whether a token's one use counts for leaving it (the collection's setting; default yes).
-    pub(super) single_use_is_evidence: bool,
-    /// Whether a capitalised token gets candidates of any one edit (the collection's setting;
-    /// default no).
-    pub(super) one_edit_capitalised: bool,
+    /// The collection's settings of the word repairs (their defaults when it has none).
+    pub(super) collection: Collection,
 }
 
 impl<'a> From<&'a DocStats> for Counts<'a> {
@@ -151,8 +149,7 @@ impl<'a> From<&'a DocStats> for Counts<'a> {
             bigram_delta: HashMap::new(),
             total: base.total,
             spelling: None,
-            single_use_is_evidence: true,
-            one_edit_capitalised: false,
+            collection: Collection::default(),
         }
     }
 }

@@ -253,7 +253,6 @@ pub(super) fn correct_noting<'t>(
     let short = token.chars().count() <= 3;
     let mut scored: Vec<Scored> = Vec::new();
     let mut margin_to_leave = None;
-    let mut single_use_discounted = false;
     let consider = |word: &str, used: Used<'t>, weight: f64, scored: &mut Vec<Scored<'t>>| {
         if !is_word(word) || !regular_case(word) || word.chars().nth(1).is_none() {
             return;
@@ -318,7 +317,8 @@ pub(super) fn correct_noting<'t>(
     // all-capital token (a heading, an acronym). With only the first letter upper and the same
     // length in lowercase, byte offsets are those of the token.
     if scored.is_empty()
-        && (!first_upper || (stats.one_edit_capitalised && !token.chars().all(char::is_uppercase)))
+        && (!first_upper
+            || (stats.collection.one_edit_capitalised && !token.chars().all(char::is_uppercase)))
         && letters_only
         && token.chars().nth(ONE_EDIT_MIN_LEN - 1).is_some()
         && regular_case(token)
@@ -370,16 +370,16 @@ pub(super) fn correct_noting<'t>(
             .then_with(|| a.candidate.word.cmp(&b.candidate.word))
     });
     let best = scored.first()?;
+    let single_use_discounted = best.candidate.used.reach == Reach::OneEdit
+        && !stats.collection.single_use_is_evidence
+        && own_count > 0;
     // A candidate of any edit must beat the token as it stands: an unknown word is often right.
     if best.candidate.used.reach == Reach::OneEdit {
         // The token's share of the document counts for it: in a short text one use is evidence
         // too, unless the collection's corrected pages showed that such uses were mostly
         // misreadings (`collection/LANG.toml`): then its uses count one fewer.
-        let uses = own_count - usize::from(!stats.single_use_is_evidence && own_count > 0);
+        let uses = own_count - usize::from(single_use_discounted);
         let leave = own_frequency.unwrap_or(0.0).max(UNKNOWN_WORD) + uses as f64 / total;
-        if uses < own_count {
-            single_use_discounted = true;
-        }
         if best.score < leave {
             return None;
         }
