@@ -43,6 +43,9 @@ pub struct Confusion {
 pub struct ConfusionTable {
     entries: Vec<Confusion>,
     by_first_char: HashMap<char, Vec<usize>>,
+    /// The same entries by the first character of what the print had, for reading a word back
+    /// into what the OCR may have made of it.
+    by_first_print_char: HashMap<char, Vec<usize>>,
     /// Every entry by its OCR side (`∅` written as the empty string), for [`ConfusionTable::weight`].
     by_ocr: HashMap<String, Vec<usize>>,
 }
@@ -110,9 +113,14 @@ impl ConfusionTable {
         }
         for e in accepted {
             // Insertions and deletions only weigh candidates; they generate none.
-            if let (Some(first), false) = (e.ocr.chars().next(), e.print.is_empty()) {
+            if let (Some(first), Some(first_print)) = (e.ocr.chars().next(), e.print.chars().next())
+            {
                 self.by_first_char
                     .entry(first)
+                    .or_default()
+                    .push(self.entries.len());
+                self.by_first_print_char
+                    .entry(first_print)
                     .or_default()
                     .push(self.entries.len());
             }
@@ -166,6 +174,22 @@ impl ConfusionTable {
             .flatten()
             .map(|&i| &self.entries[i])
             .filter(move |e| s[pos..].starts_with(e.ocr.as_str()))
+    }
+
+    /// The confusions that generate candidates (both sides written) whose print side occurs in
+    /// `s` at byte `pos`: where a candidate word came from, read backwards.
+    pub fn print_matches_at<'a, 's>(
+        &'a self,
+        s: &'s str,
+        pos: usize,
+    ) -> impl Iterator<Item = &'a Confusion> + use<'a, 's> {
+        let first = s[pos..].chars().next();
+        first
+            .and_then(|c| self.by_first_print_char.get(&c))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+            .filter(move |e| s[pos..].starts_with(e.print.as_str()))
     }
 
     /// The weight of the OCR writing `ocr` where the print had `print` (either may be empty), if

@@ -76,9 +76,38 @@ pub fn pair_key(first: &str, second: &str) -> u64 {
     pair_key_after(pair_head(first), second)
 }
 
+/// The start of an FNV-1a hash.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// The hash state after the first word of a pair and the separator (FNV-1a).
 fn pair_head(first: &str) -> u64 {
-    fnv(0xcbf2_9ce4_8422_2325, first.bytes().chain([0xff]))
+    fnv(FNV_START, first.bytes().chain([0xff]))
+}
+
+/// The key of a lowercase form among [`neighbour_sources`].
+pub(crate) fn form_key(form: &str) -> u64 {
+    fnv(FNV_START, form.bytes())
+}
+
+/// The keys ([`form_key`]) of every form that has one of `words` (lowercase) as a neighbour: each
+/// word with one table substitution read backwards, the print side back to the OCR side. What
+/// [`neighbours`] finds forwards from a token, found once per document from the few words it
+/// uses often: a token whose key is not among them has no neighbour there. A hash collision only
+/// sends a token on to [`neighbours`].
+pub(crate) fn neighbour_sources<'w>(
+    words: impl Iterator<Item = &'w str>,
+    table: &ConfusionTable,
+) -> hashbrown::HashSet<u64> {
+    let mut keys = hashbrown::HashSet::new();
+    for word in words {
+        for (pos, _) in word.char_indices() {
+            for c in table.print_matches_at(word, pos) {
+                let head = fnv(FNV_START, word[..pos].bytes().chain(c.ocr.bytes()));
+                keys.insert(fnv(head, word[pos + c.print.len()..].bytes()));
+            }
+        }
+    }
+    keys
 }
 
 /// The key of a pair from its [`pair_head`] and its second word.
@@ -206,6 +235,9 @@ pub fn neighbours(
         return Vec::new();
     };
     let token = &*lowercase(token);
+    if !stats.may_have_neighbours(token, table) {
+        return Vec::new();
+    }
     let mut found: Vec<Neighbour> = Vec::new();
     let mut word = String::with_capacity(token.len() + 4);
     for (pos, _) in token.char_indices() {
@@ -548,5 +580,34 @@ mod tests {
         assert_eq!(counts.bigram(pair_key("be", "to")), 1);
         assert_eq!(counts.bigram(pair_key("to", "be")), 2);
         assert_eq!(counts.bigram(pair_key("be", "be")), 0);
+    }
+
+    #[test]
+    fn the_forms_read_backwards_from_frequent_words_are_exactly_those_with_neighbours() {
+        let t = ConfusionTable::from_pairs(&[("o", "e", 0.5), ("b", "h", 0.6), ("rn", "m", 0.8)]);
+        let text = format!("{}tho tbe rnoor moor", "the moor ".repeat(5));
+        let stats = DocStats::new(&text, &t);
+        let counts = Counts::from(&stats);
+        let lex =
+            crate::lexicon::english("the\t0.05\nmoor\t1e-5\ntho\t1e-8\ntbe\t1e-8\nmoon\t1e-8\n");
+        // `tho` (o→e), `tbe` (b→h) and `rnoor` (rn→m) read back from words used five times;
+        // `moon` is one substitution from nothing the document uses often.
+        for (form, has) in [
+            ("tho", true),
+            ("tbe", true),
+            ("rnoor", true),
+            ("moon", false),
+        ] {
+            assert_eq!(counts.may_have_neighbours(form, &t), has, "{form}");
+            assert_eq!(
+                !neighbours(form, 1e-8, Some(&lex), &t, &counts).is_empty(),
+                has,
+                "{form}"
+            );
+        }
+        // Counts changed by an earlier round are asked word by word.
+        let mut changed = counts.clone();
+        changed.replace("moor", "moon", &t);
+        assert!(changed.may_have_neighbours("moon", &t));
     }
 }

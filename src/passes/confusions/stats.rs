@@ -28,6 +28,9 @@ pub struct DocStats {
     index: OnceLock<DeleteIndex>,
     /// Pairs of neighbouring words, for real-word errors read from context.
     bigrams: real_words::Bigrams,
+    /// The keys of the forms one table substitution from a word the document uses at least
+    /// [`real_words::REAL_WORD_MIN_PAIRS`] times (built on first use).
+    neighbour_sources: OnceLock<hashbrown::HashSet<u64>>,
     /// The period spelling conventions the document shows (worked out on first use: most
     /// documents never ask).
     conventions: OnceLock<Vec<(String, String)>>,
@@ -65,6 +68,17 @@ impl DocStats {
                 .collect();
             frequent.sort_unstable();
             DeleteIndex::new(frequent)
+        })
+    }
+
+    fn neighbour_sources(&self, table: &ConfusionTable) -> &hashbrown::HashSet<u64> {
+        self.neighbour_sources.get_or_init(|| {
+            let often = self
+                .counts
+                .iter()
+                .filter(|(_, (n, _))| *n >= real_words::REAL_WORD_MIN_PAIRS)
+                .map(|(w, _)| w.as_str());
+            real_words::neighbour_sources(often, table)
         })
     }
 
@@ -167,6 +181,18 @@ impl Counts<'_> {
         }
     }
 
+    /// Whether the lowercase `token` may have a neighbour ([`real_words::neighbours`]): one table
+    /// substitution from a word the document uses often. Counts that earlier rounds or the notes
+    /// changed are asked word by word instead.
+    pub(crate) fn may_have_neighbours(&self, token: &str, table: &ConfusionTable) -> bool {
+        self.notes.is_some()
+            || !self.delta.is_empty()
+            || self
+                .base
+                .neighbour_sources(table)
+                .contains(&real_words::form_key(token))
+    }
+
     /// How often the document writes the pair of lowercase words whose key is `key`
     /// ([`real_words::pair_key`]).
     pub fn bigram(&self, key: u64) -> usize {
@@ -239,7 +265,7 @@ impl Counts<'_> {
     }
 
     /// Counts `replacement` instead of `before`, whose tokens the edit replaces.
-    pub(super) fn replace(&mut self, before: &str, replacement: &str, table: &ConfusionTable) {
+    pub(crate) fn replace(&mut self, before: &str, replacement: &str, table: &ConfusionTable) {
         for (text, step) in [(before, -1isize), (replacement, 1)] {
             for (folded, capitalised) in folded_tokens(text, table) {
                 let entry = self.delta.entry_ref(folded.as_ref()).or_insert((0, false));
