@@ -15,7 +15,9 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use crate::error::{RuleError, line_of};
@@ -100,6 +102,10 @@ pub struct Boilerplate {
 pub struct Watermarks {
     pub watermarks: Vec<Watermark>,
     pub blocks: Vec<Boilerplate>,
+    /// The first parts of all watermarks as one set, built on first use: most lines start none,
+    /// and one pass over a line says so. `None` when the set would not compile within the size
+    /// limit (then every line is tried against each watermark).
+    first_parts: OnceLock<Option<RegexSet>>,
 }
 
 /// A watermark or boilerplate block found in a text.
@@ -240,6 +246,7 @@ impl Watermarks {
             .collect();
         self.watermarks.extend(watermarks);
         self.blocks.extend(blocks);
+        self.first_parts = OnceLock::new();
         errors
     }
 
@@ -275,14 +282,14 @@ impl Watermarks {
                     min_count: 1,
                     ..w.clone()
                 }],
-                blocks: Vec::new(),
+                ..Default::default()
             };
             outcomes.extend(alone.outcomes(&w.id, &w.matches, &w.keeps));
         }
         for b in &self.blocks {
             let alone = Watermarks {
-                watermarks: Vec::new(),
                 blocks: vec![b.clone()],
+                ..Default::default()
             };
             outcomes.extend(alone.outcomes(&b.id, &b.matches, &b.keeps));
         }
@@ -370,6 +377,10 @@ impl Watermarks {
                 i += 1;
                 continue;
             }
+            if !self.may_start_watermark(line) {
+                i += 1;
+                continue;
+            }
             let hit = self.watermarks.iter().find_map(|w| {
                 let last = self.match_parts(w, &lines, text, i)?;
                 Some((w, last))
@@ -405,6 +416,22 @@ impl Watermarks {
             f.count >= w.min_count
         });
         found
+    }
+
+    /// Whether the first part of some watermark matches `line` (trimmed).
+    fn may_start_watermark(&self, line: &str) -> bool {
+        self.first_parts
+            .get_or_init(|| {
+                let first = self.watermarks.iter().filter_map(|w| w.parts.first());
+                regex::RegexSetBuilder::new(first.map(Regex::as_str))
+                    .multi_line(true)
+                    .size_limit(crate::rules::REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(crate::rules::REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+            .is_none_or(|set| set.is_match(line))
     }
 
     /// The index of the last line of watermark `w` when its first part matches line `i`.
