@@ -232,43 +232,48 @@ fn running_head_key(line: &str) -> Option<String> {
 /// `strsim::normalized_levenshtein`). The furniture pass compares the head of every page with every
 /// other, so this runs pages^2 times: keys of up to 64 characters take a bit-parallel path.
 pub fn head_similarity(a: &str, b: &str) -> f64 {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let longest = a.len().max(b.len());
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    let longest = a_len.max(b_len);
     if longest == 0 {
         return 1.0;
     }
-    let distance = if a.is_empty() || b.is_empty() {
+    let distance = if a_len == 0 || b_len == 0 {
         longest
-    } else if a.len() <= 64 {
-        levenshtein_bits(&a, &b)
-    } else if b.len() <= 64 {
-        levenshtein_bits(&b, &a)
+    } else if a_len <= 64 {
+        levenshtein_bits(a, a_len, b)
+    } else if b_len <= 64 {
+        levenshtein_bits(b, b_len, a)
     } else {
-        let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
-        strsim::levenshtein(&a, &b)
+        strsim::levenshtein(a, b)
     };
     1.0 - distance as f64 / longest as f64
 }
 
-/// Levenshtein distance of `a` (1 to 64 characters) and `b`, by Myers' bit-vector algorithm in
-/// Hyyrö's formulation: one column of the edit-distance table per character of `b`, held as bits.
-fn levenshtein_bits(a: &[char], b: &[char]) -> usize {
-    debug_assert!((1..=64).contains(&a.len()));
+/// Levenshtein distance of `a` (1 to 64 characters, `a_len` of them) and `b`, by Myers'
+/// bit-vector algorithm in Hyyrö's formulation: one column of the edit-distance table per
+/// character of `b`, held as bits. Nothing is allocated: this runs for many pairs of lines.
+fn levenshtein_bits(a: &str, a_len: usize, b: &str) -> usize {
+    debug_assert!((1..=64).contains(&a_len));
     // Positions of each character in `a`, as a bit mask (a short list: keys have few characters).
-    let mut masks: Vec<(char, u64)> = Vec::new();
-    for (i, &c) in a.iter().enumerate() {
-        match masks.iter_mut().find(|(m, _)| *m == c) {
+    let mut masks = [('\0', 0u64); 64];
+    let mut distinct = 0;
+    for (i, c) in a.chars().enumerate() {
+        match masks[..distinct].iter_mut().find(|(m, _)| *m == c) {
             Some((_, bits)) => *bits |= 1 << i,
-            None => masks.push((c, 1 << i)),
+            None => {
+                masks[distinct] = (c, 1 << i);
+                distinct += 1;
+            }
         }
     }
-    let last = 1u64 << (a.len() - 1);
+    let masks = &masks[..distinct];
+    let last = 1u64 << (a_len - 1);
     let (mut pv, mut mv) = (!0u64, 0u64);
-    let mut score = a.len();
-    for c in b {
+    let mut score = a_len;
+    for c in b.chars() {
         let eq = masks
             .iter()
-            .find(|(m, _)| m == c)
+            .find(|(m, _)| *m == c)
             .map_or(0, |(_, bits)| *bits);
         let xv = eq | mv;
         let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
