@@ -63,6 +63,35 @@ pub fn known_languages() -> impl Iterator<Item = &'static str> {
     STOPWORDS.iter().map(|(l, _)| *l)
 }
 
+/// An ASCII word of up to eight letters, lowercased, as one number (letters are never zero, so
+/// the padding keeps lengths apart).
+fn pack_lowercase(word: &[u8]) -> u64 {
+    word.iter()
+        .rev()
+        .fold(0, |key, b| (key << 8) | u64::from(b.to_ascii_lowercase()))
+}
+
+/// Each language's stopwords packed ([`pack_lowercase`]), with the language's index in
+/// [`STOPWORDS`]: the comparison per word is of numbers.
+fn packed_stopwords() -> &'static [(u64, usize)] {
+    static PACKED: std::sync::OnceLock<Vec<(u64, usize)>> = std::sync::OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut packed: Vec<(u64, usize)> = STOPWORDS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, words))| {
+                words.iter().map(move |w| {
+                    assert!(w.is_ascii() && w.len() <= 6, "stopword {w:?}");
+                    (pack_lowercase(w.as_bytes()), i)
+                })
+            })
+            .collect();
+        packed.sort_unstable();
+        packed.dedup();
+        packed
+    })
+}
+
 /// The most likely language of `text`, or `None` when fewer than 5 function words were seen or no
 /// language leads clearly (by at least half again over the runner-up).
 pub fn detect(text: &str) -> Option<&'static str> {
@@ -72,23 +101,16 @@ pub fn detect(text: &str) -> Option<&'static str> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
+    let stopwords = packed_stopwords();
     for word in text[..end].split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() || word.len() > 6 {
+        // Every stopword is ASCII and at most six letters: a longer or non-ASCII word is none.
+        if word.is_empty() || word.len() > 6 || !word.is_ascii() {
             continue;
         }
-        // Most words are ASCII: lowercased on the stack, without an allocation per capital.
-        let mut buffer = [0u8; 6];
-        let lower = if word.is_ascii() {
-            let lower = &mut buffer[..word.len()];
-            lower.copy_from_slice(word.as_bytes());
-            lower.make_ascii_lowercase();
-            std::borrow::Cow::Borrowed(std::str::from_utf8(lower).expect("ASCII is UTF-8"))
-        } else {
-            crate::lexicon::lowercase(word)
-        };
-        for (i, (_, words)) in STOPWORDS.iter().enumerate() {
-            if words.contains(&lower.as_ref()) {
-                counts[i] += 1;
+        let key = pack_lowercase(word.as_bytes());
+        for &(stopword, language) in stopwords {
+            if stopword == key {
+                counts[language] += 1;
             }
         }
     }
