@@ -38,7 +38,7 @@ use std::ops::Range;
 
 use hashbrown::HashMap;
 
-use super::confusions::{Counts, MARGIN, is_word};
+use super::confusions::{Counts, MARGIN, RARE_WORD, is_word};
 use crate::change::{BuiltinRule, ChangeKind, Edit};
 use crate::confusion::ConfusionTable;
 use crate::lexicon::{Lexicon, lowercase};
@@ -84,30 +84,64 @@ fn pair_head(first: &str) -> u64 {
     fnv(FNV_START, first.bytes().chain([0xff]))
 }
 
-/// The key of a lowercase form among [`neighbour_sources`].
-pub(crate) fn form_key(form: &str) -> u64 {
-    fnv(FNV_START, form.bytes())
+/// How frequent in the lexicon a word must be to be the neighbour of any token the lexicon knows
+/// (above [`RARE_WORD`]).
+pub const NEIGHBOUR_MIN_FREQUENCY: f64 = REAL_WORD_LEXICON_RATIO * RARE_WORD;
+
+/// The forms that have one of a document's frequent words as a neighbour: each word with one
+/// table substitution read backwards, the print side back to the OCR side. What [`neighbours`]
+/// finds forwards from a token, found once per document from the few words it uses often, and
+/// kept as a bit set of the forms' hashes (two bytes a form): a form whose bit is clear has no
+/// neighbour there; a set bit (about one form in sixteen sets one by chance) sends it on to
+/// [`neighbours`], so the answer is exact.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NeighbourSources {
+    bits: Vec<u64>,
+    mask: u64,
 }
 
-/// The keys ([`form_key`]) of every form that has one of `words` (lowercase) as a neighbour: each
-/// word with one table substitution read backwards, the print side back to the OCR side. What
-/// [`neighbours`] finds forwards from a token, found once per document from the few words it
-/// uses often: a token whose key is not among them has no neighbour there. A hash collision only
-/// sends a token on to [`neighbours`].
-pub(crate) fn neighbour_sources<'w>(
-    words: impl Iterator<Item = &'w str>,
-    table: &ConfusionTable,
-) -> hashbrown::HashSet<u64> {
-    let mut keys = hashbrown::HashSet::new();
-    for word in words {
-        for (pos, _) in word.char_indices() {
-            for c in table.print_matches_at(word, pos) {
-                let head = fnv(FNV_START, word[..pos].bytes().chain(c.ocr.bytes()));
-                keys.insert(fnv(head, word[pos + c.print.len()..].bytes()));
+impl NeighbourSources {
+    /// The sources of `words` (lowercase; iterated twice: once to count, once to set the bits).
+    pub(crate) fn new<'w>(
+        words: impl Iterator<Item = &'w str> + Clone,
+        table: &ConfusionTable,
+    ) -> Self {
+        let each_source = |each: &mut dyn FnMut(u64)| {
+            for word in words.clone() {
+                for (pos, _) in word.char_indices() {
+                    for c in table.print_matches_at(word, pos) {
+                        let head = fnv(FNV_START, word[..pos].bytes().chain(c.ocr.bytes()));
+                        each(fnv(head, word[pos + c.print.len()..].bytes()));
+                    }
+                }
             }
-        }
+        };
+        let mut count = 0usize;
+        each_source(&mut |_| count += 1);
+        let size = (count * 16).next_power_of_two().max(64);
+        let mut sources = Self {
+            bits: vec![0; size / 64],
+            mask: size as u64 - 1,
+        };
+        each_source(&mut |hash| {
+            let bit = sources.bit(hash);
+            sources.bits[bit / 64] |= 1 << (bit % 64);
+        });
+        sources
     }
-    keys
+
+    fn bit(&self, hash: u64) -> usize {
+        ((hash ^ (hash >> 32)) & self.mask) as usize
+    }
+
+    /// Whether the lowercase `form` may have a neighbour (false: it has none).
+    pub(crate) fn may_hold(&self, form: &str) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let bit = self.bit(fnv(FNV_START, form.bytes()));
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 /// The key of a pair from its [`pair_head`] and its second word.
@@ -235,7 +269,9 @@ pub fn neighbours(
         return Vec::new();
     };
     let token = &*lowercase(token);
-    if !stats.may_have_neighbours(token, table) {
+    // A neighbour is a word the document uses often and the lexicon far more than this known
+    // token: one of a few hundred, read backwards once per document.
+    if own > RARE_WORD && !stats.may_have_neighbours(token, table, lexicon) {
         return Vec::new();
     }
     let mut found: Vec<Neighbour> = Vec::new();
@@ -589,18 +625,19 @@ mod tests {
         let stats = DocStats::new(&text, &t);
         let counts = Counts::from(&stats);
         let lex =
-            crate::lexicon::english("the\t0.05\nmoor\t1e-5\ntho\t1e-8\ntbe\t1e-8\nmoon\t1e-8\n");
-        // `tho` (o→e), `tbe` (b→h) and `rnoor` (rn→m) read back from words used five times;
-        // `moon` is one substitution from nothing the document uses often.
+            crate::lexicon::english("the\t0.05\nmoor\t1e-3\ntho\t3e-6\ntbe\t3e-6\nmoon\t3e-6\n");
+        // `tho` (o→e), `tbe` (b→h) and `rnoor` (rn→m) read back from common words used five
+        // times; `moon` is one substitution from nothing the document uses often.
         for (form, has) in [
             ("tho", true),
             ("tbe", true),
             ("rnoor", true),
             ("moon", false),
         ] {
-            assert_eq!(counts.may_have_neighbours(form, &t), has, "{form}");
+            // (The tokens are known words: rarer ones are asked word by word.)
+            assert_eq!(counts.may_have_neighbours(form, &t, &lex), has, "{form}");
             assert_eq!(
-                !neighbours(form, 1e-8, Some(&lex), &t, &counts).is_empty(),
+                !neighbours(form, 3e-6, Some(&lex), &t, &counts).is_empty(),
                 has,
                 "{form}"
             );
@@ -608,6 +645,6 @@ mod tests {
         // Counts changed by an earlier round are asked word by word.
         let mut changed = counts.clone();
         changed.replace("moor", "moon", &t);
-        assert!(changed.may_have_neighbours("moon", &t));
+        assert!(changed.may_have_neighbours("moon", &t, &lex));
     }
 }

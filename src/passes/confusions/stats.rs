@@ -28,9 +28,9 @@ pub struct DocStats {
     index: OnceLock<DeleteIndex>,
     /// Pairs of neighbouring words, for real-word errors read from context.
     bigrams: real_words::Bigrams,
-    /// The keys of the forms one table substitution from a word the document uses at least
+    /// The forms one table substitution from a common word that the document uses at least
     /// [`real_words::REAL_WORD_MIN_PAIRS`] times (built on first use).
-    neighbour_sources: OnceLock<hashbrown::HashSet<u64>>,
+    neighbour_sources: OnceLock<real_words::NeighbourSources>,
     /// The period spelling conventions the document shows (worked out on first use: most
     /// documents never ask).
     conventions: OnceLock<Vec<(String, String)>>,
@@ -71,14 +71,23 @@ impl DocStats {
         })
     }
 
-    fn neighbour_sources(&self, table: &ConfusionTable) -> &hashbrown::HashSet<u64> {
+    fn neighbour_sources(
+        &self,
+        table: &ConfusionTable,
+        lexicon: &Lexicon,
+    ) -> &real_words::NeighbourSources {
         self.neighbour_sources.get_or_init(|| {
             let often = self
                 .counts
                 .iter()
-                .filter(|(_, (n, _))| *n >= real_words::REAL_WORD_MIN_PAIRS)
+                .filter(|(w, (n, _))| {
+                    *n >= real_words::REAL_WORD_MIN_PAIRS
+                        && lexicon
+                            .frequency(w)
+                            .is_some_and(|f| f >= real_words::NEIGHBOUR_MIN_FREQUENCY)
+                })
                 .map(|(w, _)| w.as_str());
-            real_words::neighbour_sources(often, table)
+            real_words::NeighbourSources::new(often, table)
         })
     }
 
@@ -182,15 +191,18 @@ impl Counts<'_> {
     }
 
     /// Whether the lowercase `token` may have a neighbour ([`real_words::neighbours`]): one table
-    /// substitution from a word the document uses often. Counts that earlier rounds or the notes
-    /// changed are asked word by word instead.
-    pub(crate) fn may_have_neighbours(&self, token: &str, table: &ConfusionTable) -> bool {
+    /// substitution from a word the document uses often and the lexicon knows as common
+    /// ([`real_words::NEIGHBOUR_MIN_FREQUENCY`]). Counts that earlier rounds or the notes changed
+    /// are asked word by word instead.
+    pub(crate) fn may_have_neighbours(
+        &self,
+        token: &str,
+        table: &ConfusionTable,
+        lexicon: &Lexicon,
+    ) -> bool {
         self.notes.is_some()
             || !self.delta.is_empty()
-            || self
-                .base
-                .neighbour_sources(table)
-                .contains(&real_words::form_key(token))
+            || self.base.neighbour_sources(table, lexicon).may_hold(token)
     }
 
     /// How often the document writes the pair of lowercase words whose key is `key`
