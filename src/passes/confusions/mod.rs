@@ -17,7 +17,9 @@
 //!
 //! Protected: a letters-only token that the document uses at least twice, always capitalised (a
 //! name: `Ivanov`), or at least twice when the candidate is not ten times as common in the
-//! document (a foreign word or transliteration used consistently); all-capital tokens of up to
+//! document (a foreign word or transliteration used consistently), unless the candidate is one of
+//! the language's most common words ([`SHORT_WORD`]) and the document writes it at least as often
+//! as the token (`fiir` x16 beside `für` x100); all-capital tokens of up to
 //! three letters (acronyms); tokens inside URLs. A consistent spelling is no protection when it
 //! is a misreading of a word that the document and the lexicon write far more often (`tho` beside
 //! `the`): tokens the lexicon knows are read by [`real_words`], which also reads real-word errors
@@ -324,6 +326,26 @@ mod tests {
             "{}",
             edit.evidence
         );
+    }
+
+    #[test]
+    fn a_recurring_misreading_of_a_most_common_word_is_repaired_where_the_word_is_as_common() {
+        // `iu` x2 is no spelling of this document: `in`, among the language's most common words,
+        // stands three times beside it.
+        let document = "iu the field, iu the house, in the garden, in the town, in the city";
+        assert_eq!(
+            applied(document, document),
+            "in the field, in the house, in the garden, in the town, in the city"
+        );
+        // Written more often than the word it would be, the token is the document's own.
+        let document = "iu the field, iu the house, iu the garden, in the town, in the city";
+        assert_eq!(applied(document, document), document);
+        // Nor is a recurring token repaired to a less common word on this evidence alone.
+        let t = table();
+        let lex = crate::lexicon::english("the\t0.05\nseason\t1e-4\n");
+        let document = "the seasou, the seasou, the season, the season, the season";
+        let stats = DocStats::new(document, &t);
+        assert!(edits(document, &stats, Some(&lex), &t, &[]).is_empty());
     }
 
     #[test]

@@ -284,8 +284,15 @@ pub(super) fn correct_noting<'t>(
         {
             return;
         }
-        // A word the document uses consistently stays unless the candidate dominates it there.
-        if letters_only && own_count >= 2 && count < 10 * own_count {
+        // A word the document uses consistently stays unless the candidate dominates it there,
+        // or the candidate is one of the language's most common words (the token is unknown or
+        // very rare, see above), which the document writes at least as often (`fiir` x16 beside
+        // `für` x100).
+        if letters_only
+            && own_count >= 2
+            && count < 10 * own_count
+            && !(frequency >= SHORT_WORD && count >= own_count)
+        {
             return;
         }
         let score = weight * (frequency + count as f64 / total);
