@@ -18,7 +18,8 @@
 //! The truth (and the peer of the triples layout) is brought to the conventions of the cleaned
 //! output before it is compared:
 //!
-//! 1. Unicode NFC; CRLF, lone CR and BOMs removed.
+//! 1. Unicode NFC; typographic ligatures written as their letters (`ﬁ` as `fi`, as the normalise
+//!    pass writes them in the input); CRLF, lone CR and BOMs removed.
 //! 2. Pages layout only: a line that holds nothing but a page number or signature mark (at most four
 //!    digits, maybe in brackets, maybe followed by `*`) as the first or last non-blank line of a truth page is page
 //!    furniture and dropped, since the clean body is to hold none.
@@ -475,16 +476,26 @@ fn is_page_number(line: &str) -> bool {
     !inner.is_empty() && inner.len() <= 4 && inner.chars().all(|c| c.is_ascii_digit())
 }
 
+/// `chars` with every typographic ligature written as its letters, as the normalise pass writes
+/// them in the input (`ﬁrst` is `first`).
+fn expand_ligatures(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
+    for c in chars {
+        match crate::passes::normalise::ligature(c) {
+            Some(letters) => out.push_str(letters),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// The truth's pages as one whitespace-normalised text (tokens joined by single spaces), following
 /// the steps in the module doc.
 pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for page in pages {
-        let page: String = page
-            .nfc()
-            .filter(|&c| c != '\u{FEFF}')
-            .collect::<String>()
+        let page: String = expand_ligatures(page.nfc().filter(|&c| c != '\u{FEFF}'))
             .replace("\r\n", "\n")
             .replace('\r', "\n")
             // A soft hyphen is invisible: at a line end it joins the word (as the output does).
@@ -1162,6 +1173,18 @@ mod layout_tests {
         assert_eq!(raw, "tbe cat ");
         assert_eq!(truth, "the cat ");
         assert!(parse_icdar("[OCR_toInput] x\n").is_none());
+    }
+
+    #[test]
+    fn ligatures_of_the_truth_are_their_letters_as_in_the_output() {
+        let truth = vec!["The \u{fb01}rst o\u{fb00}er, \u{fb03}ce \u{fb02}ed".to_string()];
+        assert_eq!(
+            normalise_truth(&truth, false),
+            "The first offer, ffice fled"
+        );
+        // Scored against the cleaned output of the same words, no error.
+        let scores = score("The first offer, ffice fled", &truth[0]);
+        assert_eq!((scores.word_errors, scores.char_errors), (0, 0));
     }
 
     #[test]
