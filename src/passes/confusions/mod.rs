@@ -72,7 +72,7 @@ pub const SHORT_WORD: f64 = 1e-3;
 /// A word the lexicon knows is a suspect only when it is rarer than this ...
 pub const RARE_WORD: f64 = 2e-6;
 /// ... and the candidate is this many times more frequent.
-pub const KNOWN_WORD_RATIO: f64 = 1e4;
+pub const KNOWN_WORD_RATIO: f64 = 5e3;
 /// Weight of reading a token's symbols as a smudge (deleting them).
 pub const SMUDGE_WEIGHT: f64 = 0.5;
 /// The best candidate must score this many times the runner-up to be applied.
@@ -354,6 +354,14 @@ mod tests {
         // `laud` is rare but `land` only 425 times as frequent: a real word, kept.
         assert_eq!(applied("to laud the effort", ""), "to laud the effort");
         assert_eq!(applied("a modem line", ""), "a modem line");
+        // Ten thousand times as frequent is more than needed: `iu`, which web text writes (1.9e-6),
+        // is `in` (0.0186), about 9800 times as frequent.
+        let t = table();
+        let lex = crate::lexicon::english("in\t0.0186\niu\t1.9e-6\n");
+        let stats = DocStats::new("", &t);
+        let found = edits("the day iu December", &stats, Some(&lex), &t, &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].replacement, "in");
     }
 
     #[test]
