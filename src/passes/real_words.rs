@@ -55,7 +55,7 @@ pub const SUSPECT_MAX: f64 = 5e-4;
 /// lexicon (`tho` → `the`: 2077x; `ho` → `he`, 288x, is not enough alone) ...
 pub const MISREADING_LEXICON_RATIO: f64 = 1000.0;
 /// ... and this many times as frequent in the document.
-pub const MISREADING_DOCUMENT_RATIO: usize = 20;
+pub const MISREADING_DOCUMENT_RATIO: usize = 5;
 /// From context: the neighbour must be this many times as frequent in the lexicon (`wore` →
 /// `were` is 116x, `he` → `be` only 1.3x) ...
 pub const REAL_WORD_LEXICON_RATIO: f64 = 100.0;
@@ -582,6 +582,18 @@ mod tests {
         // A few `the`s do not outweigh a word the document writes.
         let poem = "tho the road was long, tho the road was mended";
         assert_eq!(fix(poem).0, poem);
+        // A short article: five times the token's uses are enough (`tho` x2 beside `the` x12).
+        let article = format!(
+            "{}tho road and tho road",
+            "the road was to be mended. ".repeat(12)
+        );
+        assert!(fix(&article).0.ends_with("the road and the road"));
+        // Under that, the token stands (`tho` x3 beside `the` x12).
+        let article = format!(
+            "{}tho road and tho road and tho",
+            "the road was to be mended. ".repeat(12)
+        );
+        assert_eq!(fix(&article).0, article);
     }
 
     #[test]
