@@ -50,6 +50,13 @@ pub struct ConfusionTable {
     by_ocr: HashMap<String, Vec<usize>>,
 }
 
+/// One side of a confusion.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Ocr,
+    Print,
+}
+
 /// How a table file writes an empty side (an insertion or a deletion).
 pub const NOTHING: &str = "∅";
 
@@ -167,13 +174,7 @@ impl ConfusionTable {
         s: &'s str,
         pos: usize,
     ) -> impl Iterator<Item = &'a Confusion> + use<'a, 's> {
-        let first = s[pos..].chars().next();
-        first
-            .and_then(|c| self.by_first_char.get(&c))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.entries[i])
-            .filter(move |e| s[pos..].starts_with(e.ocr.as_str()))
+        self.side_matches_at(&self.by_first_char, Side::Ocr, s, pos)
     }
 
     /// The confusions that generate candidates (both sides written) whose print side occurs in
@@ -183,13 +184,30 @@ impl ConfusionTable {
         s: &'s str,
         pos: usize,
     ) -> impl Iterator<Item = &'a Confusion> + use<'a, 's> {
+        self.side_matches_at(&self.by_first_print_char, Side::Print, s, pos)
+    }
+
+    /// The entries of `index` (by the first character of `side`) whose `side` occurs in `s` at
+    /// byte `pos`.
+    fn side_matches_at<'a, 's>(
+        &'a self,
+        index: &'a HashMap<char, Vec<usize>>,
+        side: Side,
+        s: &'s str,
+        pos: usize,
+    ) -> impl Iterator<Item = &'a Confusion> + use<'a, 's> {
         let first = s[pos..].chars().next();
         first
-            .and_then(|c| self.by_first_print_char.get(&c))
+            .and_then(|c| index.get(&c))
             .into_iter()
             .flatten()
             .map(|&i| &self.entries[i])
-            .filter(move |e| s[pos..].starts_with(e.print.as_str()))
+            .filter(move |e| {
+                s[pos..].starts_with(match side {
+                    Side::Ocr => e.ocr.as_str(),
+                    Side::Print => e.print.as_str(),
+                })
+            })
     }
 
     /// The weight of the OCR writing `ocr` where the print had `print` (either may be empty), if
