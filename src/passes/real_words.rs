@@ -108,11 +108,9 @@ impl NeighbourSources {
     ) -> Self {
         let each_source = |each: &mut dyn FnMut(u64)| {
             for word in words.clone() {
-                for (pos, _) in word.char_indices() {
-                    for c in table.print_matches_at(word, pos) {
-                        let head = fnv(FNV_START, word[..pos].bytes().chain(c.ocr.bytes()));
-                        each(fnv(head, word[pos + c.print.len()..].bytes()));
-                    }
+                for (pos, c) in read_backwards(word, table) {
+                    let head = fnv(FNV_START, word[..pos].bytes().chain(c.ocr.bytes()));
+                    each(fnv(head, word[pos + c.print.len()..].bytes()));
                 }
             }
         };
@@ -318,18 +316,25 @@ pub fn neighbours(
 /// decide again.
 pub fn sources_of(word: &str, table: &ConfusionTable, out: &mut hashbrown::HashSet<String>) {
     let word = &*lowercase(word);
-    for pos in (0..=word.len()).filter(|&p| word.is_char_boundary(p)) {
-        for c in table.entries() {
-            if word[pos..].starts_with(c.print.as_str()) {
-                out.insert(format!(
-                    "{}{}{}",
-                    &word[..pos],
-                    c.ocr,
-                    &word[pos + c.print.len()..]
-                ));
-            }
-        }
+    for (pos, c) in read_backwards(word, table) {
+        out.insert(format!(
+            "{}{}{}",
+            &word[..pos],
+            c.ocr,
+            &word[pos + c.print.len()..]
+        ));
     }
+}
+
+/// Each place of `word` where a confusion that generates candidates has its print side, with the
+/// confusion: `word` with that print side read back as the OCR side is a form of which `word` is
+/// a neighbour.
+fn read_backwards<'a>(
+    word: &'a str,
+    table: &'a ConfusionTable,
+) -> impl Iterator<Item = (usize, &'a crate::confusion::Confusion)> + 'a {
+    word.char_indices()
+        .flat_map(move |(pos, _)| table.print_matches_at(word, pos).map(move |c| (pos, c)))
 }
 
 fn confidence(weight: f64, margin: f64) -> f64 {
