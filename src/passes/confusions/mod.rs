@@ -374,6 +374,8 @@ mod tests {
             "the WMD crisis and the DPRK",
             "Iike it",
             "in 1695 and 1718",
+            // Pounds, shillings and pence (`1l` is no `If` however the table reads `l`).
+            "a fine of 1l and 5l 4s 6d",
         ] {
             assert_eq!(applied(text, document), text, "{text}");
         }

@@ -214,10 +214,11 @@ pub(super) fn correct_noting<'t>(
     {
         return None;
     }
-    // A number with its suffix (`1st`, `20th`, `4s`) is not a misread word.
+    // A number with its suffix (`1st`, `20th`, and pounds, shillings and pence: `5l`, `4s`, `6d`)
+    // is not a misread word.
     let after_digits = token.trim_start_matches(|c: char| c.is_ascii_digit());
     if after_digits.len() < token.len()
-        && ["st", "nd", "rd", "th", "s", "d"].contains(&after_digits)
+        && ["st", "nd", "rd", "th", "l", "s", "d"].contains(&after_digits)
     {
         return None;
     }
