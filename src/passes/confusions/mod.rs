@@ -374,10 +374,22 @@ mod tests {
             "the WMD crisis and the DPRK",
             "Iike it",
             "in 1695 and 1718",
-            // Pounds, shillings and pence (`1l` is no `If` however the table reads `l`).
-            "a fine of 1l and 5l 4s 6d",
         ] {
             assert_eq!(applied(text, document), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn pounds_shillings_and_pence_are_numbers_not_misread_words() {
+        // A table that reads `1` as `I` and `l` as `f` would make `1l` (one pound) `If`.
+        let t = ConfusionTable::from_pairs(&[("1", "I", 0.6), ("l", "f", 0.4)]);
+        let lex = crate::lexicon::english("if\t2e-3\nof\t0.03\n");
+        let stats = DocStats::new("", &t);
+        for text in ["a fine of 1l.", "paid 5l 4s 6d"] {
+            assert!(
+                edits(text, &stats, Some(&lex), &t, &[]).is_empty(),
+                "{text}"
+            );
         }
     }
 
