@@ -19,7 +19,9 @@
 //! A confusion is directed: `T<TAB>I` repairs a capital `I` that the OCR read as `T`; write the reverse line
 //! too when the scanner confuses both ways. Lines starting with `#` and blank lines are ignored.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::RuleError;
