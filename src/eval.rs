@@ -476,31 +476,19 @@ fn is_page_number(line: &str) -> bool {
     !inner.is_empty() && inner.len() <= 4 && inner.chars().all(|c| c.is_ascii_digit())
 }
 
-/// `chars` with every typographic ligature written as its letters, as the normalise pass writes
-/// them in the input (`ﬁrst` is `first`).
-fn expand_ligatures(chars: impl Iterator<Item = char>) -> String {
-    let mut out = String::new();
-    for c in chars {
-        match crate::passes::normalise::ligature(c) {
-            Some(letters) => out.push_str(letters),
-            None => out.push(c),
-        }
-    }
-    out
-}
-
 /// The truth's pages as one whitespace-normalised text (tokens joined by single spaces), following
 /// the steps in the module doc.
 pub fn normalise_truth(pages: &[String], strip_page_numbers: bool) -> String {
     let mut lines: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for page in pages {
-        let page: String = expand_ligatures(page.nfc().filter(|&c| c != '\u{FEFF}'))
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            // A soft hyphen is invisible: at a line end it joins the word (as the output does).
-            .replace("\u{ad}\n", "")
-            .replace('\u{ad}', "");
+        let page: String =
+            crate::passes::normalise::expand_ligatures(page.nfc().filter(|&c| c != '\u{FEFF}'))
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                // A soft hyphen is invisible: at a line end it joins the word (as the output does).
+                .replace("\u{ad}\n", "")
+                .replace('\u{ad}', "");
         let mut page_lines: Vec<&str> = page
             .split(['\n', '\x0c'])
             .map(str::trim)

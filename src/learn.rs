@@ -375,19 +375,11 @@ impl Learner {
     }
 }
 
-/// A whitespace word as the misreadings pass reads it: without the punctuation around it, in
-/// lowercase; `None` unless that is a word (letters and inner apostrophes).
 /// A whitespace word as the misreadings pass reads it: ligatures expanded (as the normalise pass
 /// does before any word is read), then the one token the pass would consider (its `tokens`), as
 /// written; `None` when the word holds none or several (`tho-`, `a/b`, `tho,tho`).
 fn word_core(word: &str) -> Option<String> {
-    let mut folded = String::with_capacity(word.len());
-    for c in word.chars() {
-        match crate::passes::normalise::ligature(c) {
-            Some(letters) => folded.push_str(letters),
-            None => folded.push(c),
-        }
-    }
+    let folded = crate::passes::normalise::expand_ligatures(word.chars());
     match crate::passes::misreadings::tokens(&folded).as_slice() {
         [one] => Some(folded[one.clone()].to_string()),
         _ => None,

@@ -82,6 +82,19 @@ const RULES: &[BuiltinRule] = &[
     TRAILING_SPACE,
 ];
 
+/// `chars` with every typographic ligature written as its letters, as this pass writes them in
+/// the input (`ﬁrst` is `first`): how `eval` reads a truth and `learn` compares words.
+pub(crate) fn expand_ligatures(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
+    for c in chars {
+        match ligature(c) {
+            Some(letters) => out.push_str(letters),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// The letters of a typographic ligature (the normalise pass writes them; `learn` compares words so).
 pub(crate) fn ligature(c: char) -> Option<&'static str> {
     Some(match c {

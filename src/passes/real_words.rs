@@ -77,7 +77,7 @@ pub fn pair_key(first: &str, second: &str) -> u64 {
 }
 
 /// The start of an FNV-1a hash.
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// The hash state after the first word of a pair and the separator (FNV-1a).
 fn pair_head(first: &str) -> u64 {

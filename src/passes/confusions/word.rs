@@ -462,7 +462,7 @@ pub(super) fn correct_noting<'t>(
 /// copy of every candidate cost more than the rest of its test; two words that share a key only
 /// make a token be decided again, to the same verdict).
 pub(crate) fn word_key(word: &str) -> u64 {
-    real_words::fnv(0xcbf2_9ce4_8422_2325, lowercase(word).bytes())
+    real_words::fnv(real_words::FNV_START, lowercase(word).bytes())
 }
 
 /// Whether the token stands in a word of letters (with hyphens, underscores (`2_` footnote marks), apostrophes and confusable
